@@ -1,0 +1,3 @@
+"""salesfunnel: a terminal-based personal sales tracker."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,144 @@
+"""The command line: one Typer sub-app per noun, and the single error boundary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from salesfunnel import __version__
+from salesfunnel.cli import config, customer, deal, lead, prospect
+from salesfunnel.cli.state import AppState
+from salesfunnel.errors import ExitStatus, SalesfunnelError
+
+DEBUG_VARIABLE = "SALESFUNNEL_DEBUG"
+
+
+class ErrorBoundary(TyperGroup):
+    """Turns every refusal into one line on stderr and its exit status; never a traceback.
+
+    Set ``SALESFUNNEL_DEBUG=1`` to see the traceback of an unexpected error.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SalesfunnelError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(error.status) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted: nothing was written.", err=True)
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            if _is_click_exception(error) or os.environ.get(DEBUG_VARIABLE):
+                raise
+            typer.echo(
+                f"Error: unexpected {type(error).__name__}: {_one_line(error)} "
+                f"(run with {DEBUG_VARIABLE}=1 for details)",
+                err=True,
+            )
+            raise typer.Exit(ExitStatus.REFUSED) from None
+
+
+def _is_click_exception(error: Exception) -> bool:
+    from typer._click.exceptions import ClickException
+
+    return isinstance(error, ClickException)
+
+
+def _one_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else ""
+
+
+app = typer.Typer(
+    name="salesfunnel",
+    cls=ErrorBoundary,
+    help="A personal sales tracker: prospects, leads, deals and customers in one file.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"salesfunnel {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="SALESFUNNEL_DB",
+            metavar="PATH|URL",
+            help="Database file or SQLAlchemy URL (default: the user data directory).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """salesfunnel: move people from prospect to customer, from the shell."""
+    ctx.obj = AppState(db=db)
+
+
+app.add_typer(prospect.app, name="prospect")
+app.add_typer(lead.app, name="lead")
+app.add_typer(deal.app, name="deal")
+app.command("pipeline")(deal.pipeline)
+app.add_typer(customer.app, name="customer")
+app.add_typer(config.app, name="config")
+
+
+@app.command("demo")
+def demo(
+    ctx: typer.Context,
+    contacts: Annotated[int, typer.Option(min=20, max=5000, help="How many contacts.")] = 300,
+) -> None:
+    """Build a realistic sample database, then show the pipeline."""
+    from salesfunnel.cli.state import state
+    from salesfunnel.services.demo import build_demo
+
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        summary = build_demo(uow, contacts=contacts)
+    app_state.output.message(summary)
+    deal.pipeline(ctx)
+
+
+def hoist_db_option(args: list[str]) -> list[str]:
+    """Let ``--db`` follow the subcommand too (``salesfunnel demo --db x.db``)."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        if arg == "--db" and index + 1 < len(args):
+            front += args[index : index + 2]
+            index += 2
+            continue
+        if arg.startswith("--db="):
+            front.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return front + rest
+
+
+def main() -> None:
+    app(args=hoist_db_option(sys.argv[1:]), prog_name="salesfunnel")

@@ -1,0 +1,62 @@
+"""`salesfunnel config ...`: settings, stored in the database."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesfunnel.cli import columns
+from salesfunnel.cli.options import JsonFlag
+from salesfunnel.cli.state import state
+
+app = typer.Typer(help="Settings, stored in the database.", no_args_is_help=True)
+
+Key = Annotated[str, typer.Argument(help="Setting name, e.g. customer.inactive_days.")]
+
+
+@app.command("list")
+def config_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Every setting with its value, default and meaning."""
+    from salesfunnel.services.settings import list_settings
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        settings = list_settings(uow)
+    if as_json:
+        app_state.output.json(settings)
+    else:
+        app_state.output.table(settings, columns.SETTING)
+
+
+@app.command("get")
+def config_get(ctx: typer.Context, key: Key, as_json: JsonFlag = False) -> None:
+    """Print one setting's value."""
+    from salesfunnel.services.settings import get_setting
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        setting = get_setting(uow, key)
+    if as_json:
+        app_state.output.json(setting)
+    else:
+        app_state.output.line(setting.value)
+
+
+@app.command("set")
+def config_set(
+    ctx: typer.Context,
+    key: Key,
+    value: Annotated[str, typer.Argument(help="New value.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Change a setting; the value is checked first."""
+    from salesfunnel.services.settings import set_setting
+
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        setting = set_setting(uow, key, value)
+    if as_json:
+        app_state.output.json(setting)
+    else:
+        app_state.output.message(f"{setting.key} = {setting.value}")

@@ -1,0 +1,105 @@
+"""`salesfunnel customer ...`: status from purchases, purchases, churn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesfunnel.cli import columns
+from salesfunnel.cli.listing import show_page
+from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
+from salesfunnel.cli.state import state
+from salesfunnel.domain.customers import CustomerStatus
+
+app = typer.Typer(help="Customers: contacts who bought.", no_args_is_help=True)
+
+CustomerId = Annotated[str, typer.Argument(metavar="ID", help="Customer id or email.")]
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Status as of this day (default today)."),
+]
+
+
+@app.command("list")
+def customer_list(
+    ctx: typer.Context,
+    status: Annotated[CustomerStatus | None, typer.Option(help="Only this status.")] = None,
+    as_of: AsOf = None,
+    limit: LimitOption = 50,
+    every: AllFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Customers with their computed status, most recent buyers first."""
+    from salesfunnel.services.customers import list_customers
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        page = list_customers(uow, status=status, as_of=as_of, limit=row_limit(limit, every))
+    show_page(app_state.output, page, columns.CUSTOMER, noun="customers", as_json=as_json)
+
+
+@app.command("status")
+def customer_status(
+    ctx: typer.Context, customer: CustomerId, as_of: AsOf = None, as_json: JsonFlag = False
+) -> None:
+    """One customer's status, from the days since the last purchase."""
+    from salesfunnel.services.customers import customer_status as status_of
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        found = status_of(uow, customer, as_of)
+    if as_json:
+        app_state.output.json(found)
+        return
+    app_state.output.line(
+        f"#{found.id} {found.name}: {found.status} as of {found.as_of.isoformat()} "
+        f"(last purchase {found.last_purchase}, {found.days_since_purchase} days ago)"
+    )
+
+
+@app.command("purchase")
+def customer_purchase(
+    ctx: typer.Context,
+    customer: CustomerId,
+    value: Annotated[str, typer.Option(help="Amount.")],
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Default: today.")
+    ] = None,
+    currency: Annotated[str | None, typer.Option(help="Default: setting deal.currency.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Record a purchase made outside any deal (a lead who buys becomes a customer)."""
+    from salesfunnel.services.customers import record_purchase
+
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        purchase = record_purchase(uow, customer, value, on=on, currency=currency)
+    if as_json:
+        app_state.output.json(purchase)
+    else:
+        app_state.output.message(
+            f"Recorded a purchase of {purchase.value:,.2f} {purchase.currency} "
+            f"by #{purchase.contact_id} on {purchase.purchased_on.isoformat()}."
+        )
+
+
+@app.command("churn")
+def customer_churn(
+    ctx: typer.Context,
+    customer: CustomerId,
+    reason: Annotated[str | None, typer.Option(help="Why the contract ended.")] = None,
+    yes: YesFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Mark a customer as churned (contract broken): inactive from today."""
+    from salesfunnel.services.customers import churn
+
+    confirm(f"Mark customer {customer} as churned?", yes)
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        found = churn(uow, customer, reason)
+    if as_json:
+        app_state.output.json(found)
+    else:
+        app_state.output.message(f"#{found.id} {found.name} churned: now {found.status}.")

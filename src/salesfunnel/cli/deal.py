@@ -1,0 +1,198 @@
+"""`salesfunnel deal ...` and `salesfunnel pipeline`: opportunities through the stages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesfunnel.cli import columns
+from salesfunnel.cli.listing import show_page
+from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
+from salesfunnel.cli.state import state
+from salesfunnel.domain.lifecycle import DealStatus
+from salesfunnel.render.output import format_cell
+
+app = typer.Typer(help="Deals: opportunities moving through the pipeline.", no_args_is_help=True)
+
+DealId = Annotated[int, typer.Argument(metavar="ID", help="Deal id.")]
+
+
+def _report(ctx: typer.Context, deal: object, as_json: bool, message: str) -> None:
+    output = state(ctx).output
+    if as_json:
+        output.json(deal)  # type: ignore[arg-type]
+    else:
+        output.message(message)
+
+
+@app.command("open")
+def deal_open(
+    ctx: typer.Context,
+    contact: Annotated[str, typer.Argument(metavar="CONTACT_ID", help="Contact id or email.")],
+    title: Annotated[str | None, typer.Option(help="Default: the company or contact name.")] = None,
+    value: Annotated[str | None, typer.Option(help="Expected value, e.g. 12000.")] = None,
+    currency: Annotated[str | None, typer.Option(help="Default: setting deal.currency.")] = None,
+    stage: Annotated[str | None, typer.Option(help="Default: the first stage.")] = None,
+    probability: Annotated[
+        int | None, typer.Option(help="0-99 %; set by hand, it sticks across stages.")
+    ] = None,
+    close: Annotated[str | None, typer.Option(metavar="DATE", help="Expected close date.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Open a deal for a lead or customer."""
+    from salesfunnel.services.deals import open_deal
+
+    with state(ctx).writing() as uow:
+        deal = open_deal(
+            uow,
+            contact,
+            title=title,
+            value=value,
+            currency=currency,
+            stage=stage,
+            probability=probability,
+            close=close,
+        )
+    _report(ctx, deal, as_json, f"Opened deal #{deal.id} {deal.title} in {deal.stage}.")
+
+
+@app.command("move")
+def deal_move(
+    ctx: typer.Context,
+    deal_id: DealId,
+    stage: Annotated[str, typer.Argument(help="Pipeline stage.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Move an open deal to another stage."""
+    from salesfunnel.services.deals import move
+
+    with state(ctx).writing() as uow:
+        deal = move(uow, deal_id, stage)
+    _report(ctx, deal, as_json, f"Moved deal #{deal.id} to {deal.stage} ({deal.probability}%).")
+
+
+@app.command("win")
+def deal_win(
+    ctx: typer.Context,
+    deal_id: DealId,
+    value: Annotated[str | None, typer.Option(help="Final value, if it changed.")] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Default: today.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Win a deal: its contact becomes a customer."""
+    from salesfunnel.services.deals import win
+
+    with state(ctx).writing() as uow:
+        deal = win(uow, deal_id, value=value, on=on)
+    _report(
+        ctx,
+        deal,
+        as_json,
+        f"Won deal #{deal.id} {deal.title}: {deal.value:,.2f} {deal.currency}.",
+    )
+
+
+@app.command("lose")
+def deal_lose(
+    ctx: typer.Context,
+    deal_id: DealId,
+    reason: Annotated[str, typer.Option(help="Why: price, competitor, timing...")],
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Default: today.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Lose a deal, with the reason."""
+    from salesfunnel.services.deals import lose
+
+    with state(ctx).writing() as uow:
+        deal = lose(uow, deal_id, reason, on=on)
+    _report(ctx, deal, as_json, f"Lost deal #{deal.id} {deal.title}: {reason}.")
+
+
+@app.command("list")
+def deal_list(
+    ctx: typer.Context,
+    status: Annotated[DealStatus, typer.Option(help="open, won or lost.")] = DealStatus.OPEN,
+    stage: Annotated[str | None, typer.Option(help="Only this stage.")] = None,
+    contact: Annotated[str | None, typer.Option(help="Only this contact (id or email).")] = None,
+    closing_before: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Expected to close on or before.")
+    ] = None,
+    closing_after: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Expected to close on or after.")
+    ] = None,
+    limit: LimitOption = 50,
+    every: AllFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """List deals (open ones by default), soonest expected close first."""
+    from salesfunnel.services.deals import list_deals
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        page = list_deals(
+            uow,
+            status=status,
+            stage=stage,
+            contact=contact,
+            closing_before=closing_before,
+            closing_after=closing_after,
+            limit=row_limit(limit, every),
+        )
+    show_page(app_state.output, page, columns.DEAL, noun=f"{status} deals", as_json=as_json)
+
+
+@app.command("show")
+def deal_show(ctx: typer.Context, deal_id: DealId, as_json: JsonFlag = False) -> None:
+    """A deal with its next step and history."""
+    from salesfunnel.services.deals import show_deal
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        deal = show_deal(uow, deal_id)
+    out = app_state.output
+    if as_json:
+        out.json(deal)
+        return
+    fields: list[tuple[str, object]] = [
+        ("contact", f"{deal.contact} (#{deal.contact_id})"),
+        ("company", deal.company),
+        ("status", deal.status),
+        ("stage", deal.stage),
+        ("value", f"{deal.value:,.2f} {deal.currency}"),
+        ("probability", f"{deal.probability}%"),
+        ("weighted", f"{deal.weighted_value:,.2f} {deal.currency}"),
+        ("expected close", deal.expected_close),
+        ("closed", deal.closed_on),
+        ("lost because", deal.lost_reason),
+        ("opened", deal.opened_at.date()),
+    ]
+    out.record(f"Deal #{deal.id} {deal.title}", [(k, v) for k, v in fields if v is not None])
+    out.heading("Next step")
+    step = deal.next_step
+    out.line(
+        f"  {format_cell(step.due_date)} {step.kind}: {step.text}" if step else "  none planned"
+    )
+    if deal.activities:
+        out.heading("Activities")
+        out.table(deal.activities, columns.ACTIVITY)
+    out.heading("History")
+    out.table(deal.history, columns.EVENT)
+
+
+def pipeline(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Open deals by stage: count, total and weighted value."""
+    from salesfunnel.render.pipeline import render_pipeline
+    from salesfunnel.services.deals import pipeline as pipeline_of
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        stages = pipeline_of(uow)
+    if as_json:
+        app_state.output.json(stages)
+    else:
+        render_pipeline(app_state.output, stages)

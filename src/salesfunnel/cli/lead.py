@@ -1,0 +1,224 @@
+"""`salesfunnel lead ...`: people who showed interest."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesfunnel.cli import columns
+from salesfunnel.cli.listing import show_page
+from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
+from salesfunnel.cli.state import state
+from salesfunnel.domain.lifecycle import Channel, LeadStatus, QualificationLevel
+from salesfunnel.render.output import format_cell
+
+app = typer.Typer(help="Leads: people who showed interest.", no_args_is_help=True)
+
+
+@app.command("add")
+def lead_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Full name.")],
+    email: Annotated[str | None, typer.Option(help="Email address.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone, kept as typed.")] = None,
+    company: Annotated[str | None, typer.Option(help="Company name.")] = None,
+    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Where they came from: webinar, referral, form...")
+    ] = None,
+    channel: Annotated[Channel, typer.Option(help="Who reached out first.")] = Channel.INBOUND,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    referred_by: Annotated[
+        str | None, typer.Option(help="Id or email of the contact who referred them.")
+    ] = None,
+    star: Annotated[bool, typer.Option("--star", help="Highlight everywhere.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Add an inbound lead."""
+    from salesfunnel.services.leads import add_lead
+
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        lead = add_lead(
+            uow,
+            name,
+            email=email,
+            phone=phone,
+            company=company,
+            title=title,
+            source=source,
+            channel=channel,
+            tags=tag or [],
+            referred_by=referred_by,
+            starred=star,
+        )
+    if as_json:
+        app_state.output.json(lead)
+    else:
+        app_state.output.message(f"Added lead #{lead.id} {lead.name}.")
+
+
+@app.command("list")
+def lead_list(
+    ctx: typer.Context,
+    status: Annotated[LeadStatus | None, typer.Option(help="Only this status.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only leads with this tag.")] = None,
+    starred: Annotated[bool, typer.Option("--starred", help="Only starred leads.")] = False,
+    level: Annotated[QualificationLevel | None, typer.Option(help="Only mql or sql.")] = None,
+    channel: Annotated[Channel | None, typer.Option(help="Only inbound or outbound.")] = None,
+    limit: LimitOption = 50,
+    every: AllFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """List leads: starred first, then newest."""
+    from salesfunnel.services.leads import list_leads
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        page = list_leads(
+            uow,
+            status=status,
+            source=source,
+            tag=tag,
+            starred=starred,
+            level=level,
+            channel=channel,
+            limit=row_limit(limit, every),
+        )
+    show_page(
+        app_state.output,
+        page,
+        columns.LEAD,
+        noun="leads",
+        as_json=as_json,
+        highlight=lambda lead: lead.starred,
+    )
+
+
+@app.command("show")
+def lead_show(
+    ctx: typer.Context,
+    lead_id: Annotated[str, typer.Argument(metavar="ID", help="Lead id or email.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """A lead with its qualification, deals, next step and history."""
+    from salesfunnel.services.leads import show_lead
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        lead = show_lead(uow, lead_id)
+    out = app_state.output
+    if as_json:
+        out.json(lead)
+        return
+    q = lead.qualification
+    criteria = ", ".join(
+        name
+        for name, met in (
+            ("need", q.need),
+            ("budget", q.budget),
+            ("authority", q.authority),
+            ("timing", q.timing),
+        )
+        if met
+    )
+    star = f" {columns.STAR}" if lead.starred else ""
+    fields: list[tuple[str, object]] = [
+        ("status", lead.status + (f" ({lead.level})" if lead.level else "")),
+        ("stage", lead.stage),
+        ("email", lead.email),
+        ("phone", lead.phone),
+        ("company", lead.company),
+        ("title", lead.title),
+        ("source", f"{lead.source or ''} ({lead.channel})" if lead.channel else lead.source),
+        ("tags", lead.tags),
+        ("criteria", criteria or None),
+        ("disqualified", lead.disqualify_reason),
+        ("referred by", f"#{lead.referred_by}" if lead.referred_by else None),
+        ("since", lead.created_at.date()),
+        *((key, value) for key, value in lead.extra.items()),
+    ]
+    out.record(
+        f"#{lead.id} {lead.name}{star}", [(k, v) for k, v in fields if v not in (None, [], "")]
+    )
+    next_step = lead.next_step
+    out.heading("Next step")
+    out.line(
+        f"  {format_cell(next_step.due_date)} {next_step.kind}: {next_step.text}"
+        if next_step
+        else "  none planned"
+    )
+    if lead.deals:
+        out.heading("Deals")
+        out.table(lead.deals, columns.DEAL)
+    if lead.activities:
+        out.heading("Activities")
+        out.table(lead.activities, columns.ACTIVITY)
+    out.heading("History")
+    out.table(lead.history, columns.EVENT)
+
+
+@app.command("qualify")
+def lead_qualify(
+    ctx: typer.Context,
+    lead_id: Annotated[str, typer.Argument(metavar="ID", help="Lead id or email.")],
+    need: Annotated[bool | None, typer.Option("--need/--no-need", help="Has a need.")] = None,
+    budget: Annotated[
+        bool | None, typer.Option("--budget/--no-budget", help="Has budget / ability.")
+    ] = None,
+    authority: Annotated[
+        bool | None, typer.Option("--authority/--no-authority", help="Can decide.")
+    ] = None,
+    timing: Annotated[
+        bool | None, typer.Option("--timing/--no-timing", help="Wants it soon.")
+    ] = None,
+    level: Annotated[
+        QualificationLevel, typer.Option(help="mql: engaged, not ready; sql: wants to talk.")
+    ] = QualificationLevel.SQL,
+    value: Annotated[str | None, typer.Option(help="Value of the deal it opens.")] = None,
+    no_deal: Annotated[bool, typer.Option("--no-deal", help="Don't open a deal.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Qualify a lead (BANT); an sql lead opens a deal unless --no-deal."""
+    from salesfunnel.services.leads import qualify
+
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        lead, deal_id = qualify(
+            uow,
+            lead_id,
+            need=need,
+            budget=budget,
+            authority=authority,
+            timing=timing,
+            level=level,
+            value=value,
+            open_deal=not no_deal,
+        )
+    if as_json:
+        app_state.output.json({"lead": lead, "deal_id": deal_id})
+        return
+    app_state.output.message(f"Qualified #{lead.id} {lead.name} as {lead.level}.")
+    if deal_id is not None:
+        app_state.output.message(f"Opened deal #{deal_id}.")
+
+
+@app.command("disqualify")
+def lead_disqualify(
+    ctx: typer.Context,
+    lead_id: Annotated[str, typer.Argument(metavar="ID", help="Lead id or email.")],
+    reason: Annotated[str, typer.Option(help="Why: no budget, wrong fit...")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Disqualify a lead, with the reason."""
+    from salesfunnel.services.leads import disqualify
+
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        lead = disqualify(uow, lead_id, reason)
+    if as_json:
+        app_state.output.json(lead)
+    else:
+        app_state.output.message(f"Disqualified #{lead.id} {lead.name}: {reason}.")

@@ -1,0 +1,30 @@
+"""Options many commands share, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesfunnel.services.common import DEFAULT_LIMIT
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (schema: docs/json.md).")]
+LimitOption = Annotated[
+    int,
+    typer.Option("--limit", "-L", min=1, help=f"Show at most N rows (default {DEFAULT_LIMIT})."),
+]
+AllFlag = Annotated[bool, typer.Option("--all", help="Show every row, however many.")]
+YesFlag = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")]
+
+
+def row_limit(limit: int, every: bool) -> int | None:
+    return None if every else limit
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; never in a script (stdin not a terminal) or with --yes."""
+    import sys
+
+    if yes or not sys.stdin.isatty():
+        return
+    typer.confirm(question, abort=True)

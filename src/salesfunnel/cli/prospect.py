@@ -1,0 +1,119 @@
+"""`salesfunnel prospect ...`: cold contacts in prospecting lists."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesfunnel.cli import columns
+from salesfunnel.cli.listing import show_page
+from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
+from salesfunnel.cli.state import state
+from salesfunnel.domain.lifecycle import ProspectStatus
+
+app = typer.Typer(help="Prospects: cold contacts you reach out to first.", no_args_is_help=True)
+
+
+@app.command("add")
+def prospect_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Full name.")],
+    email: Annotated[str | None, typer.Option(help="Email address.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone, kept as typed.")] = None,
+    company: Annotated[str | None, typer.Option(help="Company name.")] = None,
+    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    list_name: Annotated[
+        str | None, typer.Option("--list", help="Prospecting list (default: manual).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Add one prospect by hand."""
+    from salesfunnel.services.prospects import add_prospect
+
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        prospect = add_prospect(
+            uow, name, email=email, phone=phone, company=company, title=title, list_name=list_name
+        )
+    if as_json:
+        app_state.output.json(prospect)
+    else:
+        app_state.output.message(
+            f"Added prospect #{prospect.id} {prospect.name} to {prospect.list}."
+        )
+
+
+@app.command("list")
+def prospect_list(
+    ctx: typer.Context,
+    list_name: Annotated[str | None, typer.Option("--list", help="Only this list.")] = None,
+    status: Annotated[ProspectStatus | None, typer.Option(help="Only this status.")] = None,
+    limit: LimitOption = 50,
+    every: AllFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """List prospects, oldest first."""
+    from salesfunnel.services.prospects import list_prospects
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        page = list_prospects(
+            uow, list_name=list_name, status=status, limit=row_limit(limit, every)
+        )
+    show_page(app_state.output, page, columns.PROSPECT, noun="prospects", as_json=as_json)
+
+
+@app.command("lists")
+def prospect_lists(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Prospecting lists with their counts: open, converted, cancelled."""
+    from salesfunnel.services.prospects import list_lists
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        lists = list_lists(uow)
+    if as_json:
+        app_state.output.json(lists)
+    elif lists:
+        app_state.output.table(lists, columns.PROSPECT_LIST)
+    else:
+        app_state.output.message("No prospecting lists yet.")
+
+
+@app.command("convert")
+def prospect_convert(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(help="Prospect ids or emails.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Prospects who showed interest become leads (same id). All or none."""
+    from salesfunnel.services.prospects import convert
+
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        leads = convert(uow, ids)
+    if as_json:
+        app_state.output.json(leads)
+    for lead in leads:
+        app_state.output.message(f"Converted #{lead.id} {lead.name} to a lead.")
+
+
+@app.command("cancel")
+def prospect_cancel(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(help="Prospect ids or emails.")],
+    reason: Annotated[str | None, typer.Option(help="Why (kept with the prospect).")] = None,
+    yes: YesFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Never contact these again; they are kept so a re-import won't bring them back."""
+    from salesfunnel.services.prospects import cancel
+
+    confirm(f"Cancel {len(ids)} prospect(s) for good?", yes)
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        cancelled = cancel(uow, ids, reason)
+    if as_json:
+        app_state.output.json(cancelled)
+    for prospect in cancelled:
+        app_state.output.message(f"Cancelled prospect #{prospect.id} {prospect.name}.")

@@ -1,0 +1,49 @@
+"""What every command shares: where the database is, and where output goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from salesfunnel.render.output import Output
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from salesfunnel.db.uow import UnitOfWork
+
+
+@dataclass
+class AppState:
+    db: str | None = None
+    output: Output = field(default_factory=Output)
+    _engine: Engine | None = None
+
+    def engine(self) -> Engine:
+        """Opened on first use, so --help and usage errors never touch the database."""
+        if self._engine is None:
+            from salesfunnel.db.engine import open_engine
+            from salesfunnel.db.location import database_url
+
+            self._engine = open_engine(database_url(self.db), notify=self.output.message)
+        return self._engine
+
+    def reading(self) -> UnitOfWork:
+        from salesfunnel.db.uow import UnitOfWork
+
+        return UnitOfWork(self.engine(), write=False)
+
+    def writing(self) -> UnitOfWork:
+        from salesfunnel.db.uow import UnitOfWork
+
+        return UnitOfWork(self.engine(), write=True)
+
+
+def state(ctx: typer.Context) -> AppState:
+    root: Any = ctx.find_root().obj
+    if not isinstance(root, AppState):
+        root = AppState()
+        ctx.find_root().obj = root
+    return root

@@ -1,0 +1,123 @@
+"""Opening a database: a private file, the right pragmas, and the schema brought up to date."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from salesfunnel import clock
+from salesfunnel.db.location import sqlite_path
+from salesfunnel.errors import DatabaseError
+
+SCHEMA_HEAD = "0002"  # the newest migration; a test holds it to the migrations folder
+BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another before giving up
+
+Notify = Callable[[str], None]
+
+
+def open_engine(url: str, notify: Notify = lambda message: None) -> Engine:
+    """An engine on an up-to-date schema, creating or upgrading the database first."""
+    path = sqlite_path(url)
+    if path is not None:
+        _prepare_sqlite_file(path)
+    try:
+        engine = create_engine(url)
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+        _bring_schema_up_to_date(engine, path, notify)
+    except SQLAlchemyError as error:
+        raise DatabaseError(f"can't open database {url}: {_first_line(error)}") from None
+    return engine
+
+
+def _first_line(error: Exception) -> str:
+    message = str(getattr(error, "orig", None) or error)
+    return message.splitlines()[0] if message else type(error).__name__
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create a missing database file readable by its owner alone; refuse what isn't a file."""
+    if path.is_dir():
+        raise DatabaseError(f"can't open database {path}: it is a directory")
+    if path.exists():
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise DatabaseError(f"can't open database {path}: permission denied")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise DatabaseError(f"can't create database {path}: {error.strerror}") from None
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys and a busy timeout; transactions we begin ourselves.
+
+    pysqlite's own transaction handling is turned off so that a write can start
+    with BEGIN IMMEDIATE and wait for another writer instead of failing later.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def schema_version(engine: Engine) -> str | None:
+    """The migration a database is at, or None for a database with no schema yet."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            if inspect(connection).get_table_names():
+                raise DatabaseError("this database was not made by salesfunnel")
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _bring_schema_up_to_date(engine: Engine, path: Path | None, notify: Notify) -> None:
+    current = schema_version(engine)
+    if current == SCHEMA_HEAD:
+        return
+    from salesfunnel.db import migrate
+
+    if current is not None and not migrate.is_known_revision(current):
+        raise DatabaseError(
+            f"the database is at schema {current}, newer than this salesfunnel knows: upgrade it"
+        )
+    if current is not None and path is not None:
+        backup = backup_beside(path, f"schema-{current}")
+        notify(f"Backed up the database to {backup} before upgrading its schema.")
+    migrate.upgrade(engine)
+    if current is not None:
+        notify(f"Upgraded the database schema from {current} to {SCHEMA_HEAD}.")
+
+
+def backup_beside(path: Path, label: str) -> Path:
+    """A consistent copy of an SQLite database next to it, readable by its owner alone."""
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+    source = sqlite3.connect(path)
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+    finally:
+        destination.close()
+        source.close()
+    return target

@@ -1,0 +1,1 @@
+"""Pure rules of the funnel: standard library only."""

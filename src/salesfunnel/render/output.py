@@ -1,0 +1,163 @@
+"""Where output goes and how it looks: the one object commands print through.
+
+Data goes to stdout, messages to stderr.  On a terminal, Rich tables with
+colour; in a pipe, under ``NO_COLOR`` or ``TERM=dumb``, plain aligned text with
+no escape codes at all, never truncated or squeezed to 80 columns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from pydantic import BaseModel
+
+
+def wants_plain(stream: TextIO) -> bool:
+    """Plain text unless stdout is a terminal that has not asked for less."""
+    if os.environ.get("NO_COLOR") is not None or os.environ.get("TERM") == "dumb":
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return not (isatty and isatty())
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a listing: its header, how to read a row, and how to align it."""
+
+    header: str
+    value: Callable[[Any], object]
+    numeric: bool = False
+    style: str | None = None
+
+
+class Output:
+    def __init__(self, stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self.plain = wants_plain(self.stdout)
+
+    # --- messages -----------------------------------------------------------------
+    def message(self, text: str) -> None:
+        """A line for the human, on stderr, so it never mixes with data."""
+        print(text, file=self.stderr)
+
+    # --- JSON ---------------------------------------------------------------------
+    def json(self, data: BaseModel | Sequence[BaseModel] | dict[str, Any]) -> None:
+        print(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2), file=self.stdout)
+
+    # --- tables -------------------------------------------------------------------
+    def table(
+        self,
+        rows: Sequence[Any],
+        columns: Sequence[Column],
+        *,
+        title: str | None = None,
+        highlight: Callable[[Any], bool] | None = None,
+    ) -> None:
+        """A listing; rows for which ``highlight`` holds stand out (starred)."""
+        cells = [[format_cell(col.value(row)) for col in columns] for row in rows]
+        if self.plain:
+            if title:
+                print(title, file=self.stdout)
+            print(plain_table([c.header for c in columns], cells, columns), file=self.stdout)
+            return
+        from rich.table import Table
+
+        table = Table(title=title, header_style="bold", title_justify="left", expand=False)
+        for col in columns:
+            table.add_column(
+                col.header, justify="right" if col.numeric else "left", style=col.style
+            )
+        for row, values in zip(rows, cells, strict=True):
+            style = "bold yellow" if highlight and highlight(row) else None
+            table.add_row(*values, style=style)
+        self.rich_console().print(table)
+
+    def record(self, title: str, fields: Sequence[tuple[str, object]]) -> None:
+        """One thing's details, as ``label: value`` lines."""
+        width = max((len(label) for label, _ in fields), default=0)
+        if self.plain:
+            print(title, file=self.stdout)
+            for label, value in fields:
+                print(f"  {label.ljust(width)}  {format_cell(value)}", file=self.stdout)
+            return
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="dim")
+        table.add_column()
+        for label, value in fields:
+            table.add_row(label, format_cell(value))
+        console = self.rich_console()
+        console.print(f"[bold]{escape(title)}[/bold]")
+        console.print(table)
+
+    def heading(self, text: str) -> None:
+        if self.plain:
+            print(f"\n{text}", file=self.stdout)
+        else:
+            self.rich_console().print(f"\n[bold]{escape(text)}[/bold]")
+
+    def line(self, text: str = "") -> None:
+        print(text, file=self.stdout)
+
+    def rich_console(self):  # type: ignore[no-untyped-def]
+        from rich.console import Console
+
+        return Console(file=self.stdout, highlight=False)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def to_jsonable(data: Any) -> Any:
+    if isinstance(data, BaseModel):
+        return data.model_dump(mode="json")
+    if isinstance(data, list | tuple):
+        return [to_jsonable(item) for item in data]
+    if isinstance(data, dict):
+        return {key: to_jsonable(value) for key, value in data.items()}
+    return data
+
+
+def format_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return " ".join(str(value).split()) if "\n" in str(value) else str(value)
+
+
+def plain_table(headers: list[str], rows: list[list[str]], columns: Sequence[Column]) -> str:
+    """Aligned columns for pipes and cron mail: full width, no box, no escape codes."""
+    from rich.cells import cell_len
+
+    widths = [cell_len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, cell_len(v)) for w, v in zip(widths, row, strict=True)]
+
+    def fit(value: str, width: int, numeric: bool) -> str:
+        pad = " " * (width - cell_len(value))
+        return pad + value if numeric else value + pad
+
+    lines = [
+        "  ".join(
+            fit(v, w, c.numeric) for v, w, c in zip(row, widths, columns, strict=True)
+        ).rstrip()
+        for row in [headers, *rows]
+    ]
+    return "\n".join(lines)

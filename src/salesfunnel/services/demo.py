@@ -1,0 +1,231 @@
+"""A realistic sample database, built through the same use cases a user runs.
+
+Names in English, Portuguese, Spanish and Russian; companies with several
+contacts; prospects in lists; leads in every status; deals in every stage, won
+and lost; customers active, pre-inactive, inactive and churned.  The history is
+spread over the last year with the clock's time travel, so every event is dated
+as if it had happened then.  The same seed gives the same database for a given
+"today".
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from salesfunnel import clock
+from salesfunnel.db.tables import Contact
+from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.errors import BadValue
+from salesfunnel.services import customers, deals, leads, prospects
+
+PEOPLE = {
+    "en": (
+        ["James", "Emily", "Oliver", "Sophie", "Harry", "Grace", "Jack", "Chloe", "Liam", "Ava"],
+        ["Smith", "Johnson", "Brown", "Taylor", "Walker", "Wright", "Clarke", "Hughes", "Green"],
+    ),
+    "pt": (
+        ["João", "Maria", "António", "Inês", "Gonçalo", "Beatriz", "Luís", "Conceição", "Thiago"],
+        ["Silva", "Santos", "Gonçalves", "Araújo", "Magalhães", "Simões", "Brandão", "Ribeiro"],
+    ),
+    "es": (
+        ["José", "Lucía", "Álvaro", "Sofía", "Íñigo", "Martina", "Sergio", "Begoña", "Raúl"],
+        ["García", "Núñez", "Fernández", "Martínez", "Peña", "Ibáñez", "Muñoz", "Sánchez"],
+    ),
+    "ru": (
+        ["Алексей", "Мария", "Дмитрий", "Ольга", "Сергей", "Анна", "Иван", "Екатерина", "Павел"],
+        ["Иванов", "Смирнова", "Кузнецов", "Попова", "Соколов", "Лебедева", "Новиков", "Козлова"],
+    ),
+}
+COMPANIES = {
+    "en": ["Northwind Traders", "Acme Logistics", "Bluebird Software", "Harbor Health"],
+    "pt": ["Padaria Pão Quente", "Construtora Atlântico", "Vinhos do Douro Lda", "TechSampa"],
+    "es": ["Distribuciones Ibérica", "Hotel Sol y Mar", "Clínica Núñez", "Aceites La Mancha"],
+    "ru": ['ООО "Ромашка"', "СтройИнвест", "Балтийский Лес", "ТехноСфера"],
+}
+DOMAINS = {"en": "example.com", "pt": "example.com.br", "es": "example.es", "ru": "example.ru"}
+TRANSLIT = dict(
+    zip(
+        map(ord, "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"),
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh sch  y  e yu ya".split(" "),
+        strict=True,
+    )
+)
+TITLES = ["CEO", "Head of Purchasing", "Operations Manager", "CFO", "IT Director", "Owner"]
+SOURCES = ["webinar", "referral", "website form", "newsletter", "trade fair", "linkedin"]
+TAGS = ["vip", "smb", "enterprise", "renewal", "partner"]
+LOST_REASONS = ["price", "went with a competitor", "no budget this year", "timing"]
+LISTS = ["Trade fair Lisbon 2026", "Madrid retailers", "Moscow logistics Q3"]
+
+
+def build_demo(uow: UnitOfWork, *, contacts: int = 300, seed: int = 7) -> str:
+    """Fill an empty database; refuses one that already holds contacts."""
+    existing = uow.session.exec(select(func.count()).select_from(Contact)).one()
+    if existing:
+        raise BadValue(
+            f"the database already holds {existing} contacts; give demo a new file with --db"
+        )
+    builder = _DemoBuilder(uow, random.Random(seed), clock.now())
+    builder.build(contacts)
+    return (
+        f"Built a demo database: {contacts} contacts "
+        f"({builder.counts['prospect']} prospects, {builder.counts['lead']} leads, "
+        f"{builder.counts['deal']} deals, {builder.counts['customer']} customers)."
+    )
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+class _DemoBuilder:
+    def __init__(self, uow: UnitOfWork, rng: random.Random, now: datetime) -> None:
+        self.uow = uow
+        self.rng = rng
+        self.now = now
+        self.counts = {"prospect": 0, "lead": 0, "deal": 0, "customer": 0}
+        self.used: set[str] = set()
+
+    def at(self, days_ago: float, action: Callable[[], object]) -> object:
+        """Run a use case as if it happened ``days_ago`` (working hours)."""
+        moment = datetime.combine(
+            (self.now - timedelta(days=days_ago)).date(), time(9 + self.rng.randrange(8))
+        ).astimezone()
+        with clock.travel_to(min(moment, self.now)):
+            return action()
+
+    def person(self) -> dict[str, str | None]:
+        lang = self.rng.choice(list(PEOPLE))
+        first, last = PEOPLE[lang]
+        while True:
+            name = f"{self.rng.choice(first)} {self.rng.choice(last)}"
+            handle = _ascii(name.lower().translate(TRANSLIT)).replace(" ", ".")
+            email = f"{handle}{self.rng.randrange(100)}@{DOMAINS[lang]}"
+            if email not in self.used:
+                self.used.add(email)
+                break
+        company = self.rng.choice(COMPANIES[lang]) if self.rng.random() < 0.7 else None
+        phone = f"0{self.rng.randrange(10**8, 10**9)}" if self.rng.random() < 0.6 else None
+        return {
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "company": company,
+            "title": self.rng.choice(TITLES),
+        }
+
+    def build(self, total: int) -> None:
+        n_prospects = total * 2 // 5
+        for _ in range(n_prospects):
+            self.prospect()
+        for _ in range(total - n_prospects):
+            self.lead()
+
+    def prospect(self) -> None:
+        p = self.person()
+        days_ago = self.rng.uniform(20, 300)
+        found = self.at(
+            days_ago,
+            lambda: prospects.add_prospect(
+                self.uow,
+                str(p["name"]),
+                email=p["email"],
+                phone=p["phone"],
+                company=p["company"],
+                title=p["title"],
+                list_name=self.rng.choice(LISTS),
+            ),
+        )
+        self.counts["prospect"] += 1
+        ref = str(found.id)  # type: ignore[attr-defined]
+        fate = self.rng.random()
+        later = days_ago - self.rng.uniform(1, 15)
+        if fate < 0.2:
+            self.at(later, lambda: prospects.cancel(self.uow, [ref], "not interested"))
+        elif fate < 0.45:
+            self.at(later, lambda: prospects.convert(self.uow, [ref]))
+            self.work_lead(ref, later)
+
+    def lead(self) -> None:
+        p = self.person()
+        days_ago = self.rng.uniform(1, 330)
+        found = self.at(
+            days_ago,
+            lambda: leads.add_lead(
+                self.uow,
+                str(p["name"]),
+                email=p["email"],
+                phone=p["phone"],
+                company=p["company"],
+                title=p["title"],
+                source=self.rng.choice(SOURCES),
+                tags=self.rng.sample(TAGS, self.rng.randrange(3)),
+                starred=self.rng.random() < 0.1,
+            ),
+        )
+        self.work_lead(str(found.id), days_ago)  # type: ignore[attr-defined]
+
+    def work_lead(self, ref: str, days_ago: float) -> None:
+        self.counts["lead"] += 1
+        fate = self.rng.random()
+        later = max(0.0, days_ago - self.rng.uniform(2, 20))
+        if fate < 0.3:
+            return  # still new
+        if fate < 0.45:
+            reason = self.rng.choice(["no budget", "wrong fit", "student", "competitor"])
+            self.at(later, lambda: leads.disqualify(self.uow, ref, reason))
+            return
+        if fate < 0.55:
+            self.at(later, lambda: leads.qualify(self.uow, ref, level="mql", need=True))
+            return
+        value = float(self.rng.choice([1500, 4800, 9900, 12000, 25000, 60000]))
+        _, deal_id = self.at(  # type: ignore[misc]
+            later,
+            lambda: leads.qualify(
+                self.uow, ref, level="sql", need=True, budget=True, authority=True, value=value
+            ),
+        )
+        if deal_id is not None:
+            self.work_deal(int(deal_id), later, ref)
+
+    def work_deal(self, deal_id: int, days_ago: float, ref: str) -> None:
+        self.counts["deal"] += 1
+        stages = [s.name for s in deals.pipeline_stages(self.uow)]
+        when = days_ago
+        for stage in stages[1 : 1 + self.rng.randrange(len(stages))]:
+            when = max(0.0, when - self.rng.uniform(3, 20))
+            self.at(when, lambda stage=stage: deals.move(self.uow, deal_id, stage))  # type: ignore[misc]
+        if when < 30 or self.rng.random() < 0.35:
+            self.set_close(deal_id)
+            return
+        closed = max(0.0, when - self.rng.uniform(2, 15))
+        if self.rng.random() < 0.6:
+            self.at(closed, lambda: deals.win(self.uow, deal_id))
+            self.counts["customer"] += 1
+            self.customer_life(ref, closed)
+        else:
+            reason = self.rng.choice(LOST_REASONS)
+            self.at(closed, lambda: deals.lose(self.uow, deal_id, reason))
+
+    def set_close(self, deal_id: int) -> None:
+        from salesfunnel.db.tables import Deal
+
+        deal = self.uow.session.get(Deal, deal_id)
+        if deal is not None:
+            deal.expected_close = (self.now + timedelta(days=self.rng.randrange(-10, 120))).date()
+
+    def customer_life(self, ref: str, won_days_ago: float) -> None:
+        if won_days_ago > 60 and self.rng.random() < 0.4:
+            again = max(0.0, won_days_ago - self.rng.uniform(20, 60))
+            amount = self.rng.choice(["800", "1200", "2500"])
+            self.at(
+                again,
+                lambda: customers.record_purchase(self.uow, ref, amount),
+            )
+        elif won_days_ago > 120 and self.rng.random() < 0.2:
+            self.at(won_days_ago / 2, lambda: customers.churn(self.uow, ref, "contract ended"))
