@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesfunnel.render.output import Column, Output
-from salesfunnel.services.common import Page
+
+if TYPE_CHECKING:
+    from salesfunnel.services.common import Page
 
 
 def show_page(

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.services.common import DEFAULT_LIMIT
+DEFAULT_LIMIT = 50  # rows a listing shows unless told otherwise
+
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (schema: docs/json.md).")]
 LimitOption = Annotated[

@@ -12,9 +12,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 def wants_plain(stream: TextIO) -> bool:
@@ -119,7 +120,7 @@ def escape(text: str) -> str:
 
 
 def to_jsonable(data: Any) -> Any:
-    if isinstance(data, BaseModel):
+    if hasattr(data, "model_dump"):
         return data.model_dump(mode="json")
     if isinstance(data, list | tuple):
         return [to_jsonable(item) for item in data]

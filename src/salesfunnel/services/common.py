@@ -18,8 +18,6 @@ from salesfunnel.errors import BadValue, NotFound
 
 T = TypeVar("T")
 
-DEFAULT_LIMIT = 50
-
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
