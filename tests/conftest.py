@@ -1,0 +1,71 @@
+"""Every test gets its own database file and a fixed "now"; `run` drives the real CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from salesfunnel.cli import app
+
+NOW = "2026-11-23T09:00:00+00:00"
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh database path, a fixed clock, no colour settings from the developer's shell."""
+    db = tmp_path / "funnel.db"
+    monkeypatch.setenv("SALESFUNNEL_DB", str(db))
+    monkeypatch.setenv("SALESFUNNEL_NOW", NOW)
+    monkeypatch.setenv("TZ", "UTC")
+    for name in ("NO_COLOR", "SALESFUNNEL_DEBUG", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    return db
+
+
+@pytest.fixture
+def db_path(isolated: Path) -> Path:
+    return isolated
+
+
+@pytest.fixture
+def run() -> Run:
+    """Run the CLI in-process: ``run("lead", "add", "Ana", input=None)``."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def ok(run: Run) -> Run:
+    """Like ``run``, but fails the test unless the command exits 0."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        result = run(*args, input=input)
+        assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Callable[[str, tuple[object, ...]], list[tuple[object, ...]]]]:
+    """Query the database file directly, the way a test double-checks what was stored."""
+    connections: list[sqlite3.Connection] = []
+
+    def query(sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        connection = sqlite3.connect(db_path)
+        connections.append(connection)
+        return connection.execute(sql, params).fetchall()
+
+    yield query
+    for connection in connections:
+        connection.close()
