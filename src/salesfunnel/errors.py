@@ -10,12 +10,20 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
-    """Every exit status salesfunnel uses (listed in docs/exit-codes.md)."""
+    """Every exit status salesfunnel uses, each with its meaning (docs/exit-codes.md)."""
 
-    OK = 0
-    REFUSED = 1  # unknown id, invalid transition, bad value, unusable database
-    USAGE = 2  # unknown command or option, missing argument
-    INTERRUPTED = 130  # Ctrl-C: the transaction was rolled back
+    meaning: str
+
+    def __new__(cls, value: int, meaning: str) -> ExitStatus:
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.meaning = meaning
+        return member
+
+    OK = 0, "done: the command did what it was asked"
+    REFUSED = 1, "refused, nothing changed: unknown id, invalid transition, bad value or date"
+    USAGE = 2, "usage error: unknown command or option, missing or malformed argument"
+    INTERRUPTED = 130, "interrupted (Ctrl-C): the transaction was rolled back, nothing written"
 
 
 class SalesfunnelError(Exception):

@@ -10,11 +10,27 @@ import typer
 from typer.core import TyperGroup
 
 from salesfunnel import __version__
-from salesfunnel.cli import config, customer, deal, lead, prospect
+from salesfunnel.cli import (
+    activity,
+    config,
+    customer,
+    deal,
+    export,
+    lead,
+    prospect,
+    prospect_import,
+    report,
+    search,
+    source,
+    todo,
+)
+from salesfunnel.cli import calendar as calendar_cli
 from salesfunnel.cli.state import AppState
 from salesfunnel.errors import ExitStatus, SalesfunnelError
 
 DEBUG_VARIABLE = "SALESFUNNEL_DEBUG"
+INTERRUPTED = "Interrupted: nothing was written."
+INTERRUPTED_AFTER_SAVING = "Interrupted after the change was saved."
 
 
 class ErrorBoundary(TyperGroup):
@@ -30,12 +46,13 @@ class ErrorBoundary(TyperGroup):
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(error.status) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted: nothing was written.", err=True)
+            saved = isinstance(ctx.obj, AppState) and ctx.obj.saved
+            typer.echo(INTERRUPTED_AFTER_SAVING if saved else INTERRUPTED, err=True)
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, BrokenPipeError):
+            raise  # a closed pipe (| head) is Typer's to quiet: exit 1, no message
         except Exception as error:
-            if _is_click_exception(error) or os.environ.get(DEBUG_VARIABLE):
+            if _is_click_exception(error) or debugging():
                 raise
             typer.echo(
                 f"Error: unexpected {type(error).__name__}: {_one_line(error)} "
@@ -43,6 +60,10 @@ class ErrorBoundary(TyperGroup):
                 err=True,
             )
             raise typer.Exit(ExitStatus.REFUSED) from None
+
+
+def debugging() -> bool:
+    return os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0")
 
 
 def _is_click_exception(error: Exception) -> bool:
@@ -92,14 +113,28 @@ def root(
 ) -> None:
     """salesfunnel: move people from prospect to customer, from the shell."""
     ctx.obj = AppState(db=db)
+    ctx.call_on_close(ctx.obj.close)
 
 
 app.add_typer(prospect.app, name="prospect")
+prospect.app.command("import")(prospect_import.prospect_import)
+prospect.app.command("undo-import")(prospect_import.prospect_undo_import)
 app.add_typer(lead.app, name="lead")
 app.add_typer(deal.app, name="deal")
 app.command("pipeline")(deal.pipeline)
 app.add_typer(customer.app, name="customer")
 app.add_typer(config.app, name="config")
+app.command("next")(activity.activity_next)
+app.command("log")(activity.activity_log)
+app.command("done")(activity.activity_done)
+app.command("snooze")(activity.activity_snooze)
+app.command("todo")(todo.todo)
+app.command("digest")(todo.digest)
+app.add_typer(calendar_cli.app, name="calendar")
+app.add_typer(report.app, name="report")
+app.add_typer(source.app, name="source")
+app.command("export")(export.export)
+app.command("search")(search.search)
 
 
 @app.command("demo")
@@ -140,5 +175,31 @@ def hoist_db_option(args: list[str]) -> list[str]:
     return front + rest
 
 
+def streams_that_never_fail() -> None:
+    """Names in any alphabet print whatever the locale, cron's bare environment included.
+
+    Python reads LANG=C (or none) as UTF-8 already; a stream left in another encoding
+    (a Latin-1 locale, PYTHONIOENCODING=ascii) is switched to UTF-8 when it goes to a
+    file, pipe or cron's mail, and on a terminal keeps the terminal's encoding but
+    prints "?" for what it can't show, rather than failing with UnicodeEncodeError.
+    """
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None or codecs.lookup(encoding).name.startswith("utf"):
+            continue
+        if stream.isatty():
+            reconfigure(errors="replace")
+        else:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
 def main() -> None:
-    app(args=hoist_db_option(sys.argv[1:]), prog_name="salesfunnel")
+    streams_that_never_fail()
+    try:
+        app(args=hoist_db_option(sys.argv[1:]), prog_name="salesfunnel")
+    except KeyboardInterrupt:  # before a command started: nothing to roll back
+        print(INTERRUPTED, file=sys.stderr)
+        sys.exit(ExitStatus.INTERRUPTED)

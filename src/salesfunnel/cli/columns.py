@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from salesfunnel.render.output import Column
 
 STAR = "*"
+
+
+def local(moment: datetime) -> datetime:
+    """Timestamps are stored in UTC; people read them in their own time zone."""
+    return moment.astimezone()
+
 
 PROSPECT = [
     Column("id", lambda p: p.id, numeric=True),
@@ -24,7 +32,7 @@ PROSPECT_LIST = [
     Column("converted", lambda p: p.converted, numeric=True),
     Column("cancelled", lambda p: p.cancelled, numeric=True),
     Column("total", lambda p: p.total, numeric=True),
-    Column("created", lambda p: p.created_at.date()),
+    Column("created", lambda p: local(p.created_at).date()),
 ]
 
 LEAD = [
@@ -36,7 +44,7 @@ LEAD = [
     Column("status", lambda lead: lead.status + (f" ({lead.level})" if lead.level else "")),
     Column("source", lambda lead: lead.source),
     Column("tags", lambda lead: lead.tags),
-    Column("since", lambda lead: lead.created_at.date()),
+    Column("since", lambda lead: local(lead.created_at).date()),
 ]
 
 DEAL = [
@@ -75,7 +83,7 @@ ACTIVITY = [
     Column(
         "when",
         lambda a: (
-            a.done_at.date()
+            local(a.done_at).date()
             if a.done_at
             else " ".join(str(x) for x in (a.due_date, a.due_time) if x is not None)
         ),
@@ -83,7 +91,7 @@ ACTIVITY = [
 ]
 
 EVENT = [
-    Column("at", lambda e: e.at.strftime("%Y-%m-%d %H:%M")),
+    Column("at", lambda e: local(e.at).strftime("%Y-%m-%d %H:%M")),
     Column("what", lambda e: f"{e.entity} {e.action}"),
     Column(
         "change",

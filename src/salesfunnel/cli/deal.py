@@ -11,7 +11,6 @@ from salesfunnel.cli.listing import show_page
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import DealStatus
-from salesfunnel.render.output import format_cell
 
 app = typer.Typer(help="Deals: opportunities moving through the pipeline.", no_args_is_help=True)
 
@@ -169,14 +168,13 @@ def deal_show(ctx: typer.Context, deal_id: DealId, as_json: JsonFlag = False) ->
         ("expected close", deal.expected_close),
         ("closed", deal.closed_on),
         ("lost because", deal.lost_reason),
-        ("opened", deal.opened_at.date()),
+        ("opened", columns.local(deal.opened_at).date()),
     ]
     out.record(f"Deal #{deal.id} {deal.title}", [(k, v) for k, v in fields if v is not None])
+    from salesfunnel.render.todo import step_summary
+
     out.heading("Next step")
-    step = deal.next_step
-    out.line(
-        f"  {format_cell(step.due_date)} {step.kind}: {step.text}" if step else "  none planned"
-    )
+    out.line(f"  {step_summary(deal.next_step)}")
     if deal.activities:
         out.heading("Activities")
         out.table(deal.activities, columns.ACTIVITY)

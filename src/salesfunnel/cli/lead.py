@@ -11,7 +11,6 @@ from salesfunnel.cli.listing import show_page
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, QualificationLevel
-from salesfunnel.render.output import format_cell
 
 app = typer.Typer(help="Leads: people who showed interest.", no_args_is_help=True)
 
@@ -137,19 +136,16 @@ def lead_show(
         ("criteria", criteria or None),
         ("disqualified", lead.disqualify_reason),
         ("referred by", f"#{lead.referred_by}" if lead.referred_by else None),
-        ("since", lead.created_at.date()),
+        ("since", columns.local(lead.created_at).date()),
         *((key, value) for key, value in lead.extra.items()),
     ]
     out.record(
         f"#{lead.id} {lead.name}{star}", [(k, v) for k, v in fields if v not in (None, [], "")]
     )
-    next_step = lead.next_step
+    from salesfunnel.render.todo import step_summary
+
     out.heading("Next step")
-    out.line(
-        f"  {format_cell(next_step.due_date)} {next_step.kind}: {next_step.text}"
-        if next_step
-        else "  none planned"
-    )
+    out.line(f"  {step_summary(lead.next_step)}")
     if lead.deals:
         out.heading("Deals")
         out.table(lead.deals, columns.DEAL)
@@ -221,4 +217,4 @@ def lead_disqualify(
     if as_json:
         app_state.output.json(lead)
     else:
-        app_state.output.message(f"Disqualified #{lead.id} {lead.name}: {reason}.")
+        app_state.output.message(f"Disqualified #{lead.id} {lead.name}: {reason.strip()}.")

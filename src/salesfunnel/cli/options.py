@@ -23,9 +23,18 @@ def row_limit(limit: int, every: bool) -> int | None:
 
 
 def confirm(question: str, yes: bool) -> None:
-    """Ask on a terminal; never in a script (stdin not a terminal) or with --yes."""
+    """Ask on a terminal; never in a script (stdin not a terminal) or with --yes.
+
+    The question goes to stderr, so redirected output holds data only; anything but
+    y/yes stops the command (exit 1, "Aborted!"), and Ctrl-C at the prompt exits 130.
+    """
     import sys
 
     if yes or not sys.stdin.isatty():
         return
-    typer.confirm(question, abort=True)
+    print(f"{question} [y/N]: ", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline()
+    if not answer:  # end of input: nobody said yes
+        print(file=sys.stderr)
+    if answer.strip().lower() not in ("y", "yes"):
+        raise typer.Abort()

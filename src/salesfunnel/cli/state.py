@@ -20,6 +20,7 @@ class AppState:
     db: str | None = None
     output: Output = field(default_factory=Output)
     _engine: Engine | None = None
+    _writes: list[UnitOfWork] = field(default_factory=list)
 
     def engine(self) -> Engine:
         """Opened on first use, so --help and usage errors never touch the database."""
@@ -30,6 +31,12 @@ class AppState:
             self._engine = open_engine(database_url(self.db), notify=self.output.message)
         return self._engine
 
+    def close(self) -> None:
+        """Let go of the database when the command ends (SQLite then tidies its WAL)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     def reading(self) -> UnitOfWork:
         from salesfunnel.db.uow import UnitOfWork
 
@@ -38,7 +45,14 @@ class AppState:
     def writing(self) -> UnitOfWork:
         from salesfunnel.db.uow import UnitOfWork
 
-        return UnitOfWork(self.engine(), write=True)
+        unit = UnitOfWork(self.engine(), write=True)
+        self._writes.append(unit)
+        return unit
+
+    @property
+    def saved(self) -> bool:
+        """Whether this command has already committed a change (so Ctrl-C can't undo it)."""
+        return any(unit.committed for unit in self._writes)
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -25,14 +25,30 @@ def open_engine(url: str, notify: Notify = lambda message: None) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         _prepare_sqlite_file(path)
+    where = str(path) if path is not None else _safe_url(url)
     try:
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
         _bring_schema_up_to_date(engine, path, notify)
     except SQLAlchemyError as error:
-        raise DatabaseError(f"can't open database {url}: {_first_line(error)}") from None
+        raise DatabaseError(f"can't open database {where}: {_first_line(error)}") from None
+    except ImportError as error:
+        driver = error.name or "its driver"
+        raise DatabaseError(
+            f"can't open database {where}: the driver is not installed (pip install {driver})"
+        ) from None
     return engine
+
+
+def _safe_url(url: str) -> str:
+    """The URL as it may be shown in a message: never with its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except SQLAlchemyError:
+        return url.split("@")[-1] if "@" in url else url
 
 
 def _first_line(error: Exception) -> str:
@@ -48,11 +64,14 @@ def _prepare_sqlite_file(path: Path) -> None:
         if not os.access(path, os.R_OK | os.W_OK):
             raise DatabaseError(f"can't open database {path}: permission denied")
         return
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise DatabaseError(f"can't create database {path}: {blocker} is a file, not a directory")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
-        pass
+        pass  # another process created it a moment ago
     except OSError as error:
         raise DatabaseError(f"can't create database {path}: {error.strerror}") from None
 
@@ -98,7 +117,8 @@ def _bring_schema_up_to_date(engine: Engine, path: Path | None, notify: Notify) 
 
     if current is not None and not migrate.is_known_revision(current):
         raise DatabaseError(
-            f"the database is at schema {current}, newer than this salesfunnel knows: upgrade it"
+            f"the database is at schema {current}, newer than this salesfunnel knows "
+            f"(it reads up to {SCHEMA_HEAD}): upgrade salesfunnel to use it"
         )
     if current is not None and path is not None:
         backup = backup_beside(path, f"schema-{current}")
@@ -112,12 +132,20 @@ def backup_beside(path: Path, label: str) -> Path:
     """A consistent copy of an SQLite database next to it, readable by its owner alone."""
     stamp = clock.now().strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
-    source = sqlite3.connect(path)
-    destination = sqlite3.connect(target)
+    copies = 1
+    while target.exists():  # never overwrite an earlier backup
+        copies += 1
+        target = path.with_name(f"{path.name}.{label}-{stamp}-{copies}.bak")
     try:
-        source.backup(destination)
-    finally:
-        destination.close()
-        source.close()
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        source = sqlite3.connect(path)
+        destination = sqlite3.connect(target)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+            source.close()
+    except (OSError, sqlite3.Error) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise DatabaseError(f"can't back up {path} to {target}: {reason}") from None
     return target

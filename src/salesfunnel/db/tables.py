@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -19,6 +19,7 @@ class Company(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
+    search_key: str | None = None  # for `search`: domain.text.company_search_key(name)
     created_at: datetime
 
 
@@ -33,6 +34,36 @@ class ProspectList(SQLModel, table=True):
     created_at: datetime
 
 
+class ImportBatch(SQLModel, table=True):
+    """One run of `prospect import`: what it read and did, so undo-import can take it back."""
+
+    __tablename__ = "import_batches"
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="prospect_lists.id", index=True)
+    source_file: str  # the path as given, or "standard input"
+    encoding: str
+    delimiter: str
+    stage: str  # what the rows became: prospect | lead
+    on_duplicate: str  # skip | update
+    rows_read: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    updated: int = 0  # existing contacts given the file's values (--on-duplicate update)
+    rejected: int = 0
+    flagged: int = 0
+    started_at: datetime
+    seconds: float = 0.0
+    undone_at: datetime | None = None
+
+
+# An open lead still has to be worked: the to-do list asks each one for a next step.
+OPEN_LEAD = "stage = 'lead' AND lead_status IN ('new', 'contacted')"
+# When an open lead was last touched: its last activity, or when it became a lead (an open
+# lead's only status change since then, new -> contacted, comes from logging an activity).
+LEAD_TOUCH = "coalesce(last_activity_at, became_lead_at, created_at)"
+
+
 class Contact(SQLModel, table=True):
     """One person, from prospect to customer; the id never changes."""
 
@@ -40,6 +71,22 @@ class Contact(SQLModel, table=True):
     __table_args__ = (
         Index("ix_contacts_stage_status", "stage", "lead_status"),
         Index("ix_contacts_list_status", "list_id", "prospect_status"),
+        # Deleting a contact checks who it referred; few did, so only they are indexed.
+        Index(
+            "ix_contacts_referred_by",
+            "referred_by_id",
+            sqlite_where=text("referred_by_id IS NOT NULL"),
+            postgresql_where=text("referred_by_id IS NOT NULL"),
+        ),
+        # The to-do list's open leads (new or contacted), by star and last touch: stale and
+        # no-next-step leads come out of this small index however many contacts there are.
+        Index(
+            "ix_contacts_open_leads",
+            "starred",
+            text(LEAD_TOUCH),
+            sqlite_where=text(OPEN_LEAD),
+            postgresql_where=text(OPEN_LEAD),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -57,7 +104,9 @@ class Contact(SQLModel, table=True):
     country: str | None = None
     notes: str | None = None
     extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    value: float | None = None  # what the contact may be worth (an imported column)
     list_id: int | None = Field(default=None, foreign_key="prospect_lists.id")
+    import_id: int | None = Field(default=None, foreign_key="import_batches.id")
     prospect_status: str | None = None  # open | converted | cancelled
     cancel_reason: str | None = None
     lead_status: str | None = None  # new | contacted | qualified | disqualified
@@ -76,6 +125,8 @@ class Contact(SQLModel, table=True):
     created_at: datetime
     became_lead_at: datetime | None = None
     last_activity_at: datetime | None = None
+    # For `search`: domain.text.search_key_for(name, email, phone, company), set on every write.
+    search_key: str | None = None
 
 
 class ContactTag(SQLModel, table=True):
@@ -105,21 +156,29 @@ class Deal(SQLModel, table=True):
     stage_changed_at: datetime
     closed_on: date | None = None
     last_activity_at: datetime | None = None
+    search_key: str | None = None  # for `search`: domain.text.deal_search_key(title)
 
 
 class Activity(SQLModel, table=True):
     """A call, email, meeting, task or note: planned (a next step) or done (history)."""
 
     __tablename__ = "activities"
-    __table_args__ = (Index("ix_activities_open_due", "done_at", "due_date"),)
+    __table_args__ = (
+        Index("ix_activities_open_due", "done_at", "due_date"),
+        # "Has this contact / deal a step planned (from a date on)?" in one index probe.
+        Index("ix_activities_contact_open", "contact_id", "done_at", "due_date"),
+        Index("ix_activities_deal_open", "deal_id", "done_at", "due_date"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    contact_id: int = Field(foreign_key="contacts.id", index=True)
-    deal_id: int | None = Field(default=None, foreign_key="deals.id", index=True)
+    contact_id: int = Field(foreign_key="contacts.id")
+    deal_id: int | None = Field(default=None, foreign_key="deals.id")
     kind: str  # call | email | meeting | task | note
     text: str
-    due_date: date | None = None
-    due_time: time | None = None
+    due_date: date | None = None  # local date, as planned
+    due_time: time | None = None  # local wall-clock time, as typed; None: due all that day
+    due_at: datetime | None = None  # a timed step's instant (UTC): overdue and calendar use it
+    snoozed: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # its SEQUENCE
     done_at: datetime | None = None
     created_at: datetime
 
@@ -128,7 +187,10 @@ class Purchase(SQLModel, table=True):
     """What a customer bought: every won deal, plus purchases recorded directly."""
 
     __tablename__ = "purchases"
-    __table_args__ = (Index("ix_purchases_contact_date", "contact_id", "purchased_on"),)
+    __table_args__ = (
+        Index("ix_purchases_contact_date", "contact_id", "purchased_on"),
+        Index("ix_purchases_date", "purchased_on"),  # customers turning pre-inactive
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contacts.id")
@@ -160,3 +222,39 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class Source(SQLModel, table=True):
+    """A source of contacts that can carry a cost (a bought list, a campaign), for ROI.
+
+    ``name`` is lower-case, as ``Contact.source`` is; a prospecting list's source is its name.
+    """
+
+    __tablename__ = "sources"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    channel: str | None = None  # inbound | outbound, when the user said so
+    created_at: datetime
+
+
+class SourceCost(SQLModel, table=True):
+    """What a source cost, on a date: the reports set won value against it."""
+
+    __tablename__ = "source_costs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="sources.id", index=True)
+    amount: float
+    currency: str
+    spent_on: date
+    created_at: datetime
+
+
+class SearchIndexState(SQLModel, table=True):
+    """How far SQLite's full-text search index has caught up with a table (by id)."""
+
+    __tablename__ = "search_index_state"
+
+    name: str = Field(primary_key=True)  # contacts | companies | deals
+    indexed_through: int = 0

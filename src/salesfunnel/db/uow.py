@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from salesfunnel.db.tables import Setting
-from salesfunnel.domain.settings import SETTINGS
+from salesfunnel.domain.settings import SETTINGS, rotting_stage_of
 
 
 class UnitOfWork:
@@ -25,6 +25,7 @@ class UnitOfWork:
         if write and engine.dialect.name == "sqlite":
             bind = engine.execution_options(sqlite_begin="IMMEDIATE")
         self.session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+        self.committed = False
         self._settings: dict[str, str] | None = None
 
     def __enter__(self) -> Self:
@@ -39,6 +40,7 @@ class UnitOfWork:
         try:
             if exc_type is None and self.write:
                 self.session.commit()
+                self.committed = True
             else:
                 self.session.rollback()
         finally:
@@ -49,6 +51,7 @@ class UnitOfWork:
         if self._settings is None:
             stored = dict(self.session.exec(select(Setting.key, Setting.value)).all())
             self._settings = {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
+            self._settings |= {k: v for k, v in stored.items() if rotting_stage_of(k)}  # per stage
         return self._settings
 
     def forget_settings(self) -> None:

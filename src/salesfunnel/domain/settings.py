@@ -6,13 +6,16 @@ module only knows their names, types and defaults.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from salesfunnel.domain.customers import StatusThresholds
 from salesfunnel.domain.pipeline import DEFAULT_STAGES, parse_stages
 from salesfunnel.errors import BadValue
 
+ROTTING_DAYS = "deal.rotting_days"
+_STAGE_KEY = re.compile(re.escape(ROTTING_DAYS) + r"\.(?P<stage>[^\s.,:]+)")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -35,6 +38,17 @@ def _positive_int(value: str) -> str:
     if number <= 0:
         raise BadValue(f"{number} must be above zero")
     return str(number)
+
+
+def _weight(value: str) -> str:
+    """A priority weight: a number of points, zero or more (0 turns a term off)."""
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise BadValue(f"{value!r} is not a number (e.g. 2 or 0.5)") from None
+    if not 0 <= number <= 1000:
+        raise BadValue(f"{value.strip()} is out of range: use 0 to 1000")
+    return f"{number:g}"
 
 
 def _weekday(value: str) -> str:
@@ -99,16 +113,113 @@ SETTINGS: dict[str, SettingSpec] = {
             _boolean,
         ),
         SettingSpec("locale.weekstart", "monday", "first day of the week, for eow", _weekday),
+        SettingSpec(
+            "lead.stale_days",
+            "14",
+            "an open lead with no activity for this many days and no step ahead is stale",
+            _positive_int,
+        ),
+        SettingSpec(
+            ROTTING_DAYS,
+            "30",
+            "an open deal with no activity or stage change for this many days and no step "
+            f"ahead is rotting; per stage: {ROTTING_DAYS}.<stage>",
+            _positive_int,
+        ),
+        SettingSpec(
+            "activity.snooze_days",
+            "7",
+            "days snooze puts a step off by, without --to",
+            _positive_int,
+        ),
+        SettingSpec(
+            "todo.weight.starred",
+            "100",
+            "priority points for a starred contact (100 outweighs all the rest: starred first)",
+            _weight,
+        ),
+        SettingSpec(
+            "todo.weight.overdue",
+            "2",
+            "priority points per day a step is late, or a lead or deal past its limit (30 at most)",
+            _weight,
+        ),
+        SettingSpec(
+            "todo.weight.value",
+            "5",
+            "priority points x log10(1 + weighted deal value / 1000)",
+            _weight,
+        ),
+        SettingSpec(
+            "todo.weight.stage",
+            "4",
+            "priority points x how far along the pipeline the deal is (last stage = 1)",
+            _weight,
+        ),
+        SettingSpec(
+            "todo.weight.due",
+            "5",
+            "priority points for a step due today, less each day further off (0 in 7 days)",
+            _weight,
+        ),
     ]
 }
 
 
 def setting_spec(key: str) -> SettingSpec:
-    try:
+    if key in SETTINGS:
         return SETTINGS[key]
-    except KeyError:
-        known = ", ".join(SETTINGS)
-        raise BadValue(f"unknown setting {key!r}; the settings are: {known}") from None
+    stage = rotting_stage_of(key)
+    if stage is not None:
+        return SettingSpec(
+            key,
+            SETTINGS[ROTTING_DAYS].default,
+            f"{ROTTING_DAYS} for deals in the {stage} stage",
+            _positive_int,
+        )
+    known = ", ".join([*SETTINGS, f"{ROTTING_DAYS}.<stage>"])
+    raise BadValue(f"unknown setting {key!r}; the settings are: {known}")
+
+
+def rotting_stage_of(key: str) -> str | None:
+    """The stage a per-stage ``deal.rotting_days.<stage>`` key names, or None."""
+    match = _STAGE_KEY.fullmatch(key)
+    return match["stage"] if match else None
+
+
+def is_stored_setting(key: str) -> bool:
+    """A key ``config set`` may have stored: a registered one or a per-stage one."""
+    return key in SETTINGS or rotting_stage_of(key) is not None
+
+
+def setting_value(values: Mapping[str, str], key: str) -> str:
+    """A setting's value; a per-stage key not set falls back to its general setting."""
+    if key in values:
+        return values[key]
+    setting_spec(key)
+    return values[ROTTING_DAYS]
+
+
+def check_settings(key: str, proposed: Mapping[str, str]) -> None:
+    """Rules across settings, checked before ``key`` is stored with its proposed value.
+
+    A per-stage key must name a stage of the pipeline as it is now (a typo would
+    otherwise be stored and silently never used); a key left behind by a stage that was
+    later removed is kept and ignored.
+    """
+    thresholds_from(proposed)
+    stage = rotting_stage_of(key)
+    if stage is not None:
+        stages = [s.name for s in parse_stages(proposed["pipeline.stages"])]
+        if stage not in stages:
+            raise BadValue(
+                f"{key}: {stage!r} is not a pipeline stage; the stages are: {', '.join(stages)}"
+            )
+
+
+def rotting_days_for(values: Mapping[str, str], stage: str) -> int:
+    """Days without activity or stage change after which an open deal in ``stage`` rots."""
+    return int(values.get(f"{ROTTING_DAYS}.{stage}", values[ROTTING_DAYS]))
 
 
 def normalize_setting(key: str, value: str) -> str:

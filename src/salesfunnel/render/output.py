@@ -68,6 +68,7 @@ class Output:
             print(plain_table([c.header for c in columns], cells, columns), file=self.stdout)
             return
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=title, header_style="bold", title_justify="left", expand=False)
         for col in columns:
@@ -76,7 +77,7 @@ class Output:
             )
         for row, values in zip(rows, cells, strict=True):
             style = "bold yellow" if highlight and highlight(row) else None
-            table.add_row(*values, style=style)
+            table.add_row(*(Text(value) for value in values), style=style)  # data, not markup
         self.rich_console().print(table)
 
     def record(self, title: str, fields: Sequence[tuple[str, object]]) -> None:
@@ -88,12 +89,13 @@ class Output:
                 print(f"  {label.ljust(width)}  {format_cell(value)}", file=self.stdout)
             return
         from rich.table import Table
+        from rich.text import Text
 
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim")
         table.add_column()
         for label, value in fields:
-            table.add_row(label, format_cell(value))
+            table.add_row(Text(label), Text(format_cell(value)))
         console = self.rich_console()
         console.print(f"[bold]{escape(title)}[/bold]")
         console.print(table)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func
@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 from salesfunnel import clock
 from salesfunnel.db.tables import Company, Contact, LifecycleEvent
 from salesfunnel.db.uow import UnitOfWork
-from salesfunnel.domain.settings import weekday_index
+from salesfunnel.domain.settings import SETTINGS, weekday_index
+from salesfunnel.domain.text import company_search_key
 from salesfunnel.errors import BadValue, NotFound
 
 T = TypeVar("T")
@@ -80,13 +81,20 @@ def find_contact(session: Session, ref: str, *, label: str = "contact") -> Conta
     return contact
 
 
+def why_not_yet(contact: Contact) -> str:
+    """Why a prospect can't be dealt with yet: convert it first, or never (cancelled)."""
+    if contact.prospect_status == "cancelled":
+        return "it was cancelled (do not contact)"
+    return "it is a prospect (prospect convert it first)"
+
+
 def get_or_create_company(session: Session, name: str | None) -> Company | None:
     name = clean_text(name)
     if name is None:
         return None
     company = session.exec(select(Company).where(Company.name == name)).first()
     if company is None:
-        company = Company(name=name, created_at=clock.utcnow())
+        company = Company(name=name, search_key=company_search_key(name), created_at=clock.utcnow())
         session.add(company)
         session.flush()
     return company
@@ -153,6 +161,13 @@ def _read_amount(text: str) -> float:
         raise BadValue(f"{text!r} is not an amount (e.g. 1200 or 1200.50)") from None
 
 
+def currency_of(uow: UnitOfWork, code: str | None) -> str:
+    """A three-letter code checked like the deal.currency setting, which is the default."""
+    if code is None:
+        return uow.settings()["deal.currency"]
+    return SETTINGS["deal.currency"].normalize(code)
+
+
 def user_date(uow: UnitOfWork, text: str | None) -> date | None:
     """A DATE option read with the user's locale settings (day-first, week start)."""
     if text is None:
@@ -163,6 +178,19 @@ def user_date(uow: UnitOfWork, text: str | None) -> date | None:
     return parse_date(
         text,
         clock.today(),
+        dayfirst=settings["locale.dayfirst"] == "true",
+        weekstart=weekday_index(settings["locale.weekstart"]),
+    )
+
+
+def user_when(uow: UnitOfWork, text: str) -> tuple[date, time | None]:
+    """A WHEN option (``tomorrow 14:00``, ``fri 9:30``): a local date and maybe a time."""
+    from salesfunnel.domain.dates import parse_when
+
+    settings = uow.settings()
+    return parse_when(
+        text,
+        clock.now(),
         dayfirst=settings["locale.dayfirst"] == "true",
         weekstart=weekday_index(settings["locale.weekstart"]),
     )

@@ -19,10 +19,12 @@ from salesfunnel.services import views
 from salesfunnel.services.common import (
     Page,
     clean_text,
+    currency_of,
     find_contact,
     parse_money,
     record_event,
     user_date,
+    why_not_yet,
 )
 from salesfunnel.services.deals import become_customer
 
@@ -128,7 +130,7 @@ def record_purchase(
     contact = find_contact(uow.session, ref, label="customer")
     if contact.stage == Stage.PROSPECT:
         raise InvalidTransition(
-            f"#{contact.id} {contact.name} is a prospect: prospect convert it first"
+            f"can't record a purchase for #{contact.id} {contact.name}: {why_not_yet(contact)}"
         )
     amount = parse_money(value)
     if not amount:
@@ -136,7 +138,7 @@ def record_purchase(
     purchase = Purchase(
         contact_id=contact.id or 0,
         value=amount,
-        currency=(currency or uow.settings()["deal.currency"]).strip().upper(),
+        currency=currency_of(uow, currency),
         purchased_on=_as_of(uow, on),
         created_at=clock.utcnow(),
     )

@@ -18,6 +18,7 @@ from salesfunnel.domain.pipeline import (
     probability_after_move,
     validate_probability,
 )
+from salesfunnel.domain.text import deal_search_key
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
 from salesfunnel.schemas import DealDetail, DealPublic, PipelineStagePublic
 from salesfunnel.services import views
@@ -25,12 +26,15 @@ from salesfunnel.services.common import (
     Page,
     clean_text,
     company_name,
+    currency_of,
     find_contact,
     page_of,
     parse_money,
     record_event,
     user_date,
+    why_not_yet,
 )
+from salesfunnel.services.search import catch_up_search_index
 
 
 def pipeline_stages(uow: UnitOfWork) -> list[PipelineStage]:
@@ -63,8 +67,7 @@ def open_deal(
     contact = find_contact(uow.session, contact_ref)
     if contact.stage == Stage.PROSPECT:
         raise InvalidTransition(
-            f"can't open a deal for #{contact.id} {contact.name}: it is a prospect "
-            "(prospect convert it first)"
+            f"can't open a deal for #{contact.id} {contact.name}: {why_not_yet(contact)}"
         )
     if contact.lead_status == LeadStatus.DISQUALIFIED and contact.stage == Stage.LEAD:
         raise InvalidTransition(
@@ -78,7 +81,7 @@ def open_deal(
         company_id=contact.company_id,
         title=clean_text(title) or _default_title(uow, contact),
         value=parse_money(value) or 0.0,
-        currency=(currency or uow.settings()["deal.currency"]).strip().upper(),
+        currency=currency_of(uow, currency),
         stage=chosen.name,
         probability=chosen.probability
         if probability is None
@@ -89,11 +92,13 @@ def open_deal(
         opened_at=now,
         stage_changed_at=now,
     )
+    deal.search_key = deal_search_key(deal.title)
     uow.session.add(deal)
     uow.session.flush()
     record_event(
         uow, deal.contact_id, "deal", "open", to_state=chosen.name, deal_id=deal.id, detail=None
     )
+    catch_up_search_index(uow.session)
     return _public(uow, deal)
 
 
@@ -208,7 +213,7 @@ def list_deals(
     if status is not None:
         query = query.where(Deal.status == status)
     if stage is not None:
-        query = query.where(Deal.stage == find_stage(pipeline_stages(uow), stage).name)
+        query = query.where(Deal.stage == _listed_stage(uow, stage))
     if contact is not None:
         query = query.where(Deal.contact_id == find_contact(uow.session, contact).id)
     if (before := user_date(uow, closing_before)) is not None:
@@ -218,6 +223,17 @@ def list_deals(
     query = query.order_by(col(Deal.expected_close).asc().nulls_last(), col(Deal.id))
     rows, total = page_of(uow.session, query, limit)
     return Page(views.deals(uow.session, rows), total)
+
+
+def _listed_stage(uow: UnitOfWork, name: str) -> str:
+    """A configured stage, or one removed from the settings that deals still sit in."""
+    try:
+        return find_stage(pipeline_stages(uow), name).name
+    except BadValue:
+        wanted = name.strip().lower()
+        if uow.session.exec(select(Deal.id).where(Deal.stage == wanted).limit(1)).first() is None:
+            raise
+        return wanted
 
 
 def show_deal(uow: UnitOfWork, deal_id: int) -> DealDetail:

@@ -19,27 +19,33 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from salesfunnel import clock
-from salesfunnel.db.tables import Contact
+from salesfunnel.db.tables import Contact, Deal
 from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.domain.lifecycle import Stage
 from salesfunnel.errors import BadValue
 from salesfunnel.services import customers, deals, leads, prospects
 
+# Per language: male first names, female first names, surnames (in their male form).
 PEOPLE = {
     "en": (
-        ["James", "Emily", "Oliver", "Sophie", "Harry", "Grace", "Jack", "Chloe", "Liam", "Ava"],
+        ["James", "Oliver", "Harry", "Jack", "Liam"],
+        ["Emily", "Sophie", "Grace", "Chloe", "Ava"],
         ["Smith", "Johnson", "Brown", "Taylor", "Walker", "Wright", "Clarke", "Hughes", "Green"],
     ),
     "pt": (
-        ["João", "Maria", "António", "Inês", "Gonçalo", "Beatriz", "Luís", "Conceição", "Thiago"],
+        ["João", "António", "Gonçalo", "Luís", "Thiago"],
+        ["Maria", "Inês", "Beatriz", "Conceição"],
         ["Silva", "Santos", "Gonçalves", "Araújo", "Magalhães", "Simões", "Brandão", "Ribeiro"],
     ),
     "es": (
-        ["José", "Lucía", "Álvaro", "Sofía", "Íñigo", "Martina", "Sergio", "Begoña", "Raúl"],
+        ["José", "Álvaro", "Íñigo", "Sergio", "Raúl"],
+        ["Lucía", "Sofía", "Martina", "Begoña"],
         ["García", "Núñez", "Fernández", "Martínez", "Peña", "Ibáñez", "Muñoz", "Sánchez"],
     ),
     "ru": (
-        ["Алексей", "Мария", "Дмитрий", "Ольга", "Сергей", "Анна", "Иван", "Екатерина", "Павел"],
-        ["Иванов", "Смирнова", "Кузнецов", "Попова", "Соколов", "Лебедева", "Новиков", "Козлова"],
+        ["Алексей", "Дмитрий", "Сергей", "Иван", "Павел"],
+        ["Мария", "Ольга", "Анна", "Екатерина"],
+        ["Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Новиков", "Козлов"],
     ),
 }
 COMPANIES = {
@@ -72,11 +78,21 @@ def build_demo(uow: UnitOfWork, *, contacts: int = 300, seed: int = 7) -> str:
         )
     builder = _DemoBuilder(uow, random.Random(seed), clock.now())
     builder.build(contacts)
+    uow.session.flush()
+    deal_count = uow.session.exec(select(func.count()).select_from(Deal)).one()
+    customer_count = uow.session.exec(
+        select(func.count()).select_from(Contact).where(Contact.stage == Stage.CUSTOMER)
+    ).one()
     return (
-        f"Built a demo database: {contacts} contacts "
-        f"({builder.counts['prospect']} prospects, {builder.counts['lead']} leads, "
-        f"{builder.counts['deal']} deals, {builder.counts['customer']} customers)."
+        f"Built a demo database: {contacts} contacts — "
+        f"{builder.counts['prospect']} came in as prospects, {builder.counts['lead']} as leads; "
+        f"{deal_count} deals; {customer_count} customers."
     )
+
+
+def surname_for(lang: str, surname: str, *, female: bool) -> str:
+    """A Russian surname agrees with the person: Смирнов for him, Смирнова for her."""
+    return f"{surname}а" if lang == "ru" and female else surname
 
 
 def _ascii(text: str) -> str:
@@ -88,7 +104,7 @@ class _DemoBuilder:
         self.uow = uow
         self.rng = rng
         self.now = now
-        self.counts = {"prospect": 0, "lead": 0, "deal": 0, "customer": 0}
+        self.counts = {"prospect": 0, "lead": 0}  # how each contact came in
         self.used: set[str] = set()
 
     def at(self, days_ago: float, action: Callable[[], object]) -> object:
@@ -101,9 +117,11 @@ class _DemoBuilder:
 
     def person(self) -> dict[str, str | None]:
         lang = self.rng.choice(list(PEOPLE))
-        first, last = PEOPLE[lang]
+        male, female, surnames = PEOPLE[lang]
         while True:
-            name = f"{self.rng.choice(first)} {self.rng.choice(last)}"
+            is_female = self.rng.random() < 0.5
+            first = self.rng.choice(female if is_female else male)
+            name = f"{first} {surname_for(lang, self.rng.choice(surnames), female=is_female)}"
             handle = _ascii(name.lower().translate(TRANSLIT)).replace(" ", ".")
             email = f"{handle}{self.rng.randrange(100)}@{DOMAINS[lang]}"
             if email not in self.used:
@@ -168,10 +186,10 @@ class _DemoBuilder:
                 starred=self.rng.random() < 0.1,
             ),
         )
+        self.counts["lead"] += 1
         self.work_lead(str(found.id), days_ago)  # type: ignore[attr-defined]
 
     def work_lead(self, ref: str, days_ago: float) -> None:
-        self.counts["lead"] += 1
         fate = self.rng.random()
         later = max(0.0, days_ago - self.rng.uniform(2, 20))
         if fate < 0.3:
@@ -194,7 +212,6 @@ class _DemoBuilder:
             self.work_deal(int(deal_id), later, ref)
 
     def work_deal(self, deal_id: int, days_ago: float, ref: str) -> None:
-        self.counts["deal"] += 1
         stages = [s.name for s in deals.pipeline_stages(self.uow)]
         when = days_ago
         for stage in stages[1 : 1 + self.rng.randrange(len(stages))]:
@@ -206,15 +223,12 @@ class _DemoBuilder:
         closed = max(0.0, when - self.rng.uniform(2, 15))
         if self.rng.random() < 0.6:
             self.at(closed, lambda: deals.win(self.uow, deal_id))
-            self.counts["customer"] += 1
             self.customer_life(ref, closed)
         else:
             reason = self.rng.choice(LOST_REASONS)
             self.at(closed, lambda: deals.lose(self.uow, deal_id, reason))
 
     def set_close(self, deal_id: int) -> None:
-        from salesfunnel.db.tables import Deal
-
         deal = self.uow.session.get(Deal, deal_id)
         if deal is not None:
             deal.expected_close = (self.now + timedelta(days=self.rng.randrange(-10, 120))).date()

@@ -15,6 +15,7 @@ from salesfunnel.domain.lifecycle import (
     check_level_upgrade,
     transition,
 )
+from salesfunnel.domain.text import search_key_for
 from salesfunnel.errors import BadValue, InvalidTransition
 from salesfunnel.schemas import LeadDetail, LeadPublic, QualificationPublic
 from salesfunnel.services import views
@@ -31,6 +32,7 @@ from salesfunnel.services.common import (
     require_name,
 )
 from salesfunnel.services.prospects import refuse_duplicate
+from salesfunnel.services.search import catch_up_search_index
 
 
 def _tags(tags: list[str]) -> list[str]:
@@ -62,6 +64,7 @@ def add_lead(
         phone=clean_text(phone),
         phone_key=phone_key(phone),
         company_id=(c.id if (c := get_or_create_company(uow.session, company)) else None),
+        search_key=search_key_for(name, email, phone, company),
         title=clean_text(title),
         lead_status=LeadStatus.NEW,
         source=clean_text(source.lower() if source else None),
@@ -77,7 +80,7 @@ def add_lead(
     for tag in _tags(list(tags)):
         uow.session.add(ContactTag(contact_id=contact.id, tag=tag))
     record_event(uow, contact.id, "lead", "created", to_state=LeadStatus.NEW, detail=contact.source)
-    uow.session.flush()
+    catch_up_search_index(uow.session)
     return views.leads(uow.session, [contact])[0]
 
 

@@ -9,6 +9,7 @@ from salesfunnel import clock
 from salesfunnel.db.tables import Contact, ProspectList
 from salesfunnel.db.uow import UnitOfWork
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage, transition
+from salesfunnel.domain.text import search_key_for
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
 from salesfunnel.schemas import LeadPublic, ProspectListPublic, ProspectPublic
 from salesfunnel.services import views
@@ -23,6 +24,7 @@ from salesfunnel.services.common import (
     record_event,
     require_name,
 )
+from salesfunnel.services.search import catch_up_search_index
 
 MANUAL_LIST = "manual"  # where prospects added by hand go when no --list is given
 
@@ -76,6 +78,7 @@ def add_prospect(
         phone=clean_text(phone),
         phone_key=phone_key(phone),
         company_id=(c.id if (c := get_or_create_company(uow.session, company)) else None),
+        search_key=search_key_for(name, email, phone, company),
         title=clean_text(title),
         list_id=prospect_list.id,
         prospect_status=ProspectStatus.OPEN,
@@ -87,6 +90,7 @@ def add_prospect(
     uow.session.flush()
     assert contact.id is not None
     record_event(uow, contact.id, "prospect", "created", to_state=ProspectStatus.OPEN)
+    catch_up_search_index(uow.session)
     return views.prospects(uow.session, [contact])[0]
 
 
@@ -147,11 +151,19 @@ def _prospect(uow: UnitOfWork, ref: str) -> Contact:
     return contact
 
 
+def _prospects(uow: UnitOfWork, refs: list[str]) -> list[Contact]:
+    """The prospects named, each once: an id and an email may name the same person."""
+    found: dict[int | None, Contact] = {}
+    for ref in refs:
+        contact = _prospect(uow, ref)
+        found.setdefault(contact.id, contact)
+    return list(found.values())
+
+
 def convert(uow: UnitOfWork, refs: list[str]) -> list[LeadPublic]:
     """Prospects that showed interest become leads, keeping their id; outbound channel."""
     converted: list[Contact] = []
-    for ref in refs:
-        contact = _prospect(uow, ref)
+    for contact in _prospects(uow, refs):
         label = f"prospect #{contact.id} {contact.name}"
         new_status = transition("prospect", contact.prospect_status or "", "convert", label=label)
         contact.prospect_status = new_status
@@ -168,8 +180,7 @@ def convert(uow: UnitOfWork, refs: list[str]) -> list[LeadPublic]:
 def cancel(uow: UnitOfWork, refs: list[str], reason: str | None = None) -> list[ProspectPublic]:
     """Dead prospects are kept, so a re-import does not bring them back."""
     cancelled: list[Contact] = []
-    for ref in refs:
-        contact = _prospect(uow, ref)
+    for contact in _prospects(uow, refs):
         label = f"prospect #{contact.id} {contact.name}"
         new_status = transition("prospect", contact.prospect_status or "", "cancel", label=label)
         contact.prospect_status = new_status

@@ -144,6 +144,7 @@ def activity(row: Activity) -> ActivityPublic:
         text=row.text,
         due_date=row.due_date,
         due_time=row.due_time,
+        due_at=row.due_at,
         done_at=row.done_at,
     )
 

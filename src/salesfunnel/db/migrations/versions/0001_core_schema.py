@@ -22,6 +22,7 @@ def upgrade() -> None:
         "companies",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("search_key", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
@@ -34,6 +35,30 @@ def upgrade() -> None:
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
+    )
+    op.create_table(
+        "import_batches",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("list_id", sa.Integer(), nullable=False),
+        sa.Column("source_file", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("encoding", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("delimiter", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("on_duplicate", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("rows_read", sa.Integer(), nullable=False),
+        sa.Column("imported", sa.Integer(), nullable=False),
+        sa.Column("duplicates", sa.Integer(), nullable=False),
+        sa.Column("updated", sa.Integer(), nullable=False),
+        sa.Column("rejected", sa.Integer(), nullable=False),
+        sa.Column("flagged", sa.Integer(), nullable=False),
+        sa.Column("started_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("seconds", sa.Float(), nullable=False),
+        sa.Column("undone_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["list_id"],
+            ["prospect_lists.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
         "settings",
@@ -58,7 +83,9 @@ def upgrade() -> None:
         sa.Column("country", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("notes", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("extra", sa.JSON(), nullable=True),
+        sa.Column("value", sa.Float(), nullable=True),
         sa.Column("list_id", sa.Integer(), nullable=True),
+        sa.Column("import_id", sa.Integer(), nullable=True),
         sa.Column("prospect_status", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("cancel_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("lead_status", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
@@ -77,6 +104,7 @@ def upgrade() -> None:
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("became_lead_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("last_activity_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("search_key", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.ForeignKeyConstraint(
             ["company_id"],
             ["companies.id"],
@@ -84,6 +112,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["list_id"],
             ["prospect_lists.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["import_batches.id"],
         ),
         sa.ForeignKeyConstraint(
             ["referred_by_id"],
@@ -116,6 +148,7 @@ def upgrade() -> None:
         sa.Column("stage_changed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("last_activity_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("search_key", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.ForeignKeyConstraint(
             ["company_id"],
             ["companies.id"],
@@ -135,6 +168,8 @@ def upgrade() -> None:
         sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=True),
         sa.Column("due_time", sa.Time(), nullable=True),
+        sa.Column("due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("snoozed", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("done_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -187,9 +222,41 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
     )
+    op.create_table(
+        "sources",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("name"),
+    )
+    op.create_table(
+        "source_costs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.Float(), nullable=False),
+        sa.Column("currency", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("spent_on", sa.Date(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["sources.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "search_index_state",
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("indexed_through", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("search_index_state")
+    op.drop_table("source_costs")
+    op.drop_table("sources")
     op.drop_table("purchases")
     op.drop_table("lifecycle_events")
     op.drop_table("activities")
@@ -197,5 +264,6 @@ def downgrade() -> None:
     op.drop_table("contact_tags")
     op.drop_table("contacts")
     op.drop_table("settings")
+    op.drop_table("import_batches")
     op.drop_table("prospect_lists")
     op.drop_table("companies")

@@ -1,0 +1,135 @@
+"""`salesfunnel next | log | done | snooze`: next steps and the history of what was done.
+
+Plain functions, mounted as top-level commands in ``cli/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from salesfunnel.cli.options import JsonFlag
+from salesfunnel.cli.state import state
+from salesfunnel.domain.todo import ActivityKind, StepKind
+
+if TYPE_CHECKING:
+    from salesfunnel.services.activities import ActivityOutcome
+
+ContactRef = Annotated[
+    str, typer.Argument(metavar="ID", help="Contact id (prospect, lead, customer) or email.")
+]
+Text = Annotated[str, typer.Argument(metavar="TEXT", help="What to do, or what was done.")]
+ActivityId = Annotated[int, typer.Argument(metavar="ACTIVITY_ID", help="Activity id (see todo).")]
+DealOption = Annotated[
+    int | None,
+    typer.Option(
+        "--deal",
+        metavar="ID",
+        help="The contact's deal it is about (default: its only open deal, if it has one).",
+    ),
+]
+WHEN_HELP = "tomorrow 14:00, fri 9:30, +3d, 2026-12-01 8am, eow..."
+
+
+def _report(ctx: typer.Context, outcome: ActivityOutcome, as_json: bool, message: str) -> None:
+    output = state(ctx).output
+    if as_json:
+        output.json(outcome.activity)
+        return
+    output.message(message)
+    if outcome.deal_chosen:
+        output.message(f"For deal {outcome.deal}, the contact's only open deal (see --deal).")
+    if outcome.contacted:
+        output.message(f"Lead {outcome.contact} is now contacted.")
+
+
+def _when(outcome: ActivityOutcome) -> str:
+    from salesfunnel.render.todo import when
+
+    step = outcome.activity
+    return when(step.due_date, step.due_time)
+
+
+def activity_next(
+    ctx: typer.Context,
+    contact: ContactRef,
+    kind: Annotated[StepKind, typer.Argument(help="What kind of step.", case_sensitive=False)],
+    text: Text,
+    due: Annotated[str, typer.Option("--due", metavar="WHEN", help=f"When: {WHEN_HELP}")],
+    deal: DealOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Plan a next step: a call, email, meeting or task, due on a day (and maybe a time)."""
+    from salesfunnel.services.activities import plan_step
+
+    with state(ctx).writing() as uow:
+        outcome = plan_step(uow, contact, kind, text, due, deal_id=deal)
+    step = outcome.activity
+    _report(
+        ctx,
+        outcome,
+        as_json,
+        f"Planned #{step.id} {step.kind} with {outcome.contact}, due {_when(outcome)}.",
+    )
+
+
+def activity_log(
+    ctx: typer.Context,
+    contact: ContactRef,
+    kind: Annotated[
+        ActivityKind, typer.Argument(help="What kind of activity.", case_sensitive=False)
+    ],
+    text: Text,
+    deal: DealOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Log an activity done just now; a new lead's first one makes it contacted."""
+    from salesfunnel.services.activities import log_activity
+
+    with state(ctx).writing() as uow:
+        outcome = log_activity(uow, contact, kind, text, deal_id=deal)
+    step = outcome.activity
+    _report(ctx, outcome, as_json, f"Logged #{step.id} {step.kind} with {outcome.contact}.")
+
+
+def activity_done(ctx: typer.Context, activity_id: ActivityId, as_json: JsonFlag = False) -> None:
+    """Mark a planned step done."""
+    from salesfunnel.services.activities import complete
+
+    with state(ctx).writing() as uow:
+        outcome = complete(uow, activity_id)
+    step = outcome.activity
+    _report(
+        ctx,
+        outcome,
+        as_json,
+        f"Done: #{step.id} {step.kind} with {outcome.contact}: {step.text}.",
+    )
+
+
+def activity_snooze(
+    ctx: typer.Context,
+    activity_id: ActivityId,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="WHEN",
+            help=f"New due date: {WHEN_HELP} (default: setting activity.snooze_days later).",
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Put a planned step off (by 7 days unless --to says when)."""
+    from salesfunnel.services.activities import snooze
+
+    with state(ctx).writing() as uow:
+        outcome = snooze(uow, activity_id, to)
+    step = outcome.activity
+    _report(
+        ctx,
+        outcome,
+        as_json,
+        f"Snoozed #{step.id} {step.kind} with {outcome.contact} to {_when(outcome)}.",
+    )

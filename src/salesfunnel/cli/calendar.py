@@ -1,0 +1,38 @@
+"""`salesfunnel calendar ...`: next steps in a calendar app."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from salesfunnel.cli.state import state
+
+app = typer.Typer(help="Next steps in a calendar app.", no_args_is_help=True)
+
+
+@app.command("export")
+def calendar_export(
+    ctx: typer.Context,
+    file: Annotated[
+        str, typer.Argument(metavar="FILE.ics", help="Where to write (- for standard output).")
+    ],
+) -> None:
+    """Write every planned step as an iCalendar event (import it again to update)."""
+    from pathlib import Path
+
+    from salesfunnel.services.calendar import calendar_of_steps, write_private
+
+    app_state = state(ctx)
+    with app_state.writing() as uow:  # the first export stores the database's identity
+        document, count = calendar_of_steps(uow)
+    if file == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(document)
+        sys.stdout.buffer.flush()
+    else:
+        write_private(Path(file), document)
+    steps = "planned step" if count == 1 else "planned steps"
+    where = "standard output" if file == "-" else file
+    app_state.output.message(f"Wrote {count} {steps} to {where}.")

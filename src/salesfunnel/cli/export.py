@@ -1,0 +1,52 @@
+"""`salesfunnel export contacts | deals | activities`: everything out, as CSV or JSON."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salesfunnel.cli.state import state
+
+
+class What(StrEnum):
+    CONTACTS = "contacts"
+    DEALS = "deals"
+    ACTIVITIES = "activities"
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+def export(
+    ctx: typer.Context,
+    what: Annotated[What, typer.Argument(help="What to export.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.CSV,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to FILE (mode 0600), not stdout."
+        ),
+    ] = None,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark, CRLF.")
+    ] = False,
+) -> None:
+    """Export every contact, deal or activity, streamed: extra fields included, and
+    spreadsheet formulas neutralised (a leading ' on text that starts with = + - @)."""
+    from salesfunnel.services.export import export as export_rows
+    from salesfunnel.services.export import private_file
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        if output is None:
+            count = export_rows(uow, what, fmt, app_state.output.stdout, excel=excel)
+        else:
+            with private_file(output) as stream:
+                count = export_rows(uow, what, fmt, stream, excel=excel)
+    where = f" to {output}" if output is not None else ""
+    app_state.output.message(f"Exported {count} {what}{where}.")

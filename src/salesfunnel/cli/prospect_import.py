@@ -1,0 +1,280 @@
+"""`salesfunnel prospect import` and `prospect undo-import`: whole lists in and out.
+
+Command functions only: they parse, call one use case of
+:mod:`salesfunnel.importing`, and render.  Everything heavy is imported inside
+them, so ``salesfunnel --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from salesfunnel.cli.options import JsonFlag, YesFlag, confirm
+from salesfunnel.cli.state import state
+
+if TYPE_CHECKING:
+    from salesfunnel.importing.service import Progress
+    from salesfunnel.importing.source import CsvInput
+    from salesfunnel.render.output import Output
+    from salesfunnel.schemas import ImportPlanPublic, ImportSummaryPublic, UndoImportPublic
+
+
+class OnDuplicate(StrEnum):
+    skip = "skip"
+    update = "update"
+
+
+def prospect_import(
+    ctx: typer.Context,
+    file: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="CSV file to import, or - for standard input.")
+    ],
+    list_name: Annotated[
+        str | None,
+        typer.Option("--list", help="Prospecting list to fill (default: the file's name)."),
+    ] = None,
+    mappings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar='"Header=field"',
+            help="Read a column as a field (name, first_name, last_name, email, phone, "
+            "company, title, website, city, country, source, tags, notes, value, extra, skip).",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="Read the file in this encoding (default: detected)."),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(help="Field delimiter: , ; | or tab (default: detected)."),
+    ] = None,
+    as_leads: Annotated[
+        bool, typer.Option("--as-leads", help="Import as new inbound leads, not prospects.")
+    ] = False,
+    on_duplicate: Annotated[
+        OnDuplicate,
+        typer.Option(help="A row of someone already known: skip it, or update them with it."),
+    ] = OnDuplicate.skip,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show the detected format, mapping and first rows; write nothing."
+        ),
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Write rejected rows, with line and reason, to this CSV."
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import a prospect list from CSV: any usual encoding, delimiter and header language.
+
+    One import is one transaction: it lands whole or not at all.  Duplicates (by
+    email, then phone; in the file or already known) are skipped.
+    """
+    from salesfunnel.importing.headers import parse_overrides
+    from salesfunnel.importing.service import (
+        ImportOptions,
+        import_prospects,
+        plan_import,
+        preview_import,
+    )
+    from salesfunnel.importing.sniff import parse_delimiter
+    from salesfunnel.importing.source import open_csv
+
+    options = ImportOptions(
+        list_name=list_name,
+        overrides=tuple(parse_overrides(mappings or [])),
+        as_leads=as_leads,
+        on_duplicate=on_duplicate.value,
+    )
+    forced_delimiter = parse_delimiter(delimiter) if delimiter is not None else None
+    app_state = state(ctx)
+    source = open_csv(file, stdin=sys.stdin.buffer, encoding=encoding, delimiter=forced_delimiter)
+    try:
+        plan = plan_import(source, options)
+        if dry_run:
+            _show_plan(app_state.output, preview_import(source, plan), as_json)
+            return
+        from salesfunnel.importing.rejects import Rejects
+
+        with Rejects(rejects) as rejected:
+            with _progress(source) as progress, app_state.writing() as uow:
+                summary = import_prospects(uow, source, plan, rejected, progress)
+            rejected.keep()
+    finally:
+        source.close()
+    _show_summary(app_state.output, summary, as_json, rejected.first)
+
+
+def prospect_undo_import(
+    ctx: typer.Context,
+    list_name: Annotated[str, typer.Argument(metavar="LIST", help="The list an import filled.")],
+    yes: YesFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Take back the imports into a list: remove the contacts they added, as one unit.
+
+    Contacts that have moved on since (converted, cancelled, worked on) stay.
+    """
+    from salesfunnel.importing.undo import preview_undo, undo_import
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        plan = preview_undo(uow, list_name)
+    if plan.removed:
+        confirm(
+            f"Remove the {plan.removed:,} contact(s) imported into list {plan.list!r}"
+            f"{_kept_note(plan)}?",
+            yes,
+        )
+    with app_state.writing() as uow:
+        result = undo_import(uow, list_name)
+    if as_json:
+        app_state.output.json(result)
+    _show_undo(app_state.output, result)
+
+
+# --- feedback ---------------------------------------------------------------------------
+
+
+@contextmanager
+def _progress(source: CsvInput) -> Iterator[Progress | None]:
+    """A Rich progress bar on stderr, only when stderr is a terminal."""
+    import os
+
+    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        [TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn()]
+        if source.size
+        else [TextColumn("{task.description}")]
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"Importing {source.name}", total=source.size)
+
+        def advance(done: int, rows: int) -> None:
+            label = f"Importing {source.name}: {rows:,} rows"
+            bar.update(task, completed=done if source.size else None, description=label)
+
+        yield advance
+
+
+def _show_summary(
+    output: Output, summary: ImportSummaryPublic, as_json: bool, first: list[tuple[int, str]]
+) -> None:
+    if as_json:
+        output.json(summary)
+    noun = "leads" if summary.stage == "lead" else "prospects"
+    lines = [
+        f"Imported    {summary.imported:,} {noun} into list {summary.list!r} "
+        f"(import #{summary.import_id})",
+        f"Duplicates  {summary.duplicates:,} "
+        + (
+            f"({summary.duplicates_in_file:,} repeated in the file, "
+            f"{summary.duplicates_in_database:,} already known)"
+            if summary.duplicates
+            else ""
+        )
+        + (f"; {summary.updated:,} existing contacts updated" if summary.updated else ""),
+        f"Rejected    {summary.rejected:,}"
+        + (f" (see {summary.rejects_file})" if summary.rejects_file and summary.rejected else ""),
+        f"Flagged     {summary.flagged:,}" + (" malformed emails, kept" if summary.flagged else ""),
+        f"Time        {summary.seconds:.1f} s for {summary.rows:,} rows "
+        f"({summary.encoding}, {_delimiter_label(summary.delimiter)})",
+    ]
+    for line in lines:
+        output.message(line.rstrip())
+    if summary.rejected and not summary.rejects_file:
+        for number, reason in first:
+            output.message(f"  line {number}: {reason}")
+        more = summary.rejected - len(first)
+        tail = f"{more:,} more; " if more > 0 else ""
+        output.message(f"  ({tail}--rejects FILE saves every rejected row with its reason)")
+
+
+def _delimiter_label(char: str) -> str:
+    from salesfunnel.importing.sniff import DELIMITER_NAMES
+
+    return DELIMITER_NAMES.get(char, repr(char))
+
+
+def _show_plan(output: Output, plan: ImportPlanPublic, as_json: bool) -> None:
+    if as_json:
+        output.json(plan)
+        return
+    from salesfunnel.render.output import Column
+
+    output.record(
+        f"Dry run: {plan.file} (nothing written)",
+        [
+            ("encoding", f"{plan.encoding} ({plan.encoding_how})"),
+            ("delimiter", f"{_delimiter_label(plan.delimiter)} ({plan.delimiter_how})"),
+            ("list", plan.list),
+        ],
+    )
+    output.heading("Columns")
+    output.table(
+        plan.columns,
+        [
+            Column("#", lambda c: c.position, numeric=True),
+            Column("header", lambda c: c.header),
+            Column("field", lambda c: c.field),
+            Column("how", lambda c: c.how),
+        ],
+    )
+    output.heading(f"First {len(plan.rows)} rows")
+    output.table(
+        plan.rows,
+        [
+            Column("line", lambda r: r.line, numeric=True),
+            Column("name", lambda r: r.name if not r.rejected else f"rejected: {r.rejected}"),
+            Column("email", lambda r: (r.email or "") + (" (?)" if r.email_flagged else "")),
+            Column("phone", lambda r: r.phone),
+            Column("company", lambda r: r.company),
+            Column("title", lambda r: r.title),
+            Column("city", lambda r: r.city),
+            Column("extra", lambda r: ", ".join(f"{k}={v}" for k, v in r.extra.items())),
+        ],
+    )
+
+
+def _kept_note(plan: UndoImportPublic) -> str:
+    return f" ({plan.kept:,} that moved on will stay)" if plan.kept else ""
+
+
+def _show_undo(output: Output, result: UndoImportPublic) -> None:
+    imports = ", ".join(f"#{i}" for i in result.imports)
+    output.message(
+        f"Removed {result.removed:,} contact(s) that import {imports} added "
+        f"to list {result.list!r}."
+    )
+    if result.kept:
+        reasons = ", ".join(f"{n:,} {reason}" for reason, n in result.kept_reasons.items())
+        output.message(
+            f"Kept {result.kept:,} that moved on since ({reasons}): "
+            "their history stays, and cancelled ones keep a re-import from bringing them back."
+        )
+    if result.list_removed:
+        output.message(f"List {result.list!r} is empty now, so it is gone too.")

@@ -1,0 +1,62 @@
+"""`salesfunnel source list | cost`: where contacts come from, and what that cost."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesfunnel.cli.options import JsonFlag
+from salesfunnel.cli.state import state
+
+app = typer.Typer(help="Sources of contacts and what they cost.", no_args_is_help=True)
+
+
+@app.command("list")
+def source_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Every source: its channel, how many contacts came from it, what it cost."""
+    from salesfunnel.render.reports import render_source_list
+    from salesfunnel.services.sources import list_sources
+
+    app_state = state(ctx)
+    with app_state.reading() as uow:
+        sources = list_sources(uow)
+    if as_json:
+        app_state.output.json(sources)
+    else:
+        render_source_list(app_state.output, sources)
+
+
+@app.command("cost")
+def source_cost(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Source, or prospecting list name.")],
+    amount: Annotated[str, typer.Argument(help="What it cost, e.g. 1200 or 1.200,50.")],
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="When (default: today).")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option(help="Default: the deal.currency setting.")
+    ] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="inbound or outbound (default: its contacts' channel).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Record what a source cost (a bought list, a campaign); reports set won value against it."""
+    from salesfunnel.render.reports import cost_message
+    from salesfunnel.services.sources import record_cost
+
+    app_state = state(ctx)
+    with app_state.writing() as uow:
+        cost = record_cost(uow, name, amount, on=on, currency=currency, channel=channel)
+    output = app_state.output
+    if as_json:
+        output.json(cost)
+    else:
+        output.message(cost_message(cost))
+    if not cost.total.contacts:
+        output.message(
+            f"No contact has the source {cost.source!r} yet (see: source list); "
+            "the cost counts once some do."
+        )

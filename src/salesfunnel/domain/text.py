@@ -1,0 +1,85 @@
+"""Text as search sees it: folded so that `joao` finds João and `nunez` finds Núñez.
+
+The search key of a row is computed once, when the row is written, and stored
+beside it; a search folds its words the same way and looks them up in an index,
+so nothing is unaccented at query time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from salesfunnel.errors import BadValue
+
+# Combining marks NFKD splits off letters (diacritics); the base letters stay, so
+# Cyrillic and Greek are folded too (й -> и, ё -> е) and never dropped.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_DIGITS = re.compile(r"\D")
+_WORDS = re.compile(r"[^\W_]+")  # letters and digits: the search index's tokens
+_PHONE_LIKE = re.compile(r"[\d\s+().\-/]+")
+PHONE_SUFFIX_MARK = "x"  # prefixes the reversed phone digits, so a number's end finds it
+MIN_PHONE_DIGITS = 3
+
+
+def fold(text: str) -> str:
+    """Lower-case, without accents: ``"Núñez"`` -> ``"nunez"``."""
+    if text.isascii():
+        return text.lower()
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
+def digits_of(text: str | None) -> str:
+    return _NON_DIGITS.sub("", text) if text else ""
+
+
+def search_key_for(
+    name: str | None,
+    email: str | None = None,
+    phone: str | None = None,
+    company: str | None = None,
+) -> str | None:
+    """A contact's search key: ``"name email phone-digits company xREVERSED-DIGITS"``.
+
+    The reversed digits let a search by the end of a number (the local part,
+    without the country code) find it as quickly as one by its start.
+    """
+    digits = digits_of(phone)
+    parts = [fold(part) for part in (name, email) if part]
+    if digits:
+        parts.append(digits)
+    if company:
+        parts.append(fold(company))
+    if len(digits) >= MIN_PHONE_DIGITS:
+        parts.append(PHONE_SUFFIX_MARK + digits[::-1])
+    key = " ".join(" ".join(parts).split())
+    return key or None
+
+
+def company_search_key(name: str | None) -> str | None:
+    return search_key_for(name)
+
+
+def deal_search_key(title: str | None) -> str | None:
+    return search_key_for(title)
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What a search looks for: words (each a prefix of a word of the key), or a phone."""
+
+    words: tuple[str, ...]
+    phone_digits: str | None = None
+
+
+def search_terms(text: str) -> SearchTerms:
+    """Fold a search the way keys are folded; digits with phone punctuation are a phone."""
+    folded = fold(text.strip())
+    digits = digits_of(folded)
+    if _PHONE_LIKE.fullmatch(folded) and len(digits) >= MIN_PHONE_DIGITS:
+        return SearchTerms((digits,), phone_digits=digits)
+    words = tuple(dict.fromkeys(_WORDS.findall(folded)))
+    if not words:
+        raise BadValue(f"nothing to search for in {text!r}: give a name, email, phone or company")
+    return SearchTerms(words)

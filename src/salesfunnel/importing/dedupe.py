@@ -1,0 +1,113 @@
+"""Duplicates of an import, found and removed in SQL once every row is in.
+
+A row of the import is a duplicate when an earlier contact (already in the
+database, cancelled prospects included, or earlier in the same file) has the
+same email key; then, among the rows left, the same phone key.  Finding them
+is one indexed lookup per row inside SQLite, with no per-row round trip to
+Python and no set of keys in memory, so a re-import of a million rows stays
+within the same memory as a first import.
+
+With ``--on-duplicate update`` the duplicate's non-empty values are first
+written onto the contact it duplicates (the last duplicate in the file wins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+TEMP = "temp.import_duplicates"
+# Columns a duplicate row may fill in on the contact it duplicates; the funnel
+# state (stage, statuses, list, source, dates) is never touched.
+_UPDATED = ("company_id", "title", "website", "city", "country", "notes", "value")
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    in_file: int = 0  # later rows of the same person in the file
+    in_database: int = 0  # people the database already had
+    updated: int = 0  # existing contacts given the file's values
+    flagged: int = 0  # duplicates that had a malformed email
+
+    @property
+    def total(self) -> int:
+        return self.in_file + self.in_database
+
+
+def remove_duplicates(cursor: Any, first_id: int, *, update: bool) -> Duplicates:
+    """Find, (optionally) merge, and delete the import's duplicate rows (ids >= first_id)."""
+    cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+    cursor.execute(
+        f"CREATE TABLE {TEMP} (id INTEGER PRIMARY KEY, original INTEGER NOT NULL, key TEXT)"
+    )
+    try:
+        flagged = 0
+        for key in ("email_key", "phone_key"):
+            _find(cursor, key, first_id)
+            if update:
+                _merge(cursor, key)
+            flagged += cursor.execute(
+                f"SELECT count(*) FROM {TEMP} AS m JOIN contacts AS c ON c.id = m.id "
+                "WHERE m.key = ? AND c.email_flagged",
+                (key,),
+            ).fetchone()[0]
+            cursor.execute(
+                f"DELETE FROM contacts WHERE id IN (SELECT id FROM {TEMP} WHERE key = ?)",
+                (key,),
+            )
+        return _counts(cursor, first_id, update, flagged)
+    finally:
+        cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+
+
+def _find(cursor: Any, key: str, first_id: int) -> None:
+    """Each import row whose key an earlier contact has, with that earliest contact."""
+    cursor.execute(
+        f"INSERT INTO {TEMP} (id, original, key) "
+        "SELECT id, original, ? FROM ("
+        f"  SELECT c.id AS id, (SELECT min(d.id) FROM contacts AS d WHERE d.{key} = c.{key})"
+        "   AS original"
+        f"  FROM contacts AS c WHERE c.id >= ? AND c.{key} IS NOT NULL"
+        ") WHERE original < id",
+        (key, first_id),
+    )
+
+
+def _merge(cursor: Any, key: str) -> None:
+    """Write the last duplicate's non-empty values onto the contact it duplicates."""
+    latest = f"(SELECT original, max(id) AS id FROM {TEMP} WHERE key = '{key}' GROUP BY original)"
+    assignments = ", ".join(f"{col} = coalesce(u.{col}, contacts.{col})" for col in _UPDATED)
+    cursor.execute(
+        f"UPDATE contacts SET {assignments}, "
+        # a name made up from the email or phone (the row had none) never replaces one
+        "name = CASE WHEN u.name IS u.email OR u.name IS u.phone THEN contacts.name "
+        "ELSE u.name END, "
+        # an email is who someone is: filled in when missing, never replaced
+        "email = coalesce(contacts.email, u.email), "
+        "email_key = coalesce(contacts.email_key, u.email_key), "
+        "email_flagged = CASE WHEN contacts.email IS NULL AND u.email IS NOT NULL "
+        "THEN u.email_flagged ELSE contacts.email_flagged END, "
+        "phone = coalesce(u.phone, contacts.phone), "
+        "phone_key = coalesce(u.phone_key, contacts.phone_key), "
+        "extra = CASE WHEN u.extra IS NULL THEN contacts.extra "
+        "WHEN contacts.extra IS NULL OR contacts.extra = 'null' THEN u.extra "
+        "ELSE json_patch(contacts.extra, u.extra) END "
+        f"FROM {latest} AS m JOIN contacts AS u ON u.id = m.id "
+        "WHERE contacts.id = m.original",
+    )
+    cursor.execute(
+        "INSERT OR IGNORE INTO contact_tags (contact_id, tag) "
+        f"SELECT m.original, t.tag FROM {TEMP} AS m JOIN contact_tags AS t ON t.contact_id = m.id "
+        "WHERE m.key = ?",
+        (key,),
+    )
+
+
+def _counts(cursor: Any, first_id: int, update: bool, flagged: int) -> Duplicates:
+    in_file, in_database, originals = cursor.execute(
+        "SELECT count(*) FILTER (WHERE original >= ?), count(*) FILTER (WHERE original < ?), "
+        "count(DISTINCT original) FILTER (WHERE original < ?) "
+        f"FROM {TEMP}",
+        (first_id, first_id, first_id),
+    ).fetchone()
+    return Duplicates(in_file, in_database, originals if update else 0, flagged)

@@ -1,0 +1,144 @@
+"""One CSV record -> one prospect, or the reason it can't be one.
+
+This runs once per row of a million-row file, so :meth:`RowReader.read` works
+on plain lists and tuples with precomputed column positions; what it returns is
+still a readable :class:`Prospect`.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from operator import itemgetter
+from typing import NamedTuple
+
+from salesfunnel.importing import values
+from salesfunnel.importing.headers import FIELDS, Mapping
+
+
+class Prospect(NamedTuple):
+    """A valid row, normalized: what the writer stores."""
+
+    name: str
+    email: str | None
+    email_key: str | None
+    email_flagged: bool
+    phone: str | None  # as typed: leading zeros and + kept
+    phone_key: str | None  # digits only, for matching
+    company: str | None
+    title: str | None
+    website: str | None
+    city: str | None
+    country: str | None
+    source: str | None
+    notes: str | None
+    value: float | None
+    extra: str | None  # JSON object of the columns with no field of their own
+    tags: list[str] | None
+
+
+NO_CONTACT = "no name, email or phone"
+
+
+_new = tuple.__new__  # builds a Prospect without NamedTuple's Python-level __new__
+# The fields read() takes out of a record, in the order of its unpacking below.
+_READ = ("name", "first_name", "middle_name", "last_name", "email", "phone", "company", "title")
+_READ += ("website", "city", "country", "source", "notes", "value", "tags")
+
+
+class RowReader:
+    """Reads records of one file, laid out as its header mapping says."""
+
+    def __init__(
+        self, mapping: Mapping, *, default_source: str | None = None, lower_source: bool = False
+    ) -> None:
+        self.width = mapping.width
+        self.default_source = default_source
+        self.lower_source = lower_source  # leads keep sources lower-cased, as `lead add` does
+        absent = self.width  # read() appends one empty cell: a missing field points at it
+        where = {field: mapping.indexes(field) for field in FIELDS}
+        # One C-level call takes every field out of a record (missing ones: the empty cell).
+        self._fields = itemgetter(*(where[f][0] if where[f] else absent for f in _READ))
+        # Fields fed by several columns (Phone + Mobile): the first non-empty wins,
+        # the others are kept as extra fields under their own header.
+        self._several = [
+            tuple((i, mapping.columns[i].key) for i in found)
+            for found in where.values()
+            if len(found) > 1
+        ]
+        self._extras = tuple((c.index, c.key) for c in mapping.extras)
+        self._value_key = mapping.columns[where["value"][0]].key if where["value"] else "value"
+
+    def read(self, row: Sequence[str]) -> Prospect | str | None:
+        """A prospect; a reason (str) to reject the row; or None for a blank line."""
+        if len(row) != self.width:
+            fitted = self._fit(row)
+            if not isinstance(fitted, list):
+                return fitted
+            row = fitted
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            return None
+        cells.append("")
+        extra = {key: cells[i] for i, key in self._extras if cells[i]} if self._extras else None
+        if self._several:
+            extra = self._pick(cells, extra or {})
+        (name, first, middle, last, email, phone, company, title) = (fields := self._fields(cells))[
+            :8
+        ]
+        website, city, country, source, notes, value, tags = fields[8:]
+        if not name and (first or middle or last):
+            name = " ".join(part for part in (first, middle, last) if part)
+        if not (name or email or (phone and values.has_digit(phone))):
+            return NO_CONTACT
+        amount = None
+        if value:
+            amount = values.parse_amount(value)
+            if amount is None:
+                extra = {**(extra or {}), self._value_key: value}
+        if not source:
+            source = self.default_source
+        elif self.lower_source:
+            source = source.lower()
+        return _new(
+            Prospect,
+            (
+                name or email or phone,
+                email or None,
+                email.lower() if email else None,
+                bool(email) and not values.email_is_valid(email),
+                phone or None,
+                values.phone_key(phone) if phone else None,
+                company or None,
+                title or None,
+                website or None,
+                city or None,
+                country or None,
+                source,
+                notes or None,
+                amount,
+                json.dumps(extra, ensure_ascii=False) if extra else None,
+                values.split_tags(tags) or None if tags else None,
+            ),
+        )
+
+    def _fit(self, row: Sequence[str]) -> list[str] | str | None:
+        """Trailing empty cells are harmless (Excel adds them); anything else is ragged."""
+        if not any(cell.strip() for cell in row):
+            return None
+        if len(row) > self.width and not any(cell.strip() for cell in row[self.width :]):
+            return list(row[: self.width])
+        return f"{len(row)} fields where the header has {self.width}"
+
+    def _pick(self, cells: list[str], extra: dict[str, str]) -> dict[str, str]:
+        """The first non-empty column feeds the field (moved to the field's first column)."""
+        for columns in self._several:
+            first = columns[0][0]
+            for index, key in columns[1:]:
+                if not cells[index]:
+                    continue
+                if not cells[first]:
+                    cells[first] = cells[index]
+                else:
+                    extra[key] = cells[index]
+        return extra

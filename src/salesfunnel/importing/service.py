@@ -1,0 +1,327 @@
+"""The `prospect import` use case: one file, one list, one transaction.
+
+Rows stream from the file through :class:`RowReader` into :class:`BulkWriter`
+in batches; duplicates are then removed in SQL (:mod:`dedupe`), and the
+lifecycle history records every new contact.  Nothing here commits: the unit
+of work does, once, when the command ends well, so an import lands whole or
+not at all.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, literal, select
+
+from salesfunnel import clock
+from salesfunnel.db.tables import Contact, ImportBatch, LifecycleEvent
+from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage
+from salesfunnel.errors import DatabaseError
+from salesfunnel.importing.dedupe import Duplicates, remove_duplicates
+from salesfunnel.importing.headers import Mapping, map_headers
+from salesfunnel.importing.rejects import Rejects
+from salesfunnel.importing.rows import Prospect, RowReader
+from salesfunnel.importing.source import CsvInput
+from salesfunnel.importing.writer import BulkMode, BulkWriter, Constants, sqlite_import_cache
+from salesfunnel.schemas import (
+    ImportColumnPublic,
+    ImportPlanPublic,
+    ImportPreviewRowPublic,
+    ImportSummaryPublic,
+)
+from salesfunnel.services.prospects import get_or_create_list
+from salesfunnel.services.search import index_new_rows
+
+BATCH_ROWS = 5_000  # rows per executemany: big enough to amortize, small for memory
+DROP_INDEXES_AFTER = 20_000  # rows imported before rebuilding indexes beats updating them
+IMPORT_CACHE_KIB = 16 * 1024  # SQLite page cache during the import
+
+Progress = Callable[[int, int], None]  # (bytes read, rows read)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    list_name: str | None = None
+    overrides: tuple[tuple[str, str], ...] = ()
+    as_leads: bool = False
+    on_duplicate: str = "skip"  # skip | update
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """How a file will be read: decided before the database is touched."""
+
+    options: ImportOptions
+    mapping: Mapping
+    list_name: str
+
+    def reader(self) -> RowReader:
+        return RowReader(
+            self.mapping, default_source=self.list_name, lower_source=self.options.as_leads
+        )
+
+
+def plan_import(source: CsvInput, options: ImportOptions) -> ImportPlan:
+    """Map the header (``--map`` first) and name the list; refuses a file it can't read."""
+    return ImportPlan(
+        options, map_headers(source.header, options.overrides), _list_name(source, options)
+    )
+
+
+def _list_name(source: CsvInput, options: ImportOptions) -> str:
+    """``--list``, else the file's name without extension, else a dated stdin list."""
+    if options.list_name and options.list_name.strip():
+        return options.list_name.strip()
+    if source.stem:
+        return source.stem
+    return f"standard input {clock.now():%Y-%m-%d %H:%M}"
+
+
+def preview_import(source: CsvInput, plan: ImportPlan, *, rows: int = 5) -> ImportPlanPublic:
+    """What an import would do with the first rows; touches no database."""
+    reader = plan.reader()
+    shown: list[ImportPreviewRowPublic] = []
+    for line, row in source.records():
+        result = reader.read(row)
+        if result is None:
+            continue
+        shown.append(_preview_row(line, result))
+        if len(shown) >= rows:
+            break
+    return ImportPlanPublic(
+        file=source.name,
+        encoding=source.encoding.codec,
+        encoding_how=source.encoding.how,
+        delimiter=source.delimiter.char,
+        delimiter_how=source.delimiter.how,
+        list=plan.list_name,
+        columns=[
+            ImportColumnPublic(position=c.index + 1, header=c.header, field=c.field, how=c.how)
+            for c in plan.mapping.columns
+        ],
+        rows=shown,
+    )
+
+
+def _preview_row(line: int, result: Prospect | str) -> ImportPreviewRowPublic:
+    if isinstance(result, str):
+        return ImportPreviewRowPublic(
+            line=line, rejected=result, name=None, email=None, email_flagged=False, phone=None,
+            company=None, title=None, city=None, country=None, source=None, value=None,
+            tags=[], extra={},
+        )  # fmt: skip
+    import json
+
+    return ImportPreviewRowPublic(
+        line=line,
+        rejected=None,
+        name=result.name,
+        email=result.email,
+        email_flagged=result.email_flagged,
+        phone=result.phone,
+        company=result.company,
+        title=result.title,
+        city=result.city,
+        country=result.country,
+        source=result.source,
+        value=result.value,
+        tags=result.tags or [],
+        extra=json.loads(result.extra) if result.extra else {},
+    )
+
+
+def import_prospects(
+    uow: UnitOfWork,
+    source: CsvInput,
+    plan: ImportPlan,
+    rejects: Rejects,
+    progress: Progress | None = None,
+) -> ImportSummaryPublic:
+    """Import every row of ``source`` into one prospecting list, inside ``uow``."""
+    started = time.perf_counter()
+    options, name = plan.options, plan.list_name
+    now = clock.utcnow()
+    prospect_list = get_or_create_list(uow, name, source_file=source.name)
+    stage = Stage.LEAD if options.as_leads else Stage.PROSPECT
+    batch = ImportBatch(
+        list_id=prospect_list.id or 0,
+        source_file=source.name,
+        encoding=source.encoding.codec,
+        delimiter=source.delimiter.char,
+        stage=stage,
+        on_duplicate=options.on_duplicate,
+        started_at=now,
+    )
+    uow.session.add(batch)
+    uow.session.flush()
+    assert batch.id is not None and prospect_list.id is not None
+    connection = uow.session.connection()
+    if connection.dialect.name != "sqlite":
+        raise DatabaseError("prospect import writes to SQLite databases only, for now")
+    dbapi = connection.connection.driver_connection
+    cursor = dbapi.cursor()
+    first_id, first_company = cursor.execute(
+        "SELECT (SELECT coalesce(max(id), 0) FROM contacts) + 1, "
+        "(SELECT coalesce(max(id), 0) FROM companies) + 1"
+    ).fetchone()
+    constants = Constants(
+        stage=stage,
+        list_id=prospect_list.id,
+        import_id=batch.id,
+        prospect_status=None if options.as_leads else ProspectStatus.OPEN,
+        lead_status=LeadStatus.NEW if options.as_leads else None,
+        channel=Channel.INBOUND if options.as_leads else Channel.OUTBOUND,
+        created_at=now,
+        became_lead_at=now if options.as_leads else None,
+    )
+    writer = BulkWriter(dbapi, connection.dialect, constants, first_id=first_id)
+    rejects.start(source.header, source.delimiter.char)
+    previous_cache = sqlite_import_cache(cursor, IMPORT_CACHE_KIB)
+    try:
+        bulk = BulkMode(cursor, {"contacts": first_id, "companies": first_company})
+        counted = _stream(source, plan.reader(), writer, rejects, bulk, first_id, progress)
+        duplicates = remove_duplicates(cursor, first_id, update=options.on_duplicate == "update")
+        _record_creation(uow, first_id, stage, batch.id, now)
+        index_new_rows(cursor)  # make the new contacts (and companies) searchable now
+        cursor.execute(
+            "DELETE FROM companies WHERE id >= ? AND NOT EXISTS "
+            "(SELECT 1 FROM contacts WHERE contacts.company_id = companies.id)",
+            (first_company,),
+        )  # companies only duplicates named
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(previous_cache)}")
+        cursor.close()
+    return _finish(uow, batch, prospect_list.name, source, counted, duplicates, rejects, started)
+
+
+@dataclass
+class _Counted:
+    rows: int = 0
+    written: int = 0
+    blank: int = 0
+    flagged: int = 0
+
+
+def _stream(
+    source: CsvInput,
+    reader: RowReader,
+    writer: BulkWriter,
+    rejects: Rejects,
+    bulk: BulkMode,
+    first_id: int,
+    progress: Progress | None,
+) -> _Counted:
+    """Read, check and write every row, a batch at a time; indexes rebuilt at the end."""
+    counted = _Counted()
+    existing = first_id - 1
+    batch: list[Prospect] = []
+    read = reader.read
+
+    def flush() -> None:
+        writer.write(batch)
+        counted.flagged += sum(1 for p in batch if p.email_flagged)
+        batch.clear()
+        done = source.bytes_read()
+        if not bulk.engaged and _big(writer.written, done, source.size, existing):
+            bulk.engage()
+        if progress is not None:
+            progress(done, counted.rows)
+
+    with source.reading() as records:
+        line = source.header_lines
+        rows = 0
+        for row in records:
+            rows += 1
+            result = read(row)
+            if type(result) is Prospect:
+                batch.append(result)
+                if len(batch) >= BATCH_ROWS:
+                    counted.rows = rows
+                    flush()
+            elif result is None:
+                counted.blank += 1
+            else:
+                rejects.add(line + 1, result, row)  # type: ignore[arg-type]
+            line = records.line_num
+    counted.rows = rows - counted.blank
+    if batch:
+        flush()
+    counted.written = writer.written
+    if bulk.engaged:
+        bulk.release()
+    return counted
+
+
+def _big(written: int, bytes_read: int, size: int | None, existing: int) -> bool:
+    """Will this import add more rows than the table has (and enough to matter)?
+
+    Then rebuilding the indexes at the end beats keeping them up to date.  The
+    total is estimated from how far into the file the rows written so far reach.
+    """
+    expected = written * size / bytes_read if size and bytes_read else written
+    return expected >= max(DROP_INDEXES_AFTER, existing)
+
+
+def _record_creation(uow: UnitOfWork, first_id: int, stage: str, import_id: int, now: Any) -> None:
+    """One 'created' event per new contact, in one INSERT ... SELECT."""
+    contacts = Contact.__table__
+    events = LifecycleEvent.__table__
+    state = LeadStatus.NEW if stage == Stage.LEAD else ProspectStatus.OPEN
+    uow.session.execute(
+        insert(events).from_select(
+            ["contact_id", "entity", "action", "to_state", "detail", "at"],
+            select(
+                contacts.c.id,
+                literal(str(stage)),
+                literal("created"),
+                literal(str(state)),
+                literal(f"import #{import_id}"),
+                literal(now, type_=events.c.at.type),
+            ).where(contacts.c.id >= first_id),
+        )
+    )
+
+
+def _finish(
+    uow: UnitOfWork,
+    batch: ImportBatch,
+    list_name: str,
+    source: CsvInput,
+    counted: _Counted,
+    duplicates: Duplicates,
+    rejects: Rejects,
+    started: float,
+) -> ImportSummaryPublic:
+    batch.rows_read = counted.rows
+    batch.imported = counted.written - duplicates.total
+    batch.duplicates = duplicates.total
+    batch.updated = duplicates.updated
+    batch.rejected = rejects.count
+    batch.flagged = counted.flagged - duplicates.flagged
+    batch.seconds = round(time.perf_counter() - started, 3)
+    uow.session.add(batch)
+    uow.session.flush()
+    return ImportSummaryPublic(
+        import_id=batch.id or 0,
+        list=list_name,
+        list_id=batch.list_id,
+        file=source.name,
+        encoding=source.encoding.codec,
+        delimiter=source.delimiter.char,
+        stage=batch.stage,
+        rows=counted.rows,
+        imported=batch.imported,
+        duplicates=batch.duplicates,
+        duplicates_in_file=duplicates.in_file,
+        duplicates_in_database=duplicates.in_database,
+        updated=batch.updated,
+        rejected=batch.rejected,
+        flagged=batch.flagged,
+        blank=counted.blank,
+        seconds=batch.seconds,
+        rejects_file=str(rejects.target) if rejects.target else None,
+    )

@@ -1,0 +1,267 @@
+"""Opening what the user named (a file, or ``-`` for standard input) as CSV records.
+
+The first 256 KiB (and, for a file, the last 64 KiB) are read once to detect the
+encoding and the delimiter; the rest streams through, so memory does not grow
+with the file.  Every way a file can be unusable becomes a one-line
+:class:`BadValue` (or :class:`NotFound`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from salesfunnel.errors import BadValue, NotFound
+from salesfunnel.importing.sniff import (
+    Delimiter,
+    Encoding,
+    detect_delimiter,
+    detect_encoding,
+    excel_separator_line,
+    normalize_codec,
+    refuse_binary,
+)
+
+HEAD_BYTES = 256 * 1024
+TAIL_BYTES = 64 * 1024
+READ_BUFFER = 1024 * 1024
+STDIN = "-"
+
+
+@dataclass
+class CsvInput:
+    """An opened input: what was detected, its header, and its records as a stream."""
+
+    name: str  # the path as given, or "standard input"
+    stem: str | None  # the file's name without extension (default list name)
+    encoding: Encoding
+    delimiter: Delimiter
+    header: list[str]
+    size: int | None  # bytes, when known (a file)
+    _binary: BinaryIO
+    _reader: Any  # a csv reader
+    _header_lines: int
+    _owned: bool = True  # standard input is not ours to close
+
+    @property
+    def header_lines(self) -> int:
+        """Lines up to the end of the header (a ``sep=`` line and blank lines included)."""
+        return self._header_lines
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """The csv reader over the records after the header (its ``line_num`` counts lines).
+
+        A byte the encoding can't decode, or a broken quote, stops the import
+        with a one-line error naming the line.
+        """
+        reader = self._reader
+        try:
+            yield reader
+        except UnicodeDecodeError as error:
+            raise BadValue(
+                f"{self.name}, after line {reader.line_num}: bytes that are not "
+                f"{self.encoding.codec} ({_hex(error)}); {_encoding_hint(self.encoding)}"
+            ) from None
+        except csv.Error as error:
+            raise BadValue(
+                f"{self.name}, line {reader.line_num}: {error} (an unclosed quote?)"
+            ) from None
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """``(line where the record starts, fields)`` for every record after the header."""
+        with self.reading() as reader:
+            line = self._header_lines
+            for row in reader:
+                yield line + 1, row
+                line = reader.line_num
+
+    def bytes_read(self) -> int:
+        """How far into the input the reader is, for a progress bar."""
+        try:
+            return self._binary.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def close(self) -> None:
+        """Close the file (standard input stays open: it is not ours)."""
+        if self._owned:
+            self._binary.close()
+
+
+def _hex(error: UnicodeDecodeError) -> str:
+    return " ".join(f"0x{b:02X}" for b in error.object[error.start : error.end][:4])
+
+
+def _encoding_hint(encoding: Encoding) -> str:
+    if encoding.how == "forced":
+        return "check --encoding, or leave it out to detect the encoding"
+    return "give the right one with --encoding (e.g. cp1252, cp1251)"
+
+
+def open_csv(
+    target: str,
+    *,
+    stdin: BinaryIO | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> CsvInput:
+    """Open ``target`` (a path or ``-``), detect what it is, and read its header."""
+    binary, name, stem, size = _open_binary(target, stdin)
+    try:
+        head = _read_up_to(binary, HEAD_BYTES)
+        tail = _tail(binary, size, len(head))
+        if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+            raise BadValue(f"{name} is empty: there is no header row and no data")
+        if encoding is not None:
+            chosen = Encoding(normalize_codec(encoding), "forced")
+        else:
+            chosen = detect_encoding(head, tail)
+        refuse_binary(head, chosen, name)
+        stream = _rewind(binary, head)
+        text = io.TextIOWrapper(stream, encoding=chosen.codec, errors=chosen.errors, newline="")
+        sample = _decode_sample(head, chosen, name)
+        return _with_header(binary, text, sample, chosen, delimiter, name, stem, size)
+    except BaseException:
+        if target != STDIN:
+            binary.close()
+        raise
+
+
+def _open_binary(
+    target: str, stdin: BinaryIO | None
+) -> tuple[BinaryIO, str, str | None, int | None]:
+    if target == STDIN:
+        if stdin is None:
+            raise BadValue("no standard input to read")
+        return stdin, "standard input", None, None
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise BadValue(f"{target} is a directory, not a CSV file")
+    try:
+        binary = open(path, "rb", buffering=READ_BUFFER)  # noqa: SIM115 - closed by CsvInput
+    except FileNotFoundError:
+        raise NotFound(f"no such file: {target}") from None
+    except OSError as error:
+        raise BadValue(f"can't read {target}: {error.strerror or error}") from None
+    size = os.fstat(binary.fileno()).st_size
+    return binary, target, path.stem or path.name, size
+
+
+def _read_up_to(binary: BinaryIO, count: int) -> bytes:
+    chunks: list[bytes] = []
+    remaining = count
+    while remaining > 0:
+        chunk = binary.read(remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _tail(binary: BinaryIO, size: int | None, head_length: int) -> bytes:
+    if size is None or size <= head_length + TAIL_BYTES:
+        return b""
+    binary.seek(size - TAIL_BYTES)
+    tail = binary.read(TAIL_BYTES)
+    return tail
+
+
+def _rewind(binary: BinaryIO, head: bytes) -> BinaryIO:
+    """The whole input again: a file seeks back; a pipe gets its head put in front."""
+    if binary.seekable():
+        binary.seek(0)
+        return binary
+    return io.BufferedReader(_Prefixed(head, binary), buffer_size=READ_BUFFER)  # type: ignore[arg-type]
+
+
+class _Prefixed(io.RawIOBase):
+    """Bytes already read from a pipe, then the rest of the pipe."""
+
+    def __init__(self, prefix: bytes, rest: BinaryIO) -> None:
+        self._prefix = memoryview(prefix)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._prefix:
+            count = min(len(buffer), len(self._prefix))
+            buffer[:count] = self._prefix[:count]
+            self._prefix = self._prefix[count:]
+            return count
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _decode_sample(head: bytes, encoding: Encoding, name: str) -> str:
+    decoder = io.IncrementalNewlineDecoder(None, translate=False)
+    codec = codecs.getincrementaldecoder(encoding.codec)(errors=encoding.errors)
+    try:
+        text = codec.decode(head, final=False)
+    except UnicodeDecodeError as error:
+        raise BadValue(
+            f"{name}: the first lines are not {encoding.codec} ({_hex(error)}); "
+            f"{_encoding_hint(encoding)}"
+        ) from None
+    return str(decoder.decode(text))
+
+
+def _with_header(
+    binary: BinaryIO,
+    text: io.TextIOWrapper,
+    sample: str,
+    encoding: Encoding,
+    delimiter: str | None,
+    name: str,
+    stem: str | None,
+    size: int | None,
+) -> CsvInput:
+    first_line = sample.lstrip("\ufeff").split("\n", 1)[0]
+    hinted = excel_separator_line(first_line)
+    if delimiter is not None:
+        chosen = Delimiter(delimiter, "forced")
+    elif hinted is not None:
+        chosen = Delimiter(hinted, "Excel sep= line")
+    else:
+        chosen = detect_delimiter(sample)
+    reader = csv.reader(text, delimiter=chosen.char)
+    header: list[str] | None = None
+    try:
+        for row in reader:
+            if hinted is not None and reader.line_num == 1:
+                continue
+            if row and any(cell.strip() for cell in row):
+                header = [cell.strip().lstrip("\ufeff").strip() for cell in row]
+                break
+    except UnicodeDecodeError as error:
+        raise BadValue(
+            f"{name}: the header is not {encoding.codec} ({_hex(error)}); "
+            f"{_encoding_hint(encoding)}"
+        ) from None
+    except csv.Error as error:
+        raise BadValue(f"{name}: can't read the header row: {error}") from None
+    if header is None:
+        raise BadValue(f"{name} is empty: there is no header row and no data")
+    return CsvInput(
+        name=name,
+        stem=stem,
+        encoding=encoding,
+        delimiter=chosen,
+        header=header,
+        size=size,
+        _binary=binary,
+        _reader=reader,
+        _header_lines=reader.line_num,
+        _owned=stem is not None,
+    )

@@ -1,0 +1,130 @@
+"""`prospect undo-import LIST`: take back what imports into a list added, as one unit.
+
+Contacts that have moved on since (converted or cancelled, or worked on:
+activities, deals, purchases, later lifecycle changes, referrals) stay, and
+the result says how many and why: a cancelled prospect must stay so that a
+re-import does not bring it back, and nothing a salesperson did is lost.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from salesfunnel import clock
+from salesfunnel.db.tables import ImportBatch, ProspectList
+from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.errors import NotFound
+from salesfunnel.schemas import UndoImportPublic
+
+TEMP = "temp.undo_import"
+# Why an imported contact stays, tested in this order (the first that holds is reported).
+_KEPT = (
+    ("cancelled", "c.prospect_status = 'cancelled'"),
+    ("converted", "c.stage <> b.stage OR c.prospect_status = 'converted'"),
+    ("worked on", "c.stage = 'lead' AND c.lead_status IS NOT 'new'"),
+    ("worked on", "EXISTS (SELECT 1 FROM deals AS x WHERE x.contact_id = c.id)"),
+    ("worked on", "EXISTS (SELECT 1 FROM activities AS x WHERE x.contact_id = c.id)"),
+    ("worked on", "EXISTS (SELECT 1 FROM purchases AS x WHERE x.contact_id = c.id)"),
+    (
+        "worked on",
+        "EXISTS (SELECT 1 FROM lifecycle_events AS x "
+        "WHERE x.contact_id = c.id AND x.action <> 'created')",
+    ),
+    ("referred someone", "EXISTS (SELECT 1 FROM contacts AS x WHERE x.referred_by_id = c.id)"),
+)
+
+
+def _reason_sql() -> str:
+    cases = " ".join(f"WHEN {condition} THEN '{reason}'" for reason, condition in _KEPT)
+    return f"CASE {cases} END"
+
+
+def _batches(uow: UnitOfWork, list_name: str) -> tuple[ProspectList, list[ImportBatch]]:
+    found = uow.session.exec(select(ProspectList).where(ProspectList.name == list_name)).first()
+    if found is None:
+        raise NotFound(f"no prospecting list named {list_name!r} (see: prospect lists)")
+    batches = list(
+        uow.session.exec(
+            select(ImportBatch)
+            .where(ImportBatch.list_id == found.id, col(ImportBatch.undone_at).is_(None))
+            .order_by(col(ImportBatch.id))
+        )
+    )
+    if not batches:
+        raise NotFound(f"nothing was imported into list {list_name!r}, or it was undone already")
+    return found, batches
+
+
+def _classify(uow: UnitOfWork, batch_ids: list[int]) -> dict[str, int]:
+    """Fill the temp table: every contact of these imports, with why it stays (or NULL)."""
+    cursor = uow.session.connection().connection.driver_connection.cursor()
+    cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+    cursor.execute(f"CREATE TABLE {TEMP} (id INTEGER PRIMARY KEY, kept TEXT)")
+    marks = ", ".join("?" for _ in batch_ids)
+    cursor.execute(
+        f"INSERT INTO {TEMP} (id, kept) SELECT c.id, {_reason_sql()} "
+        "FROM contacts AS c JOIN import_batches AS b ON b.id = c.import_id "
+        f"WHERE c.list_id = b.list_id AND c.import_id IN ({marks})",
+        batch_ids,
+    )
+    counts = dict(
+        cursor.execute(f"SELECT coalesce(kept, ''), count(*) FROM {TEMP} GROUP BY 1").fetchall()
+    )
+    return counts
+
+
+def preview_undo(uow: UnitOfWork, list_name: str) -> UndoImportPublic:
+    """What undo-import would remove and keep (read only)."""
+    found, batches = _batches(uow, list_name)
+    counts = _classify(uow, [b.id for b in batches if b.id is not None])
+    return _result(found.name, batches, counts, list_removed=False)
+
+
+def undo_import(uow: UnitOfWork, list_name: str) -> UndoImportPublic:
+    """Remove the contacts the list's imports added and that have not moved on."""
+    found, batches = _batches(uow, list_name)
+    counts = _classify(uow, [b.id for b in batches if b.id is not None])
+    cursor = uow.session.connection().connection.driver_connection.cursor()
+    gone = f"SELECT id FROM {TEMP} WHERE kept IS NULL"
+    cursor.execute(f"DELETE FROM lifecycle_events WHERE contact_id IN ({gone})")
+    cursor.execute(f"DELETE FROM contact_tags WHERE contact_id IN ({gone})")
+    cursor.execute(f"DELETE FROM contacts WHERE id IN ({gone})")
+    batch_marks = ", ".join("?" for _ in batches)
+    cursor.execute(  # companies these imports made that nobody names any more
+        "DELETE FROM companies WHERE created_at IN "
+        f"(SELECT started_at FROM import_batches WHERE id IN ({batch_marks})) "
+        "AND NOT EXISTS (SELECT 1 FROM contacts WHERE contacts.company_id = companies.id) "
+        "AND NOT EXISTS (SELECT 1 FROM deals WHERE deals.company_id = companies.id)",
+        [b.id for b in batches],
+    )
+    remaining = cursor.execute(
+        "SELECT count(*) FROM contacts WHERE list_id = ?", (found.id,)
+    ).fetchone()[0]
+    cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+    now = clock.utcnow()
+    list_removed = remaining == 0
+    for batch in batches:
+        if list_removed:
+            uow.session.delete(batch)
+        else:
+            batch.undone_at = now
+            uow.session.add(batch)
+    uow.session.flush()
+    if list_removed:
+        uow.session.delete(found)
+        uow.session.flush()
+    return _result(found.name, batches, counts, list_removed=list_removed)
+
+
+def _result(
+    name: str, batches: list[ImportBatch], counts: dict[str, int], *, list_removed: bool
+) -> UndoImportPublic:
+    kept = {reason: n for reason, n in sorted(counts.items()) if reason}
+    return UndoImportPublic(
+        list=name,
+        imports=[b.id or 0 for b in batches],
+        removed=counts.get("", 0),
+        kept=sum(kept.values()),
+        kept_reasons=kept,
+        list_removed=list_removed,
+    )

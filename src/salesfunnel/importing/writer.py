@@ -1,0 +1,265 @@
+"""The fast path: prospects in batches, as tuples, through the driver's ``executemany``.
+
+The INSERT is compiled from the SQLModel table (``Contact.__table__``), so the
+models stay the one schema; constant values go through the columns' own bind
+processors, so stored timestamps look exactly as the ORM writes them.  All of
+it runs on the unit of work's own DBAPI connection, inside its one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert, literal, literal_column
+from sqlalchemy.engine import Dialect
+
+from salesfunnel.db.tables import Company, Contact, ContactTag
+from salesfunnel.domain.text import company_search_key
+from salesfunnel.importing.rows import Prospect
+from salesfunnel.importing.searchkeys import SearchKeys
+
+COMPANY_CACHE = 50_000  # company names remembered between batches (bounded memory)
+CONTACTS = Contact.__table__
+# Prospect fields stored in a column of their own name; company and tags go elsewhere.
+STORED_FIELDS = tuple(f for f in Prospect._fields if f not in ("company", "tags"))
+
+
+@dataclass(frozen=True)
+class Constants:
+    """What every contact of one import shares."""
+
+    stage: str
+    list_id: int
+    import_id: int
+    prospect_status: str | None
+    lead_status: str | None
+    channel: str
+    created_at: datetime
+    became_lead_at: datetime | None
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "list_id": self.list_id,
+            "import_id": self.import_id,
+            "prospect_status": self.prospect_status,
+            "lead_status": self.lead_status,
+            "channel": self.channel,
+            "starred": False,
+            "created_at": self.created_at,
+            "became_lead_at": self.became_lead_at,
+        }
+
+
+def bind_value(table: Table, column: str, value: Any, dialect: Dialect) -> Any:
+    """A Python value as the column's type would hand it to the driver."""
+    processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+    return processor(value) if processor is not None and value is not None else value
+
+
+def positional_insert(
+    table: Table, columns: Sequence[str], dialect: Dialect, fixed: dict[str, Any] | None = None
+) -> str:
+    """``INSERT INTO t (a, b, c) VALUES (?, ?, 'x')`` in the dialect's paramstyle.
+
+    ``columns`` are bound per row, in this order; ``fixed`` values are written into
+    the statement once (through the columns' types), so no row carries them.
+    """
+    fixed = fixed or {}
+    values: dict[str, Any] = {name: bindparam(name) for name in columns}
+    for name, value in fixed.items():
+        literal_sql = (
+            literal(value, type_=table.c[name].type)
+            .compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+            .string
+        )
+        values[name] = literal_column(literal_sql)
+    compiled = insert(table).values(values).compile(dialect=dialect)
+    order = list(compiled.positiontup or [])
+    if order != list(columns):
+        raise RuntimeError(f"unexpected parameter order for {table.name}: {order}")
+    return str(compiled)
+
+
+class BulkWriter:
+    """Appends prospects to ``contacts`` (and companies, tags) on one DBAPI connection."""
+
+    def __init__(
+        self, dbapi_connection: Any, dialect: Dialect, constants: Constants, *, first_id: int
+    ) -> None:
+        self.cursor = dbapi_connection.cursor()
+        fixed = constants.columns()
+        wanted = {"id", "company_id", "search_key", *STORED_FIELDS}
+        columns = [c.name for c in CONTACTS.columns if c.name in wanted]  # the table's order
+        self._contact_sql = positional_insert(CONTACTS, columns, dialect, fixed)
+        # Each row's tuple is picked, in the statement's order, out of
+        # (id, company_id, search_key, *prospect): one C-level call.
+        available = ["id", "company_id", "search_key", *Prospect._fields]
+        self._pick = itemgetter(*(available.index(name) for name in columns))
+        self._tag_sql = positional_insert(ContactTag.__table__, ["contact_id", "tag"], dialect)
+        self._tag_sql = self._tag_sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
+        self._company_sql = positional_insert(
+            Company.__table__,
+            ["name", "search_key"],
+            dialect,
+            {"created_at": constants.created_at},
+        ).replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
+        self._companies: dict[str, int] = {}
+        self._search_keys = SearchKeys()
+        self.next_id = first_id
+        self.written = 0
+
+    def write(self, prospects: Sequence[Prospect]) -> None:
+        """Insert a batch; ids are handed out in order, so rows keep the file's order."""
+        company_ids = self._company_ids({p.company for p in prospects if p.company})
+        pick, first = self._pick, self.next_id
+        search_key = self._search_keys.key
+        rows = [
+            pick(
+                (
+                    first + offset,
+                    company_ids.get(p.company) if p.company else None,
+                    search_key(p.name, p.email, p.phone, p.company),
+                    *p,
+                )
+            )
+            for offset, p in enumerate(prospects)
+        ]
+        self.cursor.executemany(self._contact_sql, rows)
+        tags = [
+            (first + offset, tag) for offset, p in enumerate(prospects) if p.tags for tag in p.tags
+        ]
+        if tags:
+            self.cursor.executemany(self._tag_sql, tags)
+        self.next_id += len(prospects)
+        self.written += len(prospects)
+
+    def _company_ids(self, names: set[str]) -> dict[str, int]:
+        cache = self._companies
+        missing = [name for name in names if name not in cache]
+        if missing:
+            if len(cache) + len(missing) > COMPANY_CACHE:
+                cache.clear()
+            self.cursor.executemany(
+                self._company_sql, [(name, company_search_key(name)) for name in missing]
+            )
+            found = self.cursor.execute(
+                "SELECT name, id FROM companies WHERE name IN (SELECT value FROM json_each(?))",
+                (json.dumps(missing, ensure_ascii=False),),
+            )
+            cache.update(found.fetchall())
+        return cache
+
+
+class SecondaryIndexes:
+    """Drop a table's indexes for a big import and build them again at its end.
+
+    Building an index over a million rows at once (a sort) costs a fraction of
+    keeping it up to date row by row.  It all happens inside the import's
+    transaction: other processes keep reading the old, indexed snapshot, and an
+    import that fails or is killed leaves the indexes as they were.
+    """
+
+    def __init__(self, cursor: Any, table: str) -> None:
+        self.cursor = cursor
+        self.table = table
+        self._dropped: list[tuple[str, str]] = []
+
+    @property
+    def dropped(self) -> bool:
+        return bool(self._dropped)
+
+    def drop(self) -> None:
+        rows = self.cursor.execute(
+            "SELECT name, sql FROM sqlite_master "
+            "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            (self.table,),
+        ).fetchall()
+        for name, _sql in rows:
+            self.cursor.execute(f'DROP INDEX "{name}"')
+        self._dropped = rows
+
+    def restore(self) -> None:
+        for _name, sql in self._dropped:
+            self.cursor.execute(sql)
+        self._dropped = []
+
+
+def sqlite_import_cache(cursor: Any, kib: int) -> int:
+    """Give SQLite a bigger page cache for the import; returns the old setting to restore."""
+    (previous,) = cursor.execute("PRAGMA cache_size").fetchone()
+    cursor.execute(f"PRAGMA cache_size = {-abs(int(kib))}")
+    return int(previous)
+
+
+_WATERMARKED_INSERT = re.compile(
+    r"\bAFTER\s+INSERT\s+ON\s+\"?(\w+)\"?\s+WHEN\s+new\.id\s*<=\s*"
+    r"\(\s*SELECT\s+indexed_through\s+FROM\s+search_index_state\s+WHERE\s+name\s*=\s*'(\w+)'\s*\)",
+    re.IGNORECASE,
+)
+
+
+class PausedTriggers:
+    """Insert triggers that cannot fire for the import's rows, dropped while it inserts.
+
+    The search index's insert triggers act only on rows at or below its
+    watermark (``search_index_state.indexed_through``); every imported row gets
+    a new id above it (checked here), so for an import they are a per-row cost
+    that does nothing.  They are dropped inside the import's transaction and
+    created again, from the same SQL, before anything else writes; a trigger of
+    any other form is left alone.
+    """
+
+    def __init__(self, cursor: Any, first_ids: dict[str, int]) -> None:
+        self.cursor = cursor
+        self.first_ids = first_ids
+        self._paused: list[tuple[str, str]] = []
+
+    def pause(self) -> None:
+        tables = list(self.first_ids)
+        marks = ", ".join("?" for _ in tables)
+        triggers = self.cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+            tables,
+        ).fetchall()
+        for name, sql in triggers:
+            match = _WATERMARKED_INSERT.search(sql or "")
+            if match is None or match.group(1) not in self.first_ids:
+                continue
+            row = self.cursor.execute(
+                "SELECT indexed_through FROM search_index_state WHERE name = ?", (match.group(2),)
+            ).fetchone()
+            if row is None or row[0] >= self.first_ids[match.group(1)]:
+                continue
+            self.cursor.execute(f'DROP TRIGGER "{name}"')
+            self._paused.append((name, sql))
+
+    def resume(self) -> None:
+        for _name, sql in self._paused:
+            self.cursor.execute(sql)
+        self._paused = []
+
+
+class BulkMode:
+    """What a big import switches off while it inserts, and on again before it goes on."""
+
+    def __init__(self, cursor: Any, first_ids: dict[str, int]) -> None:
+        self.indexes = SecondaryIndexes(cursor, Contact.__tablename__)
+        self.triggers = PausedTriggers(cursor, first_ids)
+        self.engaged = False
+
+    def engage(self) -> None:
+        self.indexes.drop()
+        self.triggers.pause()
+        self.engaged = True
+
+    def release(self) -> None:
+        self.triggers.resume()
+        self.indexes.restore()
+        self.engaged = False

@@ -1,0 +1,432 @@
+"""The to-do list: due steps ranked by priority, and the leads and deals left without one.
+
+Built to stay instant on a million contacts.  Steps due within the week, open deals
+without a step ahead and customers turning pre-inactive are few, and are read whole and
+ranked here.  Open leads can be many (a list imported as leads): they are read a page
+at a time from a small partial index (``ix_contacts_open_leads``), in an order that
+agrees with their priority, and counted in that index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import distinct, exists, func, text
+from sqlmodel import col, select
+
+from salesfunnel import clock
+from salesfunnel.db.tables import OPEN_LEAD, Activity, Contact, Deal, Purchase
+from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
+from salesfunnel.domain.lifecycle import DealStatus, Stage
+from salesfunnel.domain.pipeline import parse_stages
+from salesfunnel.domain.settings import rotting_days_for, thresholds_from
+from salesfunnel.domain.todo import (
+    SECTION_TITLES,
+    DealFacts,
+    Priority,
+    Section,
+    Weights,
+    idle_days,
+    is_idle_too_long,
+    last_fresh_day,
+    overdue_detail,
+    priority,
+    step_section,
+    turned_pre_inactive_window,
+    week_end,
+    weights_from,
+)
+from salesfunnel.schemas import PriorityTermPublic, TodoItemPublic, TodoPublic, TodoSectionPublic
+from salesfunnel.services.activities import local_date, local_moment
+from salesfunnel.services.common import user_date
+from salesfunnel.services.views import company_names
+
+TOUCH = func.coalesce(Contact.last_activity_at, Contact.became_lead_at, Contact.created_at)
+ITEM_FIELDS = [name for name in TodoItemPublic.model_fields if name != "breakdown"]
+
+
+@dataclass(frozen=True)
+class _Day:
+    """What every rule needs: the moment, the settings, the pipeline."""
+
+    now: datetime  # aware, local
+    weights: Weights
+    settings: dict[str, str]
+    stages: dict[str, tuple[int, int]]  # stage -> (position from 1, number of stages)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def deal(self, value: float, currency: str, probability: int, stage: str) -> DealFacts:
+        position, count = self.stages.get(stage, (0, len(self.stages)))
+        return DealFacts(value, currency, probability, stage, position, count)
+
+
+@dataclass
+class _Ranked:
+    """An item with its priority and the tie-break that keeps equal priorities in order."""
+
+    fields: dict[str, Any]
+    priority: Priority
+    tiebreak: tuple[Any, ...]
+    company_id: int | None = None
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return (-self.priority.total, *self.tiebreak)
+
+
+@dataclass
+class _Found:
+    items: list[_Ranked] = field(default_factory=list)
+    total: int = 0
+
+
+def todo_list(uow: UnitOfWork, *, as_of: str | None = None, limit: int | None = 10) -> TodoPublic:
+    """Every section of the to-do list, each with its first ``limit`` items and its total."""
+    settings = uow.settings()
+    stages = parse_stages(settings["pipeline.stages"])
+    day = _Day(
+        now=_moment(uow, as_of),
+        weights=weights_from(settings),
+        settings=settings,
+        stages={s.name: (i, len(stages)) for i, s in enumerate(stages, start=1)},
+    )
+    found = {section: _Found() for section in Section}
+    for section, ranked in _steps(uow, day):
+        found[section].items.append(ranked)
+        found[section].total += 1
+    for section, ranked in _deals(uow, day):
+        found[section].items.append(ranked)
+        found[section].total += 1
+    for section in (Section.STALE, Section.NO_STEP):
+        items, total = _open_leads(uow, day, stale=section is Section.STALE, limit=limit)
+        found[section].items.extend(items)
+        found[section].total += total
+    for ranked in _customers(uow, day):
+        found[Section.PRE_INACTIVE].items.append(ranked)
+        found[Section.PRE_INACTIVE].total += 1
+    return _public(uow, day, found, limit)
+
+
+def _moment(uow: UnitOfWork, as_of: str | None) -> datetime:
+    """Now; or, for another day, the start of that day (what is on for it)."""
+    now = clock.now()
+    day = user_date(uow, as_of)
+    if day is None or day == now.date():
+        return now
+    return local_moment(day, time.min)
+
+
+def _steps(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
+    """Planned steps due up to a week ahead (or late), with their contact and deal."""
+    rows = uow.session.exec(
+        select(
+            Activity.id,
+            Activity.kind,
+            Activity.text,
+            Activity.due_date,
+            Activity.due_time,
+            Activity.due_at,
+            Activity.contact_id,
+            Activity.deal_id,
+            Contact.name,
+            Contact.starred,
+            Contact.company_id,
+            Deal.title,
+            Deal.value,
+            Deal.currency,
+            Deal.probability,
+            Deal.stage,
+            Deal.status,
+        )
+        .join(Contact, col(Contact.id) == Activity.contact_id)
+        .outerjoin(Deal, col(Deal.id) == Activity.deal_id)
+        .where(col(Activity.done_at).is_(None), col(Activity.due_date) <= week_end(day.today))
+    ).all()
+    for row in rows:
+        section = step_section(row.due_date, row.due_at, day.now)
+        if section is None:
+            continue
+        late = (day.today - row.due_date).days if section is Section.OVERDUE else None
+        open_deal = row.deal_id is not None and row.status == DealStatus.OPEN
+        deal = day.deal(row.value, row.currency, row.probability, row.stage) if open_deal else None
+        rank = priority(
+            day.weights,
+            starred=row.starred,
+            days_late=late or 0,
+            days_ahead=(row.due_date - day.today).days,
+            deal=deal,
+        )
+        fields = {
+            "section": section,
+            "kind": "step",
+            "activity_id": row.id,
+            "step_kind": row.kind,
+            "text": row.text,
+            "contact_id": row.contact_id,
+            "contact": row.name,
+            "starred": row.starred,
+            "due_date": row.due_date,
+            "due_time": row.due_time,
+            "due_at": row.due_at,
+            "days_late": late,
+            **_deal_fields(row.deal_id, row.title, row.value, row.currency, row.probability),
+            "stage": row.stage,
+        }
+        tiebreak = (row.due_date, row.due_time or time.min, 0, row.id)
+        yield section, _Ranked(fields, rank, tiebreak, row.company_id)
+
+
+def _deal_fields(
+    deal_id: int | None, title: str | None, value: float, currency: str, probability: int
+) -> dict[str, Any]:
+    if deal_id is None:
+        return {}
+    return {
+        "deal_id": deal_id,
+        "deal": title,
+        "value": value,
+        "currency": currency,
+        "probability": probability,
+    }
+
+
+def _deals(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
+    """Open deals with no step from today on: rotting when idle too long, else no next step.
+
+    A deal whose only steps are overdue is not listed here unless it rots: its steps
+    are in the overdue section already.
+    """
+    planned = select(Activity.id).where(
+        Activity.deal_id == Deal.id, col(Activity.done_at).is_(None)
+    )
+    ahead = planned.where(col(Activity.due_date) >= day.today)
+    rows = uow.session.exec(
+        select(
+            Deal.id,
+            Deal.title,
+            Deal.contact_id,
+            Deal.value,
+            Deal.currency,
+            Deal.probability,
+            Deal.stage,
+            Deal.stage_changed_at,
+            Deal.last_activity_at,
+            Contact.name,
+            Contact.starred,
+            Contact.company_id,
+            exists(planned).label("planned"),
+        )
+        .join(Contact, col(Contact.id) == Deal.contact_id)
+        .where(Deal.status == DealStatus.OPEN, ~exists(ahead))
+    ).all()
+    for row in rows:
+        touched = max(row.stage_changed_at, row.last_activity_at or row.stage_changed_at)
+        touch_day = local_date(touched)
+        idle = idle_days(touch_day, day.today)
+        limit_days = rotting_days_for(day.settings, row.stage)
+        rotting = is_idle_too_long(touch_day, day.today, limit_days)
+        if not rotting and row.planned:
+            continue
+        section = Section.ROTTING if rotting else Section.NO_STEP
+        rank = priority(
+            day.weights,
+            starred=row.starred,
+            days_late=idle - limit_days if rotting else 0,
+            late_detail=overdue_detail(idle, limit_days),
+            deal=day.deal(row.value, row.currency, row.probability, row.stage),
+        )
+        fields = {
+            "section": section,
+            "kind": "deal",
+            "contact_id": row.contact_id,
+            "contact": row.name,
+            "starred": row.starred,
+            **_deal_fields(row.id, row.title, row.value, row.currency, row.probability),
+            "stage": row.stage,
+            "last_touch": touch_day,
+            "idle_days": idle,
+            "limit_days": limit_days if rotting else None,
+        }
+        yield section, _Ranked(fields, rank, (touched, 2, row.id), row.company_id)
+
+
+def _open_leads(
+    uow: UnitOfWork, day: _Day, *, stale: bool, limit: int | None
+) -> tuple[list[_Ranked], int]:
+    """Stale open leads, or open leads not stale yet with no step planned at all.
+
+    Within starred and within unstarred leads, priority never rises with a later last
+    touch, so the first ``limit`` of each, by last touch, hold the first ``limit`` overall.
+    """
+    limit_days = int(day.settings["lead.stale_days"])
+    fresh_from = local_moment(last_fresh_day(day.today, limit_days), time.min).astimezone(UTC)
+    in_range = TOUCH < fresh_from if stale else TOUCH >= fresh_from
+    steps = select(Activity.id).where(
+        Activity.contact_id == Contact.id, col(Activity.done_at).is_(None)
+    )
+    if stale:
+        steps = steps.where(col(Activity.due_date) >= day.today)
+    found: list[_Ranked] = []
+    for starred in (True, False):
+        query = (
+            select(
+                Contact.id,
+                Contact.name,
+                Contact.company_id,
+                Contact.lead_status,
+                TOUCH.label("touched"),
+            )
+            .where(text(OPEN_LEAD), Contact.starred == starred, in_range, ~exists(steps))
+            .order_by(TOUCH, Contact.id)
+        )
+        for row in uow.session.exec(query if limit is None else query.limit(limit)):
+            found.append(_lead(day, row, starred, stale, limit_days))
+    return found, _count_open_leads(uow, day, in_range, stale)
+
+
+def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _Ranked:
+    touch_day = local_date(row.touched)
+    idle = idle_days(touch_day, day.today)
+    rank = priority(
+        day.weights,
+        starred=starred,
+        days_late=idle - limit_days if stale else 0,
+        late_detail=overdue_detail(idle, limit_days),
+    )
+    fields = {
+        "section": Section.STALE if stale else Section.NO_STEP,
+        "kind": "lead",
+        "contact_id": row.id,
+        "contact": row.name,
+        "starred": starred,
+        "status": row.lead_status,
+        "last_touch": touch_day,
+        "idle_days": idle,
+        "limit_days": limit_days if stale else None,
+    }
+    return _Ranked(fields, rank, (row.touched, 1, row.id), row.company_id)
+
+
+def _count_open_leads(uow: UnitOfWork, day: _Day, in_range: Any, stale: bool) -> int:
+    """Open leads in the range, less those with a step (ahead, for stale ones).
+
+    Both counts come from small sets: the partial index of open leads, and the planned
+    steps, so nothing here grows with the number of contacts.
+    """
+    everyone = uow.session.exec(
+        select(func.count()).select_from(Contact).where(text(OPEN_LEAD), in_range)
+    ).one()
+    with_steps = (
+        select(func.count(distinct(Activity.contact_id)))
+        .join(Contact, col(Contact.id) == Activity.contact_id)
+        .where(col(Activity.done_at).is_(None), text(OPEN_LEAD), in_range)
+    )
+    if stale:
+        with_steps = with_steps.where(col(Activity.due_date) >= day.today)
+    return int(everyone) - int(uow.session.exec(with_steps).one())
+
+
+def _customers(uow: UnitOfWork, day: _Day) -> Iterable[_Ranked]:
+    """Customers whose status turned pre-inactive in the last 7 days: time to follow up."""
+    thresholds = thresholds_from(day.settings)
+    first, last = turned_pre_inactive_window(day.today, thresholds.pre_inactive_days)
+    bought_then = (
+        select(Purchase.contact_id)
+        .where(col(Purchase.purchased_on) >= first, col(Purchase.purchased_on) <= last)
+        .distinct()
+    )
+    rows = uow.session.exec(
+        select(
+            Purchase.contact_id,
+            func.max(Purchase.purchased_on).label("last_purchase"),
+            func.sum(Purchase.value).label("spent"),
+            func.max(Purchase.currency).label("currency"),
+            Contact.name,
+            Contact.starred,
+            Contact.company_id,
+            Contact.churned_on,
+        )
+        .join(Contact, col(Contact.id) == Purchase.contact_id)
+        .where(
+            col(Purchase.contact_id).in_(bought_then),
+            col(Purchase.purchased_on) <= day.today,
+            Contact.stage == Stage.CUSTOMER,
+        )
+        .group_by(Purchase.contact_id)
+    ).all()
+    for row in rows:
+        status = customer_status_as_of(
+            row.last_purchase, day.today, thresholds, churned_on=row.churned_on
+        )
+        if row.last_purchase > last or status != CustomerStatus.PRE_INACTIVE:
+            continue
+        spent = float(row.spent or 0)
+        rank = priority(
+            day.weights,
+            starred=row.starred,
+            deal=DealFacts(spent, row.currency, 100, "", 0, 0),
+        )
+        fields = {
+            "section": Section.PRE_INACTIVE,
+            "kind": "customer",
+            "contact_id": row.contact_id,
+            "contact": row.name,
+            "starred": row.starred,
+            "status": status,
+            "value": round(spent, 2),
+            "currency": row.currency,
+            "last_purchase": row.last_purchase,
+            "idle_days": (day.today - row.last_purchase).days,
+        }
+        yield _Ranked(fields, rank, (row.last_purchase, 3, row.contact_id), row.company_id)
+
+
+def _public(
+    uow: UnitOfWork, day: _Day, found: dict[Section, _Found], limit: int | None
+) -> TodoPublic:
+    shown = {
+        section: sorted(result.items, key=lambda r: r.key)[:limit]
+        for section, result in found.items()
+    }
+    companies = company_names(uow.session, (r.company_id for rs in shown.values() for r in rs))
+    blank = dict.fromkeys(ITEM_FIELDS)
+    return TodoPublic(
+        as_of=day.today,
+        now=day.now,
+        sections=[
+            TodoSectionPublic(
+                name=section,
+                title=SECTION_TITLES[section],
+                total=found[section].total,
+                items=[
+                    TodoItemPublic(
+                        **{
+                            **blank,
+                            **ranked.fields,
+                            "company": companies.get(ranked.company_id or 0),
+                            "priority": ranked.priority.total,
+                        },
+                        breakdown=[
+                            PriorityTermPublic(
+                                name=term.name,
+                                factor=term.factor,
+                                weight=term.weight,
+                                points=term.points,
+                                detail=term.detail,
+                            )
+                            for term in ranked.priority.terms
+                        ],
+                    )
+                    for ranked in shown[section]
+                ],
+            )
+            for section in Section
+        ],
+    )

@@ -1,0 +1,169 @@
+"""`config list / get / set`: settings stored in the database, checked before they are."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from salesfunnel.domain.settings import SETTINGS
+
+# the settings of the funnel itself; other features add theirs to the registry
+DEFAULTS = {
+    "automation.open_deal_on_qualify": "true",
+    "customer.pre_inactive_days": "90",
+    "customer.inactive_days": "180",
+    "deal.currency": "USD",
+    "pipeline.stages": "qualification:10,meeting:25,proposal:50,negotiation:75",
+    "locale.dayfirst": "false",
+    "locale.weekstart": "monday",
+}
+KEYS = ", ".join(SETTINGS)
+
+
+def test_list_shows_every_setting_with_its_default(ok, db) -> None:
+    settings = json.loads(ok("config", "list", "--json").stdout)
+    assert [s["key"] for s in settings] == list(SETTINGS)
+    assert {s["key"]: s["value"] for s in settings}.items() >= DEFAULTS.items()
+    assert all(s["value"] == s["default"] and s["help"] for s in settings)
+
+    text = ok("config", "list")
+    assert text.stderr == ""
+    lines = text.stdout.splitlines()
+    assert lines[0].split() == ["key", "value", "default", "meaning"]
+    assert [line.split()[0] for line in lines[1:]] == list(SETTINGS)
+    assert db("select count(*) from settings") == [(0,)]  # defaults are not stored
+
+
+def test_set_stores_the_canonical_value_and_get_reads_it(ok, db) -> None:
+    result = ok("config", "set", "deal.currency", " eur ")
+    assert result.stdout == ""
+    assert result.stderr == "deal.currency = EUR\n"
+    assert db("select key, value from settings") == [("deal.currency", "EUR")]
+
+    got = ok("config", "get", "deal.currency")
+    assert (got.stdout, got.stderr) == ("EUR\n", "")
+    assert json.loads(ok("config", "get", "deal.currency", "--json").stdout) == {
+        "key": "deal.currency",
+        "value": "EUR",
+        "default": "USD",
+        "help": "currency of a new deal when none is given",
+    }
+    listed = json.loads(ok("config", "list", "--json").stdout)
+    assert {s["key"]: s["value"] for s in listed}["deal.currency"] == "EUR"
+
+    ok("config", "set", "deal.currency", "brl")
+    assert db("select key, value from settings") == [("deal.currency", "BRL")]
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "stored"),
+    [
+        ("automation.open_deal_on_qualify", "OFF", "false"),
+        ("automation.open_deal_on_qualify", "yes", "true"),
+        ("locale.dayfirst", "1", "true"),
+        ("locale.weekstart", "Sunday", "sunday"),
+        ("customer.inactive_days", "365", "365"),
+        (
+            "pipeline.stages",
+            " Discovery : 5 , Demo:30,Contract:90 ",
+            "discovery:5,demo:30,contract:90",
+        ),
+    ],
+)
+def test_set_reads_values_the_way_people_type_them(ok, db, key, typed, stored) -> None:
+    result = ok("config", "set", key, typed, "--json")
+    assert json.loads(result.stdout)["value"] == stored
+    assert db("select value from settings where key = ?", (key,)) == [(stored,)]
+
+
+def test_unknown_keys_are_refused_listing_the_keys(ok, run, db) -> None:
+    for command in (("get", "nope"), ("set", "nope", "1"), ("set", "deal.currencies", "EUR")):
+        result = run("config", *command)
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        assert result.stderr.startswith(
+            f"Error: unknown setting {command[1]!r}; the settings are: {KEYS}"
+        )
+        assert result.stderr.count("\n") == 1
+    assert db("select count(*) from settings") == [(0,)]
+
+
+BAD_VALUES = [
+    (
+        ("customer.pre_inactive_days", "200"),
+        "customer.pre_inactive_days must be positive and below customer.inactive_days "
+        "(now 200 and 180)",
+    ),
+    (
+        ("customer.inactive_days", "90"),
+        "customer.pre_inactive_days must be positive and below customer.inactive_days "
+        "(now 90 and 90)",
+    ),
+    (("customer.pre_inactive_days", "abc"), "customer.pre_inactive_days: 'abc' is not a whole"),
+    (("customer.inactive_days", "0"), "customer.inactive_days: 0 must be above zero"),
+    (("customer.inactive_days", "-3"), "customer.inactive_days: -3 must be above zero"),
+    (("automation.open_deal_on_qualify", "maybe"), "'maybe' is not true or false"),
+    (("locale.dayfirst", ""), "'' is not true or false"),
+    (("locale.weekstart", "funday"), "'funday' is not a weekday name"),
+    (("deal.currency", "euro"), "'euro' is not a three-letter currency code"),
+    (("deal.currency", "U$D"), "'U$D' is not a three-letter currency code"),
+    (("pipeline.stages", "a:10,b"), "'b' is not name:probability"),
+    (("pipeline.stages", "a:10,A:20"), "a stage name appears twice"),
+    (("pipeline.stages", "a:100"), "probability 100 is out of range: use 0 to 99"),
+    (("pipeline.stages", "a:ten"), "probability 'ten' is not a whole number from 0 to 99"),
+    (("pipeline.stages", ""), "'' is not name:probability"),
+    (("pipeline.stages", ":10"), "':10' is not name:probability"),
+]
+
+
+def test_bad_values_are_refused_and_nothing_is_stored(ok, run, db) -> None:
+    ok("config", "set", "deal.currency", "EUR")
+    for (key, value), message in BAD_VALUES:
+        result = run("config", "set", "--", key, value)
+        assert (result.exit_code, result.stdout) == (1, ""), (key, value)
+        assert result.stderr.startswith("Error: ")
+        assert message in result.stderr, (key, value, result.stderr)
+        assert result.stderr.count("\n") == 1
+    assert db("select key, value from settings") == [("deal.currency", "EUR")]
+
+
+def test_thresholds_can_move_together_in_the_right_order(ok, run, db) -> None:
+    refused = run("config", "set", "customer.pre_inactive_days", "200")
+    assert refused.exit_code == 1
+    ok("config", "set", "customer.inactive_days", "365")
+    ok("config", "set", "customer.pre_inactive_days", "200")
+    assert dict(db("select key, value from settings")) == {
+        "customer.inactive_days": "365",
+        "customer.pre_inactive_days": "200",
+    }
+
+
+def test_dayfirst_changes_how_a_slashed_date_reads(ok, db) -> None:
+    ok("lead", "add", "Ana")
+    ok("deal", "open", "1", "--close", "03/04/2026")
+    result = ok("config", "set", "locale.dayfirst", "true")
+    assert result.stderr == "locale.dayfirst = true\n"
+    ok("deal", "open", "1", "--close", "03/04/2026")
+    assert db("select id, expected_close from deals order by id") == [
+        (1, "2026-03-04"),
+        (2, "2026-04-03"),
+    ]
+
+
+def test_the_stages_setting_drives_new_deals(ok, run, db) -> None:
+    ok("config", "set", "pipeline.stages", "discovery:5,demo:30,contract:90")
+    ok("lead", "add", "Ana")
+    ok("deal", "open", "1")
+    ok("deal", "move", "1", "contract")
+    assert db("select stage, probability from deals") == [("contract", 90)]
+    old_stage = run("deal", "open", "1", "--stage", "proposal")
+    assert old_stage.exit_code == 1
+    assert old_stage.stderr == (
+        "Error: unknown stage 'proposal'; the stages are: discovery, demo, contract\n"
+    )
+    assert [s["stage"] for s in json.loads(ok("pipeline", "--json").stdout)] == [
+        "discovery",
+        "demo",
+        "contract",
+    ]

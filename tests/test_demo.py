@@ -1,0 +1,123 @@
+"""`demo`: a realistic sample database, built through the real use cases."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+SUMMARY = re.compile(
+    r"Built a demo database: (?P<contacts>\d+) contacts — (?P<prospects>\d+) came in as "
+    r"prospects, (?P<leads>\d+) as leads; (?P<deals>\d+) deals; (?P<customers>\d+) customers\.\n"
+)
+DEFAULT_STAGES = ["qualification", "meeting", "proposal", "negotiation"]
+
+
+def counted(db, sql: str) -> dict[object, int]:
+    return {key: int(count) for key, count in db(sql)}
+
+
+def test_the_default_demo_covers_every_stage_and_status(ok, db) -> None:
+    result = ok("demo")
+
+    # the summary on stderr, and it tells the truth about the database
+    summary = SUMMARY.fullmatch(result.stderr)
+    assert summary, result.stderr
+    numbers = {key: int(value) for key, value in summary.groupdict().items()}
+    assert numbers["contacts"] == 300
+    assert db("select count(*) from contacts") == [(300,)]
+    assert numbers["prospects"] + numbers["leads"] == 300
+    assert db("select count(*) from contacts where list_id is not null") == [
+        (numbers["prospects"],)
+    ]
+    assert db("select count(*) from deals") == [(numbers["deals"],)]
+    assert db("select count(*) from contacts where stage = 'customer'") == [(numbers["customers"],)]
+
+    prospects = counted(db, "select prospect_status, count(*) from contacts group by 1")
+    assert all(prospects.get(status, 0) > 0 for status in ("open", "converted", "cancelled"))
+    leads = counted(db, "select lead_status, count(*) from contacts group by 1")
+    assert all(leads.get(status, 0) > 0 for status in ("new", "qualified", "disqualified"))
+    levels = counted(db, "select qualification_level, count(*) from contacts group by 1")
+    assert levels.get("mql", 0) > 0 and levels.get("sql", 0) > 0
+    deals = counted(db, "select status, count(*) from deals group by 1")
+    assert all(deals.get(status, 0) > 0 for status in ("open", "won", "lost"))
+    open_stages = counted(db, "select stage, count(*) from deals where status = 'open' group by 1")
+    assert all(open_stages.get(stage, 0) > 0 for stage in DEFAULT_STAGES)
+    assert db("select count(*) from deals where status = 'lost' and lost_reason is null") == [(0,)]
+    assert db("select count(*) from purchases where deal_id is null") != [(0,)]
+
+    # customers in every computed status under the fixed clock, some of them churned
+    customers = json.loads(ok("customer", "list", "--all", "--json").stdout)
+    assert len(customers) == numbers["customers"]
+    statuses = Counter(c["status"] for c in customers)
+    assert all(statuses[s] > 0 for s in ("active", "pre-inactive", "inactive"))
+    assert any(c["churned_on"] for c in customers)
+
+    # names in four languages; a company holds several contacts
+    names = [name for (name,) in db("select name from contacts")]
+    assert any(re.search("[а-яА-Я]", name) for name in names)
+    assert any(re.search("[À-ÿ]", name) for name in names)
+    assert db("select max(n) from (select count(*) n from contacts group by company_id)")[0][0] > 1
+
+    # history dated over the past year, nothing in the future
+    first, last = db("select min(at), max(at) from lifecycle_events")[0]
+    assert first < "2026-03-01" and last <= "2026-11-23 09:00:00.000000"
+
+    # the pipeline on stdout, plain text in a pipe
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Pipeline (open deals)"
+    assert [line.split()[0] for line in lines[2:6]] == DEFAULT_STAGES
+    assert f"{sum(open_stages.values())} open deals," in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+def test_russian_first_names_and_surnames_agree_in_gender(ok, db) -> None:
+    ok("demo", "--contacts", "120")
+    russian = [
+        name.split() for (name,) in db("select name from contacts") if re.search("[а-я]", name)
+    ]
+    assert len(russian) > 10
+    for first, last in russian:
+        she = first.endswith(("а", "я"))
+        assert last.endswith("а") == she, f"{first} {last}"
+    assert any(last.endswith("а") for _, last in russian)
+    assert any(not last.endswith("а") for _, last in russian)
+
+
+def test_the_same_day_gives_the_same_demo(ok, tmp_path: Path) -> None:
+    first, second = tmp_path / "one.db", tmp_path / "two.db"
+    ok("--db", str(first), "demo", "--contacts", "40")
+    ok("--db", str(second), "demo", "--contacts", "40")
+    query = "select id, name, email, stage, lead_status, prospect_status from contacts order by id"
+    rows = []
+    for path in (first, second):
+        connection = sqlite3.connect(path)
+        try:
+            rows.append(connection.execute(query).fetchall())
+        finally:
+            connection.close()
+    assert len(rows[0]) == 40
+    assert rows[0] == rows[1]
+
+
+def test_demo_refuses_a_database_that_holds_contacts(ok, run, db) -> None:
+    ok("lead", "add", "Ana", "--email", "ana@example.com")
+    before = db("select * from contacts")
+    result = run("demo", "--contacts", "20")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: the database already holds 1 contacts; give demo a new file with --db\n"
+    )
+    assert db("select * from contacts") == before
+    assert db("select count(*) from deals") == [(0,)]
+    assert db("select count(*) from lifecycle_events") == [(1,)]
+
+
+def test_demo_takes_its_size_within_bounds(run) -> None:
+    result = run("demo", "--contacts", "5")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--contacts" in result.stderr
