@@ -36,21 +36,19 @@ from salesfunnel.domain.settings import (
 )
 from salesfunnel.errors import BadValue, InvalidTransition
 
-# Every state each entity can be in, and every action the rulebook knows for it.
+# Every state each entity can be in, and every action the rulebook knows (for any entity).
 STATES: dict[str, list[str]] = {
     "prospect": list(ProspectStatus),
     "lead": list(LeadStatus),
     "deal": list(DealStatus),
     "customer": ["active", "churned"],
 }
-ACTIONS: dict[str, list[str]] = {
-    entity: sorted({action for (e, _, action) in TRANSITIONS if e == entity}) for entity in STATES
-}
+ACTIONS = sorted({action for (_, _, action) in TRANSITIONS})
 REFUSED = [
     (entity, state, action)
     for entity, states in STATES.items()
     for state in states
-    for action in ACTIONS[entity]
+    for action in ACTIONS
     if (entity, state, action) not in TRANSITIONS
 ]
 RANK = {CustomerStatus.ACTIVE: 0, CustomerStatus.PRE_INACTIVE: 1, CustomerStatus.INACTIVE: 2}

@@ -100,7 +100,9 @@ def test_an_unknown_encoding(run, tmp_path) -> None:
 def test_a_bad_delimiter_option(run, tmp_path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("name\nAna\n", encoding="utf-8")
-    assert "--delimiter must be one character or tab" in refused(run, str(path), "--delimiter", ";;")
+    assert "--delimiter must be one character or tab" in refused(
+        run, str(path), "--delimiter", ";;"
+    )
 
 
 def test_a_rejects_file_in_a_missing_directory(run, tmp_path, db) -> None:

@@ -237,7 +237,12 @@ def test_the_rejects_file_imports_again_once_fixed(tmp_path, ok, db) -> None:
     assert db("select name, extra from contacts") == [("Ana", None)]
 
 
-def test_duplicates_by_email_then_phone_in_the_file_and_the_database(tmp_path, ok, db) -> None:
+@pytest.mark.parametrize("ratio", [10, 0], ids=["index-scan", "row-lookups"])
+def test_duplicates_by_email_then_phone_in_the_file_and_the_database(
+    tmp_path, ok, db, monkeypatch, ratio
+) -> None:
+    """Both ways of finding them: one pass over the key's index, or a lookup per row."""
+    monkeypatch.setattr("salesfunnel.importing.dedupe.SCAN_RATIO", ratio)
     ok("prospect", "add", "Old Ana", "--email", "ana@x.example")
     ok("prospect", "add", "Old Phone", "--phone", "+55 11 91234-5678")
     text = (

@@ -193,13 +193,33 @@ class Funnel(RuleBasedStateMachine):
         person.stage = "customer"
         person.purchases.append(day)
 
-    # -- prospects ------------------------------------------------------------------------
+    # -- the starting line: someone at every step, so that short walks reach deep -----------
 
     @initialize(prospect=names, lead=names)
     def a_prospect_and_a_lead(self, prospect: str, lead: str) -> None:
-        """Every walk starts with someone at each end of the top of the funnel."""
         self.add_prospect(prospect, None)
         self.add_lead(lead, None)
+
+    @initialize(
+        name=names,
+        stage=st.sampled_from(list(STAGES)),
+        probability=st.none() | st.integers(0, 99),
+    )
+    def a_deal_in_the_pipeline(self, name: str, stage: str, probability: int | None) -> None:
+        self.add_lead(name, None)
+        self.open_deal_for(max(self.people), stage, probability)
+
+    @initialize(name=names, days=st.integers(-400, 0))
+    def a_customer(self, name: str, days: int) -> None:
+        self.add_lead(name, None)
+        contact_id = max(self.people)
+        day = self.today + timedelta(days=days)
+        self.expect(
+            True, "customer", "purchase", str(contact_id), "--value", "90", "--date", f"{day}"
+        )
+        self.buys(self.people[contact_id], day)
+
+    # -- prospects ------------------------------------------------------------------------
 
     @rule(name=names, email=emails)
     def add_prospect(self, name: str, email: str | None) -> None:
@@ -283,6 +303,16 @@ class Funnel(RuleBasedStateMachine):
             self.people[json.loads(result.stdout)["id"]] = Person("lead", lead_status="new")
             self.emails.update([email] if email else [])
 
+    @precondition(lambda self: self.people)
+    @rule(data=st.data())
+    def log_a_call(self, data: st.DataObject) -> None:
+        """Anyone but a cancelled prospect can be called; a new lead's first call: contacted."""
+        contact_id, person = self.pick_contact(data, sorted(self.people))
+        allowed = person.prospect_status != "cancelled"
+        self.expect(allowed, "log", str(contact_id), "call", "Intro call")
+        if allowed and (person.stage, person.lead_status) == ("lead", "new"):
+            person.lead_status = "contacted"
+
     @precondition(lambda self: self.contacts("lead", "customer"))
     @rule(
         data=st.data(),
@@ -335,17 +365,28 @@ class Funnel(RuleBasedStateMachine):
             and (stage is None or stage in STAGES)
             and (probability is None or probability <= 99)
         )
-        args = ["--stage", stage] if stage else []
-        args += ["--probability", str(probability)] if probability is not None else []
-        result = self.expect(allowed, "deal", "open", str(contact_id), *args, "--json")
         if allowed:
-            stage = stage or "qualification"
-            self.deals[json.loads(result.stdout)["id"]] = Opportunity(
-                contact_id,
-                stage=stage,
-                probability=STAGES[stage] if probability is None else probability,
-                manual=probability is not None,
+            self.open_deal_for(contact_id, stage, probability)
+        else:
+            self.expect(
+                False, "deal", "open", str(contact_id), *self.deal_options(stage, probability)
             )
+
+    def deal_options(self, stage: str | None, probability: int | None) -> list[str]:
+        args = ["--stage", stage] if stage else []
+        return args + (["--probability", str(probability)] if probability is not None else [])
+
+    def open_deal_for(self, contact_id: int, stage: str | None, probability: int | None) -> None:
+        """Open a deal the model accepts; a probability given by hand sticks across stages."""
+        args = self.deal_options(stage, probability)
+        result = self.expect(True, "deal", "open", str(contact_id), *args, "--json")
+        stage = stage or "qualification"
+        self.deals[json.loads(result.stdout)["id"]] = Opportunity(
+            contact_id,
+            stage=stage,
+            probability=STAGES[stage] if probability is None else probability,
+            manual=probability is not None,
+        )
 
     @precondition(lambda self: self.deal_ids("open"))
     @rule(data=st.data(), stage=stage_names)

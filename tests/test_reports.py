@@ -13,7 +13,6 @@ import pytest
 from typer.testing import CliRunner
 
 from salesfunnel.cli import app
-
 from salesfunnel.domain import metrics
 from salesfunnel.render.output import Output
 from salesfunnel.render.reports import render_funnel
@@ -311,7 +310,9 @@ def pipeline(ok):
 
 def test_the_forecast_groups_open_deals_by_close_month_and_stage(pipeline, ok) -> None:
     report = json.loads(ok("report", "forecast", "--json").stdout)
-    months = {b["key"]: (b["count"], b["total_value"], b["weighted_value"]) for b in report["by_month"]}
+    months = {
+        b["key"]: (b["count"], b["total_value"], b["weighted_value"]) for b in report["by_month"]
+    }
     assert [b["key"] for b in report["by_month"]] == ["overdue", "no date", "2026-12", "2027-01"]
     assert months["overdue"] == (1, 500.0, 125.0)  # 25 %
     assert months["no date"] == (1, 800.0, 600.0)  # 75 %

@@ -18,6 +18,7 @@ from salesfunnel.domain.todo import (
     Weights,
     is_idle_too_long,
     priority,
+    priority_total,
     snoozed_until,
     step_section,
 )
@@ -422,6 +423,8 @@ def test_priority_is_the_sum_of_its_terms_and_starred_outweighs_the_rest(
     weights = Weights()
     got = priority(weights, starred=starred, days_late=late, days_ahead=ahead, deal=deal)
     assert got.total == pytest.approx(sum(t.points for t in got.terms))
+    cheap = priority_total(weights, starred=starred, days_late=late, days_ahead=ahead, deal=deal)
+    assert cheap == got.total  # the ranking and the breakdown never disagree
     plain = priority(weights, starred=False, days_late=late, days_ahead=ahead, deal=deal)
     assert plain.total < weights.starred
 

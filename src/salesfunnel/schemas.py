@@ -508,7 +508,7 @@ DOCUMENTED: dict[str, type[Public]] = {
     "prospect import --dry-run": ImportPlanPublic,
     "prospect undo-import": UndoImportPublic,
     "report funnel": FunnelReportPublic,
-    "(part of report funnel / sources) funnel": FunnelPublic,
+    "(part of report funnel and report sources) funnel": FunnelPublic,
     "(part of funnel) lost reason": LostReasonPublic,
     "report sources": SourcesReportPublic,
     "(part of report sources) row": SourceRowPublic,

@@ -24,7 +24,7 @@ class Format(StrEnum):
 
 def export(
     ctx: typer.Context,
-    what: Annotated[What, typer.Argument(help="What to export.")],
+    what: Annotated[What, typer.Argument(metavar="WHAT", help="contacts, deals or activities.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.CSV,
     output: Annotated[
         Path | None,
@@ -33,7 +33,7 @@ def export(
         ),
     ] = None,
     excel: Annotated[
-        bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark, CRLF.")
+        bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark.")
     ] = False,
 ) -> None:
     """Export every contact, deal or activity, streamed: extra fields included, and

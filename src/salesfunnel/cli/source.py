@@ -30,16 +30,19 @@ def source_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 @app.command("cost")
 def source_cost(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Source, or prospecting list name.")],
-    amount: Annotated[str, typer.Argument(help="What it cost, e.g. 1200 or 1.200,50.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Source, or prospecting list name.")],
+    amount: Annotated[
+        str, typer.Argument(metavar="AMOUNT", help="What it cost, e.g. 1200 or 1.200,50.")
+    ],
     on: Annotated[
         str | None, typer.Option("--date", metavar="DATE", help="When (default: today).")
     ] = None,
     currency: Annotated[
-        str | None, typer.Option(help="Default: the deal.currency setting.")
+        str | None, typer.Option(metavar="CODE", help="Default: the deal.currency setting.")
     ] = None,
     channel: Annotated[
-        str | None, typer.Option(help="inbound or outbound (default: its contacts' channel).")
+        str | None,
+        typer.Option(metavar="CHANNEL", help="inbound or outbound (default: its contacts' one)."),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:

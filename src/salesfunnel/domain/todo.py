@@ -147,41 +147,77 @@ def priority(
     days_ahead: int | None = None,
     deal: DealFacts | None = None,
 ) -> Priority:
-    """The priority of one to-do item, as its terms (only those that apply).
+    """The priority of one to-do item, as its terms (only those that add points).
 
     ``days_late``: days a step is late, or a lead or deal is past its limit;
     ``days_ahead``: for a step, days until it is due (0 today, negative when late).
     """
-    terms: list[Term] = []
+    terms = []
+    for name, factor, weight in _factors(weights, starred, days_late, days_ahead, deal):
+        detail = _detail(name, days_late, late_detail, days_ahead, deal)
+        terms.append(Term(name, factor, weight, detail))
+    return Priority(tuple(terms))
+
+
+def priority_total(
+    weights: Weights,
+    *,
+    starred: bool,
+    days_late: int = 0,
+    days_ahead: int | None = None,
+    deal: DealFacts | None = None,
+) -> float:
+    """``priority(...).total`` without the words: cheap enough for every candidate item."""
+    factors = _factors(weights, starred, days_late, days_ahead, deal)
+    return round(sum(round(factor * weight, 2) for _, factor, weight in factors), 2)
+
+
+def _factors(
+    weights: Weights,
+    starred: bool,
+    days_late: int,
+    days_ahead: int | None,
+    deal: DealFacts | None,
+) -> list[tuple[str, float, float]]:
+    """(term, factor, weight) for every term that adds points."""
+    found: list[tuple[str, float, float]] = []
     if starred:
-        terms.append(Term("starred", 1, weights.starred, "starred"))
+        found.append(("starred", 1, weights.starred))
     if days_late > 0:
-        late = min(days_late, LATE_CAP_DAYS)
-        detail = late_detail or f"{_days(days_late)} late"
-        if days_late > LATE_CAP_DAYS:
-            detail += f", counted as {LATE_CAP_DAYS}"
-        terms.append(Term("overdue", late, weights.overdue, detail))
+        found.append(("overdue", min(days_late, LATE_CAP_DAYS), weights.overdue))
     if days_ahead is not None and days_ahead < WEEK_DAYS:
         soon = 1.0 if days_ahead <= 0 else round((WEEK_DAYS - days_ahead) / WEEK_DAYS, 3)
-        when = (
-            "due today"
-            if days_ahead == 0
-            else "late"
-            if days_ahead < 0
-            else f"due in {_days(days_ahead)}"
-        )
-        terms.append(Term("due", soon, weights.due, when))
+        found.append(("due", soon, weights.due))
     if deal is not None:
         weighted = deal.value * deal.probability / 100
         if weighted > 0:
-            factor = round(math.log10(1 + weighted / VALUE_UNIT), 3)
-            detail = f"{deal.value:,.2f} x {deal.probability}% = {weighted:,.2f} {deal.currency}"
-            terms.append(Term("value", factor, weights.value, detail))
+            found.append(("value", round(math.log10(1 + weighted / VALUE_UNIT), 3), weights.value))
         if deal.stage_count > 0 and deal.stage_position > 0:
-            factor = round(deal.stage_position / deal.stage_count, 3)
-            detail = f"{deal.stage}, stage {deal.stage_position} of {deal.stage_count}"
-            terms.append(Term("stage", factor, weights.stage, detail))
-    return Priority(tuple(t for t in terms if t.points))
+            found.append(("stage", round(deal.stage_position / deal.stage_count, 3), weights.stage))
+    return [term for term in found if round(term[1] * term[2], 2)]
+
+
+def _detail(
+    name: str,
+    days_late: int,
+    late_detail: str | None,
+    days_ahead: int | None,
+    deal: DealFacts | None,
+) -> str:
+    """Why a term applies, in words."""
+    if name == "overdue":
+        detail = late_detail or f"{_days(days_late)} late"
+        return detail + (f", counted as {LATE_CAP_DAYS}" if days_late > LATE_CAP_DAYS else "")
+    if name == "due":
+        if days_ahead == 0:
+            return "due today"
+        return "late" if (days_ahead or 0) < 0 else f"due in {_days(days_ahead or 0)}"
+    if name == "value" and deal is not None:
+        weighted = deal.value * deal.probability / 100
+        return f"{deal.value:,.2f} x {deal.probability}% = {weighted:,.2f} {deal.currency}"
+    if name == "stage" and deal is not None:
+        return f"{deal.stage}, stage {deal.stage_position} of {deal.stage_count}"
+    return name
 
 
 def _days(count: int) -> str:

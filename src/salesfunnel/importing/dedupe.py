@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 TEMP = "temp.import_duplicates"
+SCAN_RATIO = 10  # scan the whole key index when the import is a tenth of the table or more
 # Columns a duplicate row may fill in on the contact it duplicates; the funnel
 # state (stage, statuses, list, source, dates) is never touched.
 _UPDATED = ("company_id", "title", "website", "city", "country", "notes", "value")
@@ -34,8 +35,14 @@ class Duplicates:
         return self.in_file + self.in_database
 
 
-def remove_duplicates(cursor: Any, first_id: int, *, update: bool) -> Duplicates:
-    """Find, (optionally) merge, and delete the import's duplicate rows (ids >= first_id)."""
+def remove_duplicates(cursor: Any, first_id: int, *, imported: int, update: bool) -> Duplicates:
+    """Find, (optionally) merge, and delete the import's duplicate rows (ids >= first_id).
+
+    ``imported`` (rows written) decides how: a big import reads the key's index once
+    in order, where duplicates sit side by side; a small one into a big table looks
+    each of its rows up instead.
+    """
+    scan = imported * SCAN_RATIO >= first_id
     cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
     cursor.execute(
         f"CREATE TABLE {TEMP} (id INTEGER PRIMARY KEY, original INTEGER NOT NULL, key TEXT)"
@@ -43,7 +50,7 @@ def remove_duplicates(cursor: Any, first_id: int, *, update: bool) -> Duplicates
     try:
         flagged = 0
         for key in ("email_key", "phone_key"):
-            _find(cursor, key, first_id)
+            (_scan if scan else _probe)(cursor, key, first_id)
             if update:
                 _merge(cursor, key)
             flagged += cursor.execute(
@@ -60,7 +67,19 @@ def remove_duplicates(cursor: Any, first_id: int, *, update: bool) -> Duplicates
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
 
 
-def _find(cursor: Any, key: str, first_id: int) -> None:
+def _scan(cursor: Any, key: str, first_id: int) -> None:
+    """Groups of one key that an import row joined, in one ordered pass over the key's index."""
+    cursor.execute(
+        f"INSERT INTO {TEMP} (id, original, key) "
+        f"SELECT c.id, g.original, ? FROM ("
+        f"  SELECT {key} AS value, min(id) AS original FROM contacts"
+        f"  WHERE {key} IS NOT NULL GROUP BY {key} HAVING count(*) > 1 AND max(id) >= ?"
+        f") AS g JOIN contacts AS c ON c.{key} = g.value AND c.id > g.original AND c.id >= ?",
+        (key, first_id, first_id),
+    )
+
+
+def _probe(cursor: Any, key: str, first_id: int) -> None:
     """Each import row whose key an earlier contact has, with that earliest contact."""
     cursor.execute(
         f"INSERT INTO {TEMP} (id, original, key) "

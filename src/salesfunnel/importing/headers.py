@@ -134,7 +134,8 @@ _VOCABULARY: dict[str, tuple[str, ...]] = {
 # (``Nome`` + ``Sobrenome``, ``Имя`` + ``Фамилия``).
 _FIRST_WHEN_SPLIT = ("name", "nome", "nombre", "имя")
 _PREFIXES = ("person ", "contact ", "lead ", "contato ", "contacto ")
-_SUFFIXES = (" work", " home", " other", " main", " primary", " principal", " 1", " 2", " 3")
+_SUFFIXES = (" work", " home", " other", " mobile", " main", " primary", " principal")
+_SUFFIXES += (" 1", " 2", " 3")
 _FIELD_ALIASES = {"first": "first_name", "last": "last_name", "middle": "middle_name"}
 _CAMEL = re.compile(r"(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])")
 _PUNCTUATION = re.compile(r"[\W_]+")

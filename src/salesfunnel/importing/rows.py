@@ -41,6 +41,8 @@ NO_CONTACT = "no name, email or phone"
 
 
 _new = tuple.__new__  # builds a Prospect without NamedTuple's Python-level __new__
+_email_match = values.EMAIL.fullmatch  # what values.email_is_valid does, one call less
+_non_digits = values.NON_DIGITS.sub  # what values.phone_key does, inlined
 # The fields read() takes out of a record, in the order of its unpacking below.
 _READ = ("name", "first_name", "middle_name", "last_name", "email", "phone", "company", "title")
 _READ += ("website", "city", "country", "source", "notes", "value", "tags")
@@ -83,10 +85,10 @@ class RowReader:
         extra = {key: cells[i] for i, key in self._extras if cells[i]} if self._extras else None
         if self._several:
             extra = self._pick(cells, extra or {})
-        (name, first, middle, last, email, phone, company, title) = (fields := self._fields(cells))[
-            :8
-        ]
-        website, city, country, source, notes, value, tags = fields[8:]
+        (
+            name, first, middle, last, email, phone, company, title,
+            website, city, country, source, notes, value, tags,
+        ) = self._fields(cells)  # fmt: skip
         if not name and (first or middle or last):
             name = " ".join(part for part in (first, middle, last) if part)
         if not (name or email or (phone and values.has_digit(phone))):
@@ -100,15 +102,19 @@ class RowReader:
             source = self.default_source
         elif self.lower_source:
             source = source.lower()
+        phone_key = None
+        if phone:
+            digits = _non_digits("", phone)
+            phone_key = digits if len(digits) >= values.MIN_PHONE_DIGITS else None
         return _new(
             Prospect,
             (
                 name or email or phone,
                 email or None,
                 email.lower() if email else None,
-                bool(email) and not values.email_is_valid(email),
+                _email_match(email) is None if email else False,
                 phone or None,
-                values.phone_key(phone) if phone else None,
+                phone_key,
                 company or None,
                 title or None,
                 website or None,

@@ -38,7 +38,7 @@ from salesfunnel.services.search import index_new_rows
 
 BATCH_ROWS = 5_000  # rows per executemany: big enough to amortize, small for memory
 DROP_INDEXES_AFTER = 20_000  # rows imported before rebuilding indexes beats updating them
-IMPORT_CACHE_KIB = 16 * 1024  # SQLite page cache during the import
+IMPORT_CACHE_KIB = 8 * 1024  # SQLite page cache during the import (memory vs. speed)
 
 Progress = Callable[[int, int], None]  # (bytes read, rows read)
 
@@ -182,10 +182,14 @@ def import_prospects(
     rejects.start(source.header, source.delimiter.char)
     previous_cache = sqlite_import_cache(cursor, IMPORT_CACHE_KIB)
     try:
-        bulk = BulkMode(cursor, {"contacts": first_id, "companies": first_company})
+        bulk = BulkMode(
+            cursor, {"contacts": first_id, "companies": first_company}, set(constants.columns())
+        )
         counted = _stream(source, plan.reader(), writer, rejects, bulk, first_id, progress)
-        duplicates = remove_duplicates(cursor, first_id, update=options.on_duplicate == "update")
-        _record_creation(uow, first_id, stage, batch.id, now)
+        duplicates = remove_duplicates(
+            cursor, first_id, imported=counted.written, update=options.on_duplicate == "update"
+        )
+        _record_creation(uow, first_id, prospect_list.id, stage, batch.id, now)
         index_new_rows(cursor)  # make the new contacts (and companies) searchable now
         cursor.execute(
             "DELETE FROM companies WHERE id >= ? AND NOT EXISTS "
@@ -266,8 +270,13 @@ def _big(written: int, bytes_read: int, size: int | None, existing: int) -> bool
     return expected >= max(DROP_INDEXES_AFTER, existing)
 
 
-def _record_creation(uow: UnitOfWork, first_id: int, stage: str, import_id: int, now: Any) -> None:
-    """One 'created' event per new contact, in one INSERT ... SELECT."""
+def _record_creation(
+    uow: UnitOfWork, first_id: int, list_id: int, stage: str, import_id: int, now: Any
+) -> None:
+    """One 'created' event per new contact, in one INSERT ... SELECT.
+
+    The new ids are read from the list's index (list_id, status, id), not the table.
+    """
     contacts = Contact.__table__
     events = LifecycleEvent.__table__
     state = LeadStatus.NEW if stage == Stage.LEAD else ProspectStatus.OPEN
@@ -281,7 +290,7 @@ def _record_creation(uow: UnitOfWork, first_id: int, stage: str, import_id: int,
                 literal(str(state)),
                 literal(f"import #{import_id}"),
                 literal(now, type_=events.c.at.type),
-            ).where(contacts.c.id >= first_id),
+            ).where(contacts.c.list_id == list_id, contacts.c.id >= first_id),
         )
     )
 

@@ -88,25 +88,31 @@ def detect_encoding(head: bytes, tail: bytes = b"") -> Encoding:
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text has a NUL beside every ASCII character (delimiters, line ends, digits),
+    always on the same side; it must then decode as UTF-16 too."""
     sample = head[:4096]
-    if len(sample) < 4 or sample.count(0) < len(sample) // 4:
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4 or sample.count(0) < max(4, len(sample) // 8):
         return None
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
-    if odd > 3 * even:
-        return "utf-16-le"
-    if even > 3 * odd:
-        return "utf-16-be"
-    return None
+    codec = "utf-16-le" if odd > 3 * even else "utf-16-be" if even > 3 * odd else None
+    if codec is None or not _decodes(sample, codec):
+        return None
+    return codec
+
+
+def _decodes(data: bytes, codec: str, *, final: bool = False) -> bool:
+    try:
+        codecs.getincrementaldecoder(codec)().decode(data, final=final)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_utf8(data: bytes, *, final: bool) -> bool:
     """Valid UTF-8; a sample cut in the middle of a character still counts."""
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(data, final=final)
-    except UnicodeDecodeError:
-        return False
-    return True
+    return _decodes(data, "utf-8", final=final)
 
 
 def _skip_continuation(tail: bytes) -> bytes:

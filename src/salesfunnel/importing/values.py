@@ -10,11 +10,11 @@ import re
 
 # An address that mail servers would accept in practice: one @, no spaces, a dotted
 # domain whose last label is letters.  Unicode letters are allowed (IDN, accents).
-_EMAIL = re.compile(
+EMAIL = re.compile(
     r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
     r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}"
 )
-_NON_DIGITS = re.compile(r"\D+")
+NON_DIGITS = re.compile(r"\D+")
 MIN_PHONE_DIGITS = 6  # shorter "phones" (0, 000, n/a) never match anything
 _TAG_SPLIT = re.compile(r"[,;|]")
 _CURRENCY = re.compile(r"[^\d,.\-]+")
@@ -22,7 +22,7 @@ _CURRENCY = re.compile(r"[^\d,.\-]+")
 
 def email_is_valid(email: str) -> bool:
     """Syntax only: a malformed address is kept but flagged, never rejected."""
-    return _EMAIL.fullmatch(email) is not None
+    return EMAIL.fullmatch(email) is not None
 
 
 def email_key(email: str) -> str:
@@ -35,7 +35,7 @@ def phone_key(phone: str) -> str | None:
 
     The phone itself is stored as typed, so ``0034 612...`` keeps its zeros.
     """
-    digits = _NON_DIGITS.sub("", phone)
+    digits = NON_DIGITS.sub("", phone)
     return digits if len(digits) >= MIN_PHONE_DIGITS else None
 
 

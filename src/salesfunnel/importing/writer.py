@@ -125,7 +125,7 @@ class BulkWriter:
                 (
                     first + offset,
                     company_ids.get(p.company) if p.company else None,
-                    search_key(p.name, p.email, p.phone, p.company),
+                    search_key(p.name, p.email, p.phone, p.company, digits=p.phone_key),
                     *p,
                 )
             )
@@ -161,14 +161,17 @@ class SecondaryIndexes:
     """Drop a table's indexes for a big import and build them again at its end.
 
     Building an index over a million rows at once (a sort) costs a fraction of
-    keeping it up to date row by row.  It all happens inside the import's
-    transaction: other processes keep reading the old, indexed snapshot, and an
-    import that fails or is killed leaves the indexes as they were.
+    keeping it up to date row by row.  An index on columns every imported row
+    shares (list and status, stage) only ever grows at one end, so it stays.  It
+    all happens inside the import's transaction: other processes keep reading
+    the old, indexed snapshot, and an import that fails or is killed leaves the
+    indexes as they were.
     """
 
-    def __init__(self, cursor: Any, table: str) -> None:
+    def __init__(self, cursor: Any, table: str, constant: set[str] | None = None) -> None:
         self.cursor = cursor
         self.table = table
+        self.constant = constant or set()
         self._dropped: list[tuple[str, str]] = []
 
     @property
@@ -181,9 +184,15 @@ class SecondaryIndexes:
             "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
             (self.table,),
         ).fetchall()
+        rows = [(name, sql) for name, sql in rows if not self._appended_to(name)]
         for name, _sql in rows:
             self.cursor.execute(f'DROP INDEX "{name}"')
         self._dropped = rows
+
+    def _appended_to(self, index: str) -> bool:
+        """Every key column is one the import's rows all share (no expression columns)."""
+        columns = [row[2] for row in self.cursor.execute(f'PRAGMA index_info("{index}")')]
+        return bool(columns) and all(column in self.constant for column in columns)
 
     def restore(self) -> None:
         for _name, sql in self._dropped:
@@ -249,8 +258,8 @@ class PausedTriggers:
 class BulkMode:
     """What a big import switches off while it inserts, and on again before it goes on."""
 
-    def __init__(self, cursor: Any, first_ids: dict[str, int]) -> None:
-        self.indexes = SecondaryIndexes(cursor, Contact.__tablename__)
+    def __init__(self, cursor: Any, first_ids: dict[str, int], constant: set[str]) -> None:
+        self.indexes = SecondaryIndexes(cursor, Contact.__tablename__, constant)
         self.triggers = PausedTriggers(cursor, first_ids)
         self.engaged = False
 

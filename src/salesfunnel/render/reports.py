@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from salesfunnel.render.output import Column, Output
 from salesfunnel.schemas import (
@@ -286,7 +287,7 @@ def cost_message(cost: SourceCostPublic) -> str:
 
 # --- search ----------------------------------------------------------------------------------
 def render_search(output: Output, result: SearchResultPublic) -> None:
-    sections = [
+    sections: list[tuple[str, Sequence[Any], int, list[Column]]] = [
         (
             "Contacts",
             result.contacts,

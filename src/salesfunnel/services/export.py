@@ -19,15 +19,15 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import text
-from sqlmodel import col, select
+from sqlalchemy import select, text
+from sqlmodel import col
 
 from salesfunnel.db.tables import Activity, Company, Contact, ContactTag, Deal, ProspectList
 from salesfunnel.db.uow import UnitOfWork
@@ -100,23 +100,48 @@ ACTIVITY_COLUMNS = (
 
 
 # --- cells -----------------------------------------------------------------------------------
+_FORMULA_CHARS = "".join(FORMULA_START)
+
+
 def neutralise(value: str) -> str:
     """A text cell a spreadsheet would run as a formula gets a leading single quote."""
-    if value.startswith(FORMULA_START) and not _NUMBER_OR_PHONE.fullmatch(value):
+    if value and value[0] in _FORMULA_CHARS and not _NUMBER_OR_PHONE.fullmatch(value):
         return "'" + value
     return value
 
 
+def _text(value: Any) -> Any:
+    return "" if value is None else neutralise(str(value))
+
+
+def _number(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def _flag(value: Any) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _moment(value: Any) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _tags(value: Any) -> str:
+    return neutralise("; ".join(value)) if value else ""
+
+
 def csv_cell(value: Any) -> Any:
-    """A value as a CSV cell: numbers as numbers, text neutralised, dates in ISO."""
+    """Any value as a CSV cell: numbers as numbers, text neutralised, dates in ISO."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and abs(value) < 1e15 else value
+        return _flag(value)
+    if isinstance(value, int | float):
+        return _number(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, dict | list):
@@ -124,41 +149,46 @@ def csv_cell(value: Any) -> Any:
     return neutralise(str(value))
 
 
-def json_value(value: Any) -> Any:
+def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    return value
+    return str(value)
 
 
 # --- rows --------------------------------------------------------------------------------------
+Cell = Callable[[Any], Any]
+
+
 @dataclass(frozen=True)
 class Table:
-    """What an export writes: its columns, and its rows as dicts, streamed."""
+    """What an export writes: its columns (name, CSV cell maker) and its rows, streamed.
 
-    columns: tuple[str, ...]
-    rows: Iterator[dict[str, Any]]
-    extra_keys: tuple[str, ...] = ()  # contacts: one CSV column per key, after the columns
+    A row is a tuple of the columns' values; a contact's ends with its extra fields
+    (a dict), which CSV spreads over one column per key and JSON nests.
+    """
+
+    columns: tuple[tuple[str, Cell], ...]
+    rows: Iterator[tuple[Any, ...]]
+    extra_keys: tuple[str, ...] = ()
+    has_extra: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
 
 
-def _batches(uow: UnitOfWork, query: Any, id_column: Any) -> Iterator[list[Any]]:
-    """The query's rows in id order, a batch at a time, never all at once."""
+def _batches(uow: UnitOfWork, query: Any, id_column: Any) -> Iterator[Sequence[Any]]:
+    """The query's rows in id order, a batch at a time (keyset paging), never all at once."""
+    connection = uow.session.connection()
     last = 0
     while True:
-        rows = uow.session.exec(
+        rows = connection.execute(
             query.where(id_column > last).order_by(id_column).limit(BATCH)
         ).all()
         if not rows:
             return
-        yield list(rows)
+        yield rows
         last = rows[-1][0]
-
-
-def _names(uow: UnitOfWork, model: Any, ids: set[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = uow.session.exec(select(model.id, model.name).where(col(model.id).in_(wanted)))
-    return dict(rows.all())
 
 
 def extra_keys(uow: UnitOfWork) -> tuple[str, ...]:
@@ -167,7 +197,8 @@ def extra_keys(uow: UnitOfWork) -> tuple[str, ...]:
         query = (
             "SELECT j.key FROM contacts AS c, json_each(c.extra) AS j "
             "WHERE c.extra IS NOT NULL AND json_type(c.extra) = 'object' "
-            "GROUP BY j.key ORDER BY min(c.id), min(j.id)"
+            # the first contact having the key, then the key's place in its object
+            "GROUP BY j.key ORDER BY min(c.id * 1000000 + j.id)"
         )
     else:
         query = (
@@ -177,19 +208,35 @@ def extra_keys(uow: UnitOfWork) -> tuple[str, ...]:
     return tuple(uow.session.execute(text(query)).scalars())
 
 
+CONTACT_COLUMNS: tuple[tuple[str, Cell], ...] = (
+    *((name, _text) for name in CONTACT_FIELDS[:9]),  # name ... source
+    ("tags", _tags),
+    ("notes", _text),
+    ("value", _number),
+    ("id", _number),
+    *((name, _text) for name in CONTACT_STATE[1:7]),  # stage ... list
+    ("starred", _flag),
+    ("email_flagged", _flag),
+    ("created_at", _moment),
+)
+assert tuple(name for name, _ in CONTACT_COLUMNS) == (*CONTACT_FIELDS, *CONTACT_STATE)
+
+
 def contacts_table(uow: UnitOfWork, *, with_extra_keys: bool) -> Table:
     keys = extra_keys(uow) if with_extra_keys else ()
-    return Table((*CONTACT_FIELDS, *CONTACT_STATE), _contact_rows(uow), keys)
+    return Table(CONTACT_COLUMNS, _contact_rows(uow), keys, has_extra=True)
 
 
-def _contact_rows(uow: UnitOfWork) -> Iterator[dict[str, Any]]:
-    c = Contact
+def _contact_rows(uow: UnitOfWork) -> Iterator[tuple[Any, ...]]:
+    c = Contact.__table__.c
+    company = Company.__table__
+    plist = ProspectList.__table__
     query = select(
         c.id,
         c.name,
         c.email,
         c.phone,
-        c.company_id,
+        company.c.name,
         c.title,
         c.website,
         c.city,
@@ -202,61 +249,44 @@ def _contact_rows(uow: UnitOfWork) -> Iterator[dict[str, Any]]:
         c.lead_status,
         c.qualification_level,
         c.channel,
-        c.list_id,
+        plist.c.name,
         c.starred,
         c.email_flagged,
         c.created_at,
         c.extra,
+    ).select_from(
+        Contact.__table__.outerjoin(company, company.c.id == c.company_id).outerjoin(
+            plist, plist.c.id == c.list_id
+        )
     )
-    for batch in _batches(uow, query, col(c.id)):
-        companies = _names(uow, Company, {row.company_id for row in batch})
-        lists = _names(uow, ProspectList, {row.list_id for row in batch})
+    for batch in _batches(uow, query, c.id):
         tags: dict[int, list[str]] = {}
-        for contact_id, tag in uow.session.exec(
+        for contact_id, tag in uow.session.connection().execute(
             select(ContactTag.contact_id, ContactTag.tag)
-            .where(col(ContactTag.contact_id).in_([row.id for row in batch]))
+            .where(col(ContactTag.contact_id).in_([row[0] for row in batch]))
             .order_by(ContactTag.contact_id, ContactTag.tag)
         ):
             tags.setdefault(contact_id, []).append(tag)
         for row in batch:
-            yield {
-                "id": row.id,
-                "name": row.name,
-                "email": row.email,
-                "phone": row.phone,
-                "company": companies.get(row.company_id),
-                "title": row.title,
-                "website": row.website,
-                "city": row.city,
-                "country": row.country,
-                "source": row.source,
-                "tags": tags.get(row.id, []),
-                "notes": row.notes,
-                "value": row.value,
-                "stage": row.stage,
-                "prospect_status": row.prospect_status,
-                "lead_status": row.lead_status,
-                "level": row.qualification_level,
-                "channel": row.channel,
-                "list": lists.get(row.list_id),
-                "starred": row.starred,
-                "email_flagged": row.email_flagged,
-                "created_at": row.created_at,
-                "extra": row.extra if isinstance(row.extra, dict) else {},
-            }
+            (id_, name, email, phone, company_name, title, website, city, country, source,
+             notes, value, *state, extra) = row  # fmt: skip
+            yield (
+                name, email, phone, company_name, title, website, city, country, source,
+                tags.get(id_, []), notes, value, id_, *state,
+                extra if isinstance(extra, dict) else {},
+            )  # fmt: skip
 
 
 def deals_table(uow: UnitOfWork) -> Table:
-    return Table(DEAL_COLUMNS, _deal_rows(uow))
-
-
-def _deal_rows(uow: UnitOfWork) -> Iterator[dict[str, Any]]:
-    d = Deal
+    d = Deal.__table__.c
+    contact = Contact.__table__
+    company = Company.__table__
     query = select(
         d.id,
         d.title,
         d.contact_id,
-        d.company_id,
+        contact.c.name,
+        company.c.name,
         d.value,
         d.currency,
         d.stage,
@@ -266,29 +296,31 @@ def _deal_rows(uow: UnitOfWork) -> Iterator[dict[str, Any]]:
         d.lost_reason,
         d.opened_at,
         d.closed_on,
+    ).select_from(
+        Deal.__table__.join(contact, contact.c.id == d.contact_id).outerjoin(
+            company, company.c.id == d.company_id
+        )
     )
-    for batch in _batches(uow, query, col(d.id)):
-        contacts = _names(uow, Contact, {row.contact_id for row in batch})
-        companies = _names(uow, Company, {row.company_id for row in batch})
-        for row in batch:
-            fields = row._asdict()
-            company_id = fields.pop("company_id")
-            yield {
-                **fields,
-                "contact": contacts.get(row.contact_id),
-                "company": companies.get(company_id),
-            }
+    kinds: dict[str, Cell] = {
+        "id": _number,
+        "contact_id": _number,
+        "value": _number,
+        "probability": _number,
+        "expected_close": _moment,
+        "opened_at": _moment,
+        "closed_on": _moment,
+    }
+    columns = tuple((name, kinds.get(name, _text)) for name in DEAL_COLUMNS)
+    return Table(columns, _flat(uow, query, d.id))
 
 
 def activities_table(uow: UnitOfWork) -> Table:
-    return Table(ACTIVITY_COLUMNS, _activity_rows(uow))
-
-
-def _activity_rows(uow: UnitOfWork) -> Iterator[dict[str, Any]]:
-    a = Activity
+    a = Activity.__table__.c
+    contact = Contact.__table__
     query = select(
         a.id,
         a.contact_id,
+        contact.c.name,
         a.deal_id,
         a.kind,
         a.text,
@@ -296,11 +328,18 @@ def _activity_rows(uow: UnitOfWork) -> Iterator[dict[str, Any]]:
         a.due_time,
         a.done_at,
         a.created_at,
+    ).select_from(Activity.__table__.join(contact, contact.c.id == a.contact_id))
+    kinds: dict[str, Cell] = {"id": _number, "contact_id": _number, "deal_id": _number}
+    moments = ("due_date", "due_time", "done_at", "created_at")
+    columns = tuple(
+        (name, _moment if name in moments else kinds.get(name, _text)) for name in ACTIVITY_COLUMNS
     )
-    for batch in _batches(uow, query, col(a.id)):
-        contacts = _names(uow, Contact, {row.contact_id for row in batch})
-        for row in batch:
-            yield {**row._asdict(), "contact": contacts.get(row.contact_id)}
+    return Table(columns, _flat(uow, query, a.id))
+
+
+def _flat(uow: UnitOfWork, query: Any, id_column: Any) -> Iterator[tuple[Any, ...]]:
+    for batch in _batches(uow, query, id_column):
+        yield from batch
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -308,34 +347,36 @@ def write_csv(table: Table, stream: TextIO, *, excel: bool = False) -> int:
     """The table as CSV, row by row; returns how many rows it wrote."""
     if excel:
         stream.write("\ufeff")
-    taken = set(table.columns)
+    taken = set(table.names)
     extra_headers = [key if key not in taken else f"extra:{key}" for key in table.extra_keys]
-    writer = csv.writer(stream, lineterminator="\r\n" if excel else "\n")
-    writer.writerow([csv_cell(h) for h in (*table.columns, *extra_headers)])
+    writer = csv.writer(stream, lineterminator="\r\n")  # RFC 4180; quotes any CR or LF
+    writer.writerow([_text(h) for h in (*table.names, *extra_headers)])
+    cells = [cell for _, cell in table.columns]
+    keys = table.extra_keys
     count = 0
     for row in table.rows:
-        cells = [_csv_field(row.get(name)) for name in table.columns]
-        extra = row.get("extra") or {}
-        cells += [csv_cell(extra.get(key)) for key in table.extra_keys]
-        writer.writerow(cells)
+        line = [cell(value) for cell, value in zip(cells, row, strict=False)]
+        if keys:
+            extra = row[-1]
+            line += [csv_cell(extra.get(key)) for key in keys]
+        writer.writerow(line)
         count += 1
     return count
 
 
-def _csv_field(value: Any) -> Any:
-    if isinstance(value, list):  # tags
-        return neutralise("; ".join(value))
-    return csv_cell(value)
-
-
 def write_json(table: Table, stream: TextIO) -> int:
     """The table as one JSON array, streamed: an object per row (extra fields nested)."""
+    names = table.names
     count = 0
     stream.write("[")
     for row in table.rows:
-        item = {key: json_value(value) for key, value in row.items()}
+        item = dict(zip(names, row, strict=False))
+        if "id" in item:  # the id first, as in every JSON document salesfunnel prints
+            item = {"id": item.pop("id"), **item}
+        if table.has_extra:
+            item["extra"] = row[-1]
         stream.write(",\n  " if count else "\n  ")
-        stream.write(json.dumps(item, ensure_ascii=False, default=str))
+        stream.write(json.dumps(item, ensure_ascii=False, default=_json_default))
         count += 1
     stream.write("\n]\n" if count else "]\n")
     return count

@@ -84,8 +84,8 @@ def _events(uow: UnitOfWork, period: Period) -> Iterator[tuple[Event, Who]]:
         query = query.where(
             or_(
                 col(event.at) >= _utc_start(period.since),
-                and_(event.entity == "lead", col(event.action).in_(("created", "qualify"))),
-                and_(event.entity == "prospect", event.action == "convert"),
+                and_(col(event.entity) == "lead", col(event.action).in_(("created", "qualify"))),
+                and_(col(event.entity) == "prospect", col(event.action) == "convert"),
             )
         )
     for (
@@ -229,7 +229,14 @@ def sources_report(uow: UnitOfWork, since: str | None, until: str | None) -> Sou
         since=period.since,
         until=period.until,
         currency=currency,
-        by_source=rows(Grouping(lambda w: w.source, costs.get, channels.get, costs)),
+        by_source=rows(
+            Grouping(
+                lambda w: w.source,
+                lambda k: costs.get(str(k)),
+                lambda k: channels.get(str(k)),
+                costs,
+            )
+        ),
         by_channel=rows(
             Grouping(
                 lambda w: w.channel,
@@ -241,7 +248,7 @@ def sources_report(uow: UnitOfWork, since: str | None, until: str | None) -> Sou
         by_list=rows(
             Grouping(
                 lambda w: lists.get(w.list_id, LEFT_OUT) if w.list_id is not None else LEFT_OUT,
-                lambda k: costs.get(_source_name(str(k))),
+                lambda k: costs.get(_source_name(str(k)) or ""),
                 lambda k: None,
                 [name for name in lists.values() if _source_name(name) in costs],
             )

@@ -9,9 +9,10 @@ agrees with their priority, and counted in that index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import partial
 from typing import Any
 
 from sqlalchemy import distinct, exists, func, text
@@ -35,6 +36,7 @@ from salesfunnel.domain.todo import (
     last_fresh_day,
     overdue_detail,
     priority,
+    priority_total,
     step_section,
     turned_pre_inactive_window,
     week_end,
@@ -68,17 +70,29 @@ class _Day:
 
 
 @dataclass
-class _Ranked:
-    """An item with its priority and the tie-break that keeps equal priorities in order."""
+class _Item:
+    """A shown item: its fields, its priority with every term, its company."""
 
     fields: dict[str, Any]
     priority: Priority
+    company_id: int | None
+
+
+@dataclass
+class _Ranked:
+    """A candidate: its priority total, a tie-break, and how to build it if it is shown.
+
+    Every candidate is ranked; only the first ``limit`` of a section are built, with
+    their words, so a long section costs little more than a short one.
+    """
+
+    total: float
     tiebreak: tuple[Any, ...]
-    company_id: int | None = None
+    build: Callable[[], _Item]
 
     @property
     def key(self) -> tuple[Any, ...]:
-        return (-self.priority.total, *self.tiebreak)
+        return (-self.total, *self.tiebreak)
 
 
 @dataclass
@@ -156,31 +170,35 @@ def _steps(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
         late = (day.today - row.due_date).days if section is Section.OVERDUE else None
         open_deal = row.deal_id is not None and row.status == DealStatus.OPEN
         deal = day.deal(row.value, row.currency, row.probability, row.stage) if open_deal else None
-        rank = priority(
-            day.weights,
-            starred=row.starred,
-            days_late=late or 0,
-            days_ahead=(row.due_date - day.today).days,
-            deal=deal,
-        )
-        fields = {
-            "section": section,
-            "kind": "step",
-            "activity_id": row.id,
-            "step_kind": row.kind,
-            "text": row.text,
-            "contact_id": row.contact_id,
-            "contact": row.name,
+        terms = {
             "starred": row.starred,
-            "due_date": row.due_date,
-            "due_time": row.due_time,
-            "due_at": row.due_at,
-            "days_late": late,
-            **_deal_fields(row.deal_id, row.title, row.value, row.currency, row.probability),
-            "stage": row.stage,
+            "days_late": late or 0,
+            "days_ahead": (row.due_date - day.today).days,
+            "deal": deal,
         }
         tiebreak = (row.due_date, row.due_time or time.min, 0, row.id)
-        yield section, _Ranked(fields, rank, tiebreak, row.company_id)
+        total = priority_total(day.weights, **terms)
+        yield section, _Ranked(total, tiebreak, partial(_step, day, section, row, late, terms))
+
+
+def _step(day: _Day, section: Section, row: Any, late: int | None, terms: dict[str, Any]) -> _Item:
+    fields = {
+        "section": section,
+        "kind": "step",
+        "activity_id": row.id,
+        "step_kind": row.kind,
+        "text": row.text,
+        "contact_id": row.contact_id,
+        "contact": row.name,
+        "starred": row.starred,
+        "due_date": row.due_date,
+        "due_time": row.due_time,
+        "due_at": row.due_at,
+        "days_late": late,
+        **_deal_fields(row.deal_id, row.title, row.value, row.currency, row.probability),
+        "stage": row.stage,
+    }
+    return _Item(fields, priority(day.weights, **terms), row.company_id)
 
 
 def _deal_fields(
@@ -235,13 +253,12 @@ def _deals(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
         if not rotting and row.planned:
             continue
         section = Section.ROTTING if rotting else Section.NO_STEP
-        rank = priority(
-            day.weights,
-            starred=row.starred,
-            days_late=idle - limit_days if rotting else 0,
-            late_detail=overdue_detail(idle, limit_days),
-            deal=day.deal(row.value, row.currency, row.probability, row.stage),
-        )
+        terms = {
+            "starred": row.starred,
+            "days_late": idle - limit_days if rotting else 0,
+            "deal": day.deal(row.value, row.currency, row.probability, row.stage),
+        }
+        total = priority_total(day.weights, **terms)
         fields = {
             "section": section,
             "kind": "deal",
@@ -254,7 +271,19 @@ def _deals(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
             "idle_days": idle,
             "limit_days": limit_days if rotting else None,
         }
-        yield section, _Ranked(fields, rank, (touched, 2, row.id), row.company_id)
+        late = overdue_detail(idle, limit_days)
+        build = partial(_item, day, fields, terms, row.company_id, late)
+        yield section, _Ranked(total, (touched, 2, row.id), build)
+
+
+def _item(
+    day: _Day,
+    fields: dict[str, Any],
+    terms: dict[str, Any],
+    company_id: int | None,
+    late_detail: str | None = None,
+) -> _Item:
+    return _Item(fields, priority(day.weights, late_detail=late_detail, **terms), company_id)
 
 
 def _open_leads(
@@ -294,12 +323,7 @@ def _open_leads(
 def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _Ranked:
     touch_day = local_date(row.touched)
     idle = idle_days(touch_day, day.today)
-    rank = priority(
-        day.weights,
-        starred=starred,
-        days_late=idle - limit_days if stale else 0,
-        late_detail=overdue_detail(idle, limit_days),
-    )
+    terms = {"starred": starred, "days_late": idle - limit_days if stale else 0}
     fields = {
         "section": Section.STALE if stale else Section.NO_STEP,
         "kind": "lead",
@@ -311,7 +335,8 @@ def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _
         "idle_days": idle,
         "limit_days": limit_days if stale else None,
     }
-    return _Ranked(fields, rank, (row.touched, 1, row.id), row.company_id)
+    build = partial(_item, day, fields, terms, row.company_id, overdue_detail(idle, limit_days))
+    return _Ranked(priority_total(day.weights, **terms), (row.touched, 1, row.id), build)
 
 
 def _count_open_leads(uow: UnitOfWork, day: _Day, in_range: Any, stale: bool) -> int:
@@ -320,13 +345,15 @@ def _count_open_leads(uow: UnitOfWork, day: _Day, in_range: Any, stale: bool) ->
     Both counts come from small sets: the partial index of open leads, and the planned
     steps, so nothing here grows with the number of contacts.
     """
+    # "starred in (false, true)" is always true; it lets SQLite range over the index.
+    either = col(Contact.starred).in_([False, True])
     everyone = uow.session.exec(
-        select(func.count()).select_from(Contact).where(text(OPEN_LEAD), in_range)
+        select(func.count()).select_from(Contact).where(text(OPEN_LEAD), either, in_range)
     ).one()
     with_steps = (
         select(func.count(distinct(Activity.contact_id)))
         .join(Contact, col(Contact.id) == Activity.contact_id)
-        .where(col(Activity.done_at).is_(None), text(OPEN_LEAD), in_range)
+        .where(col(Activity.done_at).is_(None), text(OPEN_LEAD), either, in_range)
     )
     if stale:
         with_steps = with_steps.where(col(Activity.due_date) >= day.today)
@@ -352,27 +379,22 @@ def _customers(uow: UnitOfWork, day: _Day) -> Iterable[_Ranked]:
             Contact.starred,
             Contact.company_id,
             Contact.churned_on,
+            Contact.stage,
         )
         .join(Contact, col(Contact.id) == Purchase.contact_id)
-        .where(
-            col(Purchase.contact_id).in_(bought_then),
-            col(Purchase.purchased_on) <= day.today,
-            Contact.stage == Stage.CUSTOMER,
-        )
+        .where(col(Purchase.contact_id).in_(bought_then), col(Purchase.purchased_on) <= day.today)
         .group_by(Purchase.contact_id)
     ).all()
-    for row in rows:
+    for row in rows:  # the stage is tested here: in SQL it would lead SQLite to every customer
+        if row.stage != Stage.CUSTOMER:
+            continue
         status = customer_status_as_of(
             row.last_purchase, day.today, thresholds, churned_on=row.churned_on
         )
         if row.last_purchase > last or status != CustomerStatus.PRE_INACTIVE:
             continue
         spent = float(row.spent or 0)
-        rank = priority(
-            day.weights,
-            starred=row.starred,
-            deal=DealFacts(spent, row.currency, 100, "", 0, 0),
-        )
+        terms = {"starred": row.starred, "deal": DealFacts(spent, row.currency, 100, "", 0, 0)}
         fields = {
             "section": Section.PRE_INACTIVE,
             "kind": "customer",
@@ -385,17 +407,21 @@ def _customers(uow: UnitOfWork, day: _Day) -> Iterable[_Ranked]:
             "last_purchase": row.last_purchase,
             "idle_days": (day.today - row.last_purchase).days,
         }
-        yield _Ranked(fields, rank, (row.last_purchase, 3, row.contact_id), row.company_id)
+        build = partial(_item, day, fields, terms, row.company_id)
+        tiebreak = (row.last_purchase, 3, row.contact_id)
+        yield _Ranked(priority_total(day.weights, **terms), tiebreak, build)
 
 
 def _public(
     uow: UnitOfWork, day: _Day, found: dict[Section, _Found], limit: int | None
 ) -> TodoPublic:
     shown = {
-        section: sorted(result.items, key=lambda r: r.key)[:limit]
+        section: [r.build() for r in sorted(result.items, key=lambda r: r.key)[:limit]]
         for section, result in found.items()
     }
-    companies = company_names(uow.session, (r.company_id for rs in shown.values() for r in rs))
+    companies = company_names(
+        uow.session, (i.company_id for items in shown.values() for i in items)
+    )
     blank = dict.fromkeys(ITEM_FIELDS)
     return TodoPublic(
         as_of=day.today,
@@ -409,9 +435,9 @@ def _public(
                     TodoItemPublic(
                         **{
                             **blank,
-                            **ranked.fields,
-                            "company": companies.get(ranked.company_id or 0),
-                            "priority": ranked.priority.total,
+                            **item.fields,
+                            "company": companies.get(item.company_id or 0),
+                            "priority": item.priority.total,
                         },
                         breakdown=[
                             PriorityTermPublic(
@@ -421,10 +447,10 @@ def _public(
                                 points=term.points,
                                 detail=term.detail,
                             )
-                            for term in ranked.priority.terms
+                            for term in item.priority.terms
                         ],
                     )
-                    for ranked in shown[section]
+                    for item in shown[section]
                 ],
             )
             for section in Section

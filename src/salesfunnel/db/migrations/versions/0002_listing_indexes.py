@@ -31,8 +31,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contacts_source"), ["source"], unique=False)
         batch_op.create_index("ix_contacts_stage_status", ["stage", "lead_status"], unique=False)
         batch_op.create_index(
+            "ix_contacts_leads",
+            ["starred", "id", "lead_status"],
+            unique=False,
+            sqlite_where=sa.text("lead_status IS NOT NULL"),
+            postgresql_where=sa.text("lead_status IS NOT NULL"),
+        )
+        batch_op.create_index(
             "ix_contacts_open_leads",
-            ["starred", sa.text(LEAD_TOUCH)],
+            [
+                "starred",
+                sa.text(LEAD_TOUCH),
+                "last_activity_at",
+                "became_lead_at",
+                "created_at",
+                "stage",
+                "lead_status",
+            ],
             unique=False,
             sqlite_where=sa.text(OPEN_LEAD),
             postgresql_where=sa.text(OPEN_LEAD),
@@ -118,6 +133,7 @@ def downgrade() -> None:
     with op.batch_alter_table("contacts") as batch_op:
         batch_op.drop_index("ix_contacts_referred_by")
         batch_op.drop_index("ix_contacts_open_leads")
+        batch_op.drop_index("ix_contacts_leads")
         batch_op.drop_index("ix_contacts_stage_status")
         batch_op.drop_index(batch_op.f("ix_contacts_source"))
         batch_op.drop_index(batch_op.f("ix_contacts_phone_key"))

@@ -1,0 +1,91 @@
+"""Nothing lost: an import is one transaction.  Killed part way, it leaves nothing; while it
+runs, another process still reads the database (WAL) and sees what was there before."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+SALESFUNNEL = Path(sys.executable).with_name("salesfunnel")
+ROWS = 200_000
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A list big enough to take a few seconds to import (written fast, not generated)."""
+    path = tmp_path_factory.mktemp("big") / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("name,email,phone,company,notes\r\n")
+        for i in range(ROWS):
+            out.write(
+                f"Person {i},person{i}@example.com,+55 11 9{i:08d},Company {i % 5000},"
+                f'"notes for {i}, with a comma"\r\n'
+            )
+    return path
+
+
+def start_import(path: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(SALESFUNNEL), "prospect", "import", str(path), "--list", "big"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_until_writing(db_path: Path, process: subprocess.Popen[bytes]) -> None:
+    """Until the import has written a few MiB to the WAL (it is part way through)."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > 4 * 1024 * 1024:
+            return
+        assert process.poll() is None, "the import ended before it could be observed"
+        time.sleep(0.02)
+    raise AssertionError("the import never started writing")
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SALESFUNNEL), *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_a_killed_import_leaves_no_partial_list(big_file, db_path, ok, db) -> None:
+    ok("prospect", "add", "Before", "--email", "before@example.com")
+    process = start_import(big_file)
+    wait_until_writing(db_path, process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+    lists = cli("prospect", "lists", "--json")
+    assert lists.returncode == 0, lists.stderr
+    assert [x["name"] for x in json.loads(lists.stdout)] == ["manual"]
+    assert db("select count(*) from contacts") == [(1,)]
+    assert db("select count(*) from import_batches") == [(0,)]
+    assert db("pragma integrity_check") == [("ok",)]
+    indexes = {n for (n,) in db("select name from sqlite_master where type = 'index'")}
+    assert "ix_contacts_email_key" in indexes  # the indexes dropped for speed are back
+
+
+def test_a_reader_is_not_refused_while_an_import_runs(big_file, db_path, ok, db) -> None:
+    ok("prospect", "add", "Before", "--email", "before@example.com")
+    process = start_import(big_file)
+    wait_until_writing(db_path, process)
+    reader = cli("prospect", "list", "--json")
+    still_running = process.poll() is None
+    out, err = process.communicate(timeout=120)
+
+    assert reader.returncode == 0, reader.stderr
+    assert [p["name"] for p in json.loads(reader.stdout)] == ["Before"]  # the snapshot before
+    assert still_running
+    assert process.returncode == 0, err
+    assert f"Imported    {ROWS:,} prospects into list 'big'" in err.decode()
+    assert db("select count(*) from contacts") == [(ROWS + 1,)]
