@@ -77,6 +77,15 @@ def test_a_russian_phone_with_punctuation_is_found(people, ok) -> None:
     assert names(search(ok, "495 123")) == []  # the middle of a number: not a start or end
 
 
+def test_an_email_address_is_found_by_its_start(people, ok) -> None:
+    assert names(search(ok, "LUCIA@Example.es")) == ["Lucía Núñez"]
+    assert names(search(ok, "joao.silva@")) == ["João Silva"]
+    assert names(search(ok, "joao.silva@example.es")) == []
+    assert search(ok, "lucia@example.es")["companies"] == []
+    # A domain alone is words: everyone whose address has them.
+    assert names(search(ok, "@example.es")) == ["Lucía Núñez"]
+
+
 def test_companies_and_deals_are_found_too(people, ok) -> None:
     result = search(ok, "nunez")
     assert [c["name"] for c in result["companies"]] == ["Clínica Núñez"]
@@ -202,6 +211,8 @@ def test_keys_fold_case_and_accents_and_keep_phone_digits() -> None:
 def test_a_search_is_read_as_words_or_as_a_phone() -> None:
     assert search_terms("  João  SILVA ").words == ("joao", "silva")
     assert search_terms("ana@acme.com").words == ("ana", "acme", "com")
+    assert search_terms("Ana@Acme.com").email_prefix == "ana@acme.com"
+    assert search_terms("@acme.com").email_prefix is None
     phone = search_terms("+351 (912) 345-678")
     assert phone.phone_digits == "351912345678"
     assert search_terms("2026 fair").phone_digits is None

@@ -309,10 +309,13 @@ def test_explain_shows_each_term(ok, ranked) -> None:
     lines = ok("todo", "--explain").stdout.splitlines()
     assert lines[1].split()[-2:] == ["priority", "why"]
     starred = next(line for line in lines if "Starred, 1 day late" in line)
-    assert starred.endswith("107  100 starred + 2 overdue (1 day late) + 5 due (late)")
+    assert starred.endswith(
+        "107  starred 1 x 100 = 100 + overdue 1 x 2 = 2 (1 day late) + due 1 x 5 = 5 (late)"
+    )
     big = next(line for line in lines if "Big deal" in line)
     assert (
-        "9.18 value (90,000.00 x 75% = 67,500.00 USD) + 4 stage (negotiation, stage 4 of 4)" in big
+        "value 1.836 x 5 = 9.18 (90,000.00 x 75% = 67,500.00 USD) + "
+        "stage 1 x 4 = 4 (negotiation, stage 4 of 4)" in big
     )
     assert "why" not in ok("todo").stdout
 

@@ -8,6 +8,7 @@ them, so ``salesfunnel --help`` stays fast.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -109,10 +110,13 @@ def prospect_import(
             return
         from salesfunnel.importing.rejects import Rejects
 
+        started = time.perf_counter()
         with Rejects(rejects) as rejected:
             with _progress(source) as progress, app_state.writing() as uow:
                 summary = import_prospects(uow, source, plan, rejected, progress)
             rejected.keep()
+        # the time the user waited, the commit included
+        summary = summary.model_copy(update={"seconds": round(time.perf_counter() - started, 2)})
     finally:
         source.close()
     _show_summary(app_state.output, summary, as_json, rejected.first)
@@ -174,8 +178,8 @@ def _progress(source: CsvInput) -> Iterator[Progress | None]:
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"Importing {source.name}", total=source.size)
 
-        def advance(done: int, rows: int) -> None:
-            label = f"Importing {source.name}: {rows:,} rows"
+        def advance(done: int, rows: int, doing: str) -> None:
+            label = f"Importing {source.name}: {rows:,} rows" + (f"; {doing}" if doing else "")
             bar.update(task, completed=done if source.size else None, description=label)
 
         yield advance

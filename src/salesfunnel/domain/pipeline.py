@@ -25,12 +25,12 @@ def parse_stages(setting: str) -> list[PipelineStage]:
         name = name.strip().lower()
         if not name or not sep:
             raise BadValue(
-                f"pipeline.stages: {chunk.strip()!r} is not name:probability "
+                f"{chunk.strip()!r} is not name:probability "
                 f"(e.g. {DEFAULT_STAGES})"
             )
         stages.append(PipelineStage(name, validate_probability(prob.strip())))
     if len({s.name for s in stages}) != len(stages):
-        raise BadValue("pipeline.stages: a stage name appears twice")
+        raise BadValue("a stage name appears twice")
     return stages
 
 

@@ -67,10 +67,12 @@ def deal_search_key(title: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class SearchTerms:
-    """What a search looks for: words (each a prefix of a word of the key), or a phone."""
+    """What a search looks for: words (each a prefix of a word of the key), a phone,
+    or the start of an email address (``ana@``, ``ana@acme.com``)."""
 
     words: tuple[str, ...]
     phone_digits: str | None = None
+    email_prefix: str | None = None
 
 
 def search_terms(text: str) -> SearchTerms:
@@ -82,4 +84,7 @@ def search_terms(text: str) -> SearchTerms:
     words = tuple(dict.fromkeys(_WORDS.findall(folded)))
     if not words:
         raise BadValue(f"nothing to search for in {text!r}: give a name, email, phone or company")
+    email = text.strip().lower()
+    if "@" in email[1:] and not any(c.isspace() for c in email):
+        return SearchTerms(words, email_prefix=email)
     return SearchTerms(words)

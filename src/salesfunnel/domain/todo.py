@@ -115,16 +115,6 @@ class Priority:
     def total(self) -> float:
         return round(sum(term.points for term in self.terms), 2)
 
-    def explain(self) -> str:
-        """``100 starred + 6 overdue (3 days late) = 106``: the breakdown in one line."""
-        if not self.terms:
-            return "0"
-        parts = " + ".join(
-            f"{_number(t.points)} {t.name}" + (f" ({t.detail})" if t.detail != t.name else "")
-            for t in self.terms
-        )
-        return f"{parts} = {_number(self.total)}"
-
 
 @dataclass(frozen=True)
 class DealFacts:
@@ -222,10 +212,6 @@ def _detail(
 
 def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
-
-
-def _number(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
 
 
 # --- steps ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ class Prospect(NamedTuple):
     name: str
     email: str | None
     email_key: str | None
-    email_flagged: bool
+    email_flagged: int  # 1: kept, but malformed (an int: the driver binds it fastest)
     phone: str | None  # as typed: leading zeros and + kept
     phone_key: str | None  # digits only, for matching
     company: str | None
@@ -70,6 +70,24 @@ class RowReader:
         ]
         self._extras = tuple((c.index, c.key) for c in mapping.extras)
         self._value_key = mapping.columns[where["value"][0]].key if where["value"] else "value"
+        self.unfilled = self._unfilled(where)
+
+    def _unfilled(self, where: dict[str, tuple[int, ...]]) -> dict[str, object]:
+        """Prospect fields no row can fill (the file has no column for them), with their value."""
+        missing = {field for field, found in where.items() if not found}
+        unfilled: dict[str, object] = {}
+        for field in ("company", "title", "website", "city", "country", "notes", "value"):
+            if field in missing:
+                unfilled[field] = None
+        if "email" in missing:
+            unfilled |= {"email": None, "email_key": None, "email_flagged": 0}
+        if "phone" in missing:
+            unfilled |= {"phone": None, "phone_key": None}
+        if "tags" in missing:
+            unfilled["tags"] = None
+        if not self._extras and not self._several and "value" in missing:
+            unfilled["extra"] = None
+        return unfilled
 
     def read(self, row: Sequence[str]) -> Prospect | str | None:
         """A prospect; a reason (str) to reject the row; or None for a blank line."""
@@ -112,7 +130,7 @@ class RowReader:
                 name or email or phone,
                 email or None,
                 email.lower() if email else None,
-                _email_match(email) is None if email else False,
+                1 if email and _email_match(email) is None else 0,
                 phone or None,
                 phone_key,
                 company or None,

@@ -9,6 +9,7 @@ not at all.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ BATCH_ROWS = 5_000  # rows per executemany: big enough to amortize, small for me
 DROP_INDEXES_AFTER = 20_000  # rows imported before rebuilding indexes beats updating them
 IMPORT_CACHE_KIB = 8 * 1024  # SQLite page cache during the import (memory vs. speed)
 
-Progress = Callable[[int, int], None]  # (bytes read, rows read)
+Progress = Callable[[int, int, str], None]  # (bytes read, rows read, what it is doing)
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def _preview_row(line: int, result: Prospect | str) -> ImportPreviewRowPublic:
         rejected=None,
         name=result.name,
         email=result.email,
-        email_flagged=result.email_flagged,
+        email_flagged=bool(result.email_flagged),
         phone=result.phone,
         company=result.company,
         title=result.title,
@@ -178,14 +179,19 @@ def import_prospects(
         created_at=now,
         became_lead_at=now if options.as_leads else None,
     )
-    writer = BulkWriter(dbapi, connection.dialect, constants, first_id=first_id)
+    reader = plan.reader()
+    writer = BulkWriter(
+        dbapi, connection.dialect, constants, first_id=first_id, unfilled=reader.unfilled
+    )
     rejects.start(source.header, source.delimiter.char)
     previous_cache = sqlite_import_cache(cursor, IMPORT_CACHE_KIB)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived rows and no cycles: the collector only costs time
     try:
         bulk = BulkMode(
             cursor, {"contacts": first_id, "companies": first_company}, set(constants.columns())
         )
-        counted = _stream(source, plan.reader(), writer, rejects, bulk, first_id, progress)
+        counted = _stream(source, reader, writer, rejects, bulk, first_id, progress)
         duplicates = remove_duplicates(
             cursor, first_id, imported=counted.written, update=options.on_duplicate == "update"
         )
@@ -197,6 +203,8 @@ def import_prospects(
             (first_company,),
         )  # companies only duplicates named
     finally:
+        if collecting:
+            gc.enable()
         cursor.execute(f"PRAGMA cache_size = {int(previous_cache)}")
         cursor.close()
     return _finish(uow, batch, prospect_list.name, source, counted, duplicates, rejects, started)
@@ -233,7 +241,7 @@ def _stream(
         if not bulk.engaged and _big(writer.written, done, source.size, existing):
             bulk.engage()
         if progress is not None:
-            progress(done, counted.rows)
+            progress(done, counted.rows, "")
 
     with source.reading() as records:
         line = source.header_lines
@@ -254,6 +262,8 @@ def _stream(
     counted.rows = rows - counted.blank
     if batch:
         flush()
+    if progress is not None:
+        progress(source.bytes_read(), rows, "indexes, duplicates, search")
     counted.written = writer.written
     if bulk.engaged:
         bulk.release()

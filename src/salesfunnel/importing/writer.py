@@ -91,11 +91,27 @@ class BulkWriter:
     """Appends prospects to ``contacts`` (and companies, tags) on one DBAPI connection."""
 
     def __init__(
-        self, dbapi_connection: Any, dialect: Dialect, constants: Constants, *, first_id: int
+        self,
+        dbapi_connection: Any,
+        dialect: Dialect,
+        constants: Constants,
+        *,
+        first_id: int,
+        unfilled: dict[str, Any] | None = None,
     ) -> None:
+        """``unfilled``: prospect fields no row of this file can fill, with their one value.
+
+        Those are written once into the statement, like the import's constants,
+        instead of being bound as NULL on every row.
+        """
         self.cursor = dbapi_connection.cursor()
-        fixed = constants.columns()
-        wanted = {"id", "company_id", "search_key", *STORED_FIELDS}
+        unfilled = dict(unfilled or {})
+        if "company" in unfilled:
+            unfilled["company_id"] = None
+        fixed = constants.columns() | {
+            name: value for name, value in unfilled.items() if name in CONTACTS.c
+        }
+        wanted = {"id", "company_id", "search_key", *STORED_FIELDS} - set(fixed)
         columns = [c.name for c in CONTACTS.columns if c.name in wanted]  # the table's order
         self._contact_sql = positional_insert(CONTACTS, columns, dialect, fixed)
         # Each row's tuple is picked, in the statement's order, out of

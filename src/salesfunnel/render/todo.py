@@ -84,6 +84,12 @@ def idle_text(item: TodoItemPublic) -> str:
     return f"{days(item.idle_days)}{limit}"
 
 
+def touched(item: TodoItemPublic) -> str:
+    if not item.idle_days:
+        return "last touched today"
+    return f"last touched {days(item.idle_days)} ago"
+
+
 def item_line(item: TodoItemPublic, today: date) -> str:
     """One item as one line of plain text, for the digest."""
     if item.kind == "step":
@@ -93,10 +99,10 @@ def item_line(item: TodoItemPublic, today: date) -> str:
             line += f" -- deal {deal_text(item)}"
         return line
     if item.kind == "lead":
-        idle = f"no activity for {days(item.idle_days or 0)}"
         if item.limit_days:
+            idle = f"no activity for {days(item.idle_days or 0)}"
             return f"lead {who(item)}, {item.status}: {idle} and no step ahead"
-        return f"lead {who(item)}, {item.status}: no next step planned ({idle})"
+        return f"lead {who(item)}, {item.status}: no next step planned ({touched(item)})"
     if item.kind == "deal":
         deal = f"deal #{item.deal_id} {item.deal} -- {who(item)}, {item.stage}, "
         deal += money(item.value, item.currency)
@@ -173,8 +179,10 @@ def _priority(explain: bool) -> list[Column]:
 
 
 def explain_text(item: TodoItemPublic) -> str:
+    """``starred 1 x 100 = 100 + overdue 3 x 2 = 6 (3 days late)``: factor x weight = points."""
     return " + ".join(
-        f"{t.points:g} {t.name}" + (f" ({t.detail})" if t.detail != t.name else "")
+        f"{t.name} {t.factor:g} x {t.weight:g} = {t.points:g}"
+        + (f" ({t.detail})" if t.detail != t.name else "")
         for t in item.breakdown
     )
 

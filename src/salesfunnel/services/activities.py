@@ -44,10 +44,15 @@ def local_moment(day: date, at: time) -> datetime:
     return naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
 
 
+def local_moment_of(moment: datetime) -> datetime:
+    """A stored (UTC) timestamp on the local clock."""
+    zone = local_zone()
+    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+
+
 def local_date(moment: datetime) -> date:
     """The local calendar date of a stored (UTC) timestamp."""
-    zone = local_zone()
-    return (moment.astimezone(zone) if zone is not None else moment.astimezone()).date()
+    return local_moment_of(moment).date()
 
 
 def due_instant(day: date, at: time | None) -> datetime | None:
@@ -128,10 +133,8 @@ def complete(uow: UnitOfWork, activity_id: int) -> ActivityOutcome:
     """Mark a planned step done: it joins the history and counts as activity."""
     step = _activity(uow, activity_id)
     if step.done_at is not None:
-        raise InvalidTransition(
-            f"activity #{step.id} is already done "
-            f"({step.done_at.astimezone().strftime('%Y-%m-%d %H:%M')})"
-        )
+        when = local_moment_of(step.done_at).strftime("%Y-%m-%d %H:%M")
+        raise InvalidTransition(f"activity #{step.id} is already done ({when})")
     now = clock.utcnow()
     step.done_at = now
     contact, deal = _owners(uow, step)

@@ -167,9 +167,12 @@ def churn(uow: UnitOfWork, ref: str, reason: str | None = None) -> CustomerPubli
     contact = _customer(uow, ref)
     today = clock.today()
     summary = _purchase_summaries(uow, today, [contact.id or 0]).get(contact.id or 0)
-    churned = contact.churned_on is not None and (
-        summary is None or contact.churned_on >= summary[0]
-    )
+    if summary is None:
+        raise InvalidTransition(
+            f"can't churn #{contact.id} {contact.name}: no purchase dated on or before "
+            f"{today.isoformat()} yet"
+        )
+    churned = contact.churned_on is not None and contact.churned_on >= summary[0]
     state = "churned" if churned else "active"
     transition("customer", state, "churn", label=f"customer #{contact.id} {contact.name}")
     contact.churned_on = today
@@ -184,7 +187,5 @@ def churn(uow: UnitOfWork, ref: str, reason: str | None = None) -> CustomerPubli
         detail=contact.churn_reason,
     )
     uow.session.flush()
-    if summary is None:
-        raise NotFound(f"#{contact.id} {contact.name} has no purchase on record")
     company = views.company_names(uow.session, [contact.company_id]).get(contact.company_id or 0)
     return _public(uow, contact, summary, today, company)

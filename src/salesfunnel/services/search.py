@@ -153,6 +153,20 @@ def _matches(session: Session, table: str, terms: SearchTerms, limit: int | None
     return Matches(tail_ids + indexed_ids, tail_total + int(indexed_total or 0))
 
 
+def _email_matches(session: Session, prefix: str, limit: int | None) -> Matches:
+    """Contacts whose address starts with what was typed: a range of the email index."""
+    from sqlalchemy import text
+
+    where = "email_key >= :low AND email_key < :high"
+    bounds = {"low": prefix, "high": prefix + "\U0010ffff", "limit": limit}
+    cap = "" if limit is None else " LIMIT :limit"
+    ids = session.execute(
+        text(f"SELECT id FROM contacts WHERE {where} ORDER BY id DESC{cap}"), bounds
+    ).scalars()
+    total = session.execute(text(f"SELECT count(*) FROM contacts WHERE {where}"), bounds)
+    return Matches(list(ids), int(total.scalar() or 0))
+
+
 def _in_order(rows: list[Any], ids: list[int]) -> list[Any]:
     by_id = {row.id: row for row in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -161,11 +175,20 @@ def _in_order(rows: list[Any], ids: list[int]) -> list[Any]:
 def search(uow: UnitOfWork, text: str, *, limit: int | None = 50) -> SearchResultPublic:
     """Contacts, companies and deals whose words start with each word searched for.
 
-    Case and accents don't matter; a phone number matches by its start or its end.
+    Case and accents don't matter; a phone number matches by its start or its end, an
+    email address (anything with an @ after its first letter) by its start.
     """
     terms = search_terms(text)
     session = uow.session
-    found = {table: _matches(session, table, terms, limit) for table in SEARCHED}
+    if terms.email_prefix is not None:  # an address names a person: no company or deal has one
+        nothing = Matches([], 0)
+        found = {
+            "contacts": _email_matches(session, terms.email_prefix, limit),
+            "companies": nothing,
+            "deals": nothing,
+        }
+    else:
+        found = {table: _matches(session, table, terms, limit) for table in SEARCHED}
     return SearchResultPublic(
         query=text,
         contacts=_contacts(session, found["contacts"].ids),

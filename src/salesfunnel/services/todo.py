@@ -47,6 +47,7 @@ from salesfunnel.services.activities import local_date, local_moment
 from salesfunnel.services.common import user_date
 from salesfunnel.services.views import company_names
 
+# sqlmodel's select() is typed for at most four columns: wider ones carry a type: ignore.
 TOUCH = func.coalesce(Contact.last_activity_at, Contact.became_lead_at, Contact.created_at)
 ITEM_FIELDS = [name for name in TodoItemPublic.model_fields if name != "breakdown"]
 
@@ -139,8 +140,8 @@ def _moment(uow: UnitOfWork, as_of: str | None) -> datetime:
 
 def _steps(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
     """Planned steps due up to a week ahead (or late), with their contact and deal."""
-    rows = uow.session.exec(
-        select(
+    rows: Any = uow.session.exec(
+        select(  # type: ignore[call-overload, misc]
             Activity.id,
             Activity.kind,
             Activity.text,
@@ -225,8 +226,8 @@ def _deals(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
         Activity.deal_id == Deal.id, col(Activity.done_at).is_(None)
     )
     ahead = planned.where(col(Activity.due_date) >= day.today)
-    rows = uow.session.exec(
-        select(
+    rows: Any = uow.session.exec(
+        select(  # type: ignore[call-overload, misc]
             Deal.id,
             Deal.title,
             Deal.contact_id,
@@ -305,7 +306,7 @@ def _open_leads(
     found: list[_Ranked] = []
     for starred in (True, False):
         query = (
-            select(
+            select(  # type: ignore[call-overload]
                 Contact.id,
                 Contact.name,
                 Contact.company_id,
@@ -323,7 +324,7 @@ def _open_leads(
 def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _Ranked:
     touch_day = local_date(row.touched)
     idle = idle_days(touch_day, day.today)
-    terms = {"starred": starred, "days_late": idle - limit_days if stale else 0}
+    terms: dict[str, Any] = {"starred": starred, "days_late": idle - limit_days if stale else 0}
     fields = {
         "section": Section.STALE if stale else Section.NO_STEP,
         "kind": "lead",
@@ -351,7 +352,7 @@ def _count_open_leads(uow: UnitOfWork, day: _Day, in_range: Any, stale: bool) ->
         select(func.count()).select_from(Contact).where(text(OPEN_LEAD), either, in_range)
     ).one()
     with_steps = (
-        select(func.count(distinct(Activity.contact_id)))
+        select(func.count(distinct(col(Activity.contact_id))))
         .join(Contact, col(Contact.id) == Activity.contact_id)
         .where(col(Activity.done_at).is_(None), text(OPEN_LEAD), either, in_range)
     )
@@ -369,8 +370,8 @@ def _customers(uow: UnitOfWork, day: _Day) -> Iterable[_Ranked]:
         .where(col(Purchase.purchased_on) >= first, col(Purchase.purchased_on) <= last)
         .distinct()
     )
-    rows = uow.session.exec(
-        select(
+    rows: Any = uow.session.exec(
+        select(  # type: ignore[call-overload, misc]
             Purchase.contact_id,
             func.max(Purchase.purchased_on).label("last_purchase"),
             func.sum(Purchase.value).label("spent"),
