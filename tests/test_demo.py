@@ -22,8 +22,8 @@ def counted(db, sql: str) -> dict[object, int]:
 def test_the_default_demo_covers_every_stage_and_status(ok, db) -> None:
     result = ok("demo")
 
-    # the summary on stderr, and it tells the truth about the database
-    summary = SUMMARY.fullmatch(result.stderr)
+    # the summary first on stderr, and it tells the truth about the database
+    summary = SUMMARY.fullmatch(result.stderr.splitlines(keepends=True)[0])
     assert summary, result.stderr
     numbers = {key: int(value) for key, value in summary.groupdict().items()}
     assert numbers["contacts"] == 300
@@ -54,6 +54,12 @@ def test_the_default_demo_covers_every_stage_and_status(ok, db) -> None:
     statuses = Counter(c["status"] for c in customers)
     assert all(statuses[s] > 0 for s in ("active", "pre-inactive", "inactive"))
     assert any(c["churned_on"] for c in customers)
+
+    # calls logged and next steps planned around today: the to-do list has every section
+    assert db("select count(*) from activities where done_at is not null")[0][0] > 0
+    assert db("select count(*) from activities where done_at is null")[0][0] > 0
+    for section in ("Pipeline", "Overdue", "Today", "Next 7 days", "No next step", "Stale leads"):
+        assert section in result.stdout
 
     # names in four languages; a company holds several contacts
     names = [name for (name,) in db("select name from contacts")]

@@ -29,6 +29,7 @@ from salesfunnel.cli.state import AppState
 from salesfunnel.errors import ExitStatus, SalesfunnelError
 
 DEBUG_VARIABLE = "SALESFUNNEL_DEBUG"
+DEMO_TODO_ROWS = 5  # per to-do section after `demo`: a taste, not the whole list
 INTERRUPTED = "Interrupted: nothing was written."
 INTERRUPTED_AFTER_SAVING = "Interrupted after the change was saved."
 
@@ -142,7 +143,7 @@ def demo(
     ctx: typer.Context,
     contacts: Annotated[int, typer.Option(min=20, max=5000, help="How many contacts.")] = 300,
 ) -> None:
-    """Build a realistic sample database, then show the pipeline."""
+    """Build a realistic sample database, then show the pipeline and the to-do list."""
     from salesfunnel.cli.state import state
     from salesfunnel.services.demo import build_demo
 
@@ -151,6 +152,8 @@ def demo(
         summary = build_demo(uow, contacts=contacts)
     app_state.output.message(summary)
     deal.pipeline(ctx)
+    app_state.output.heading("To do")
+    todo.todo(ctx, limit=DEMO_TODO_ROWS)
 
 
 def hoist_db_option(args: list[str]) -> list[str]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from salesfunnel import clock
 from salesfunnel.db.tables import Contact, Deal
@@ -66,6 +66,14 @@ TITLES = ["CEO", "Head of Purchasing", "Operations Manager", "CFO", "IT Director
 SOURCES = ["webinar", "referral", "website form", "newsletter", "trade fair", "linkedin"]
 TAGS = ["vip", "smb", "enterprise", "renewal", "partner"]
 LOST_REASONS = ["price", "went with a competitor", "no budget this year", "timing"]
+CALL_NOTES = ["Intro call", "Left a voicemail", "Discussed pricing", "Answered questions"]
+NEXT_STEPS = [
+    ("call", "Follow-up call"),
+    ("email", "Send the proposal"),
+    ("meeting", "Product demo"),
+    ("task", "Prepare a quote"),
+    ("email", "Send case studies"),
+]
 LISTS = ["Trade fair Lisbon 2026", "Madrid retailers", "Moscow logistics Q3"]
 
 
@@ -143,6 +151,46 @@ class _DemoBuilder:
             self.prospect()
         for _ in range(total - n_prospects):
             self.lead()
+        self.plan_next_steps()
+
+    def plan_next_steps(self) -> None:
+        """Calls made in the past weeks and steps planned around today: a real to-do list.
+
+        Some open leads and deals are left without a step, so the to-do list has
+        something to flag there too.
+        """
+        from salesfunnel.db.tables import Deal
+        from salesfunnel.services import activities
+
+        today = self.now.date()
+        open_leads = self.uow.session.exec(
+            select(Contact.id).where(col(Contact.lead_status).in_(["new", "contacted"]))
+        ).all()
+        open_deals = self.uow.session.exec(
+            select(Deal.id, Deal.contact_id).where(Deal.status == "open")
+        ).all()
+        work = [(cid, None) for cid in open_leads] + [(cid, did) for did, cid in open_deals]
+        for contact_id, deal_id in work:
+            ref = str(contact_id)
+            if self.rng.random() < 0.5:
+                self.at(
+                    self.rng.uniform(1, 25),
+                    lambda ref=ref, deal_id=deal_id: activities.log_activity(  # type: ignore[misc]
+                        self.uow, ref, "call", self.rng.choice(CALL_NOTES), deal_id=deal_id
+                    ),
+                )
+            if self.rng.random() < 0.75:
+                offset = self.rng.randrange(-6, 12)
+                when = (today + timedelta(days=offset)).isoformat()
+                if offset > 0 and self.rng.random() < 0.3:
+                    when += f" {self.rng.choice(['09:30', '11:00', '14:00', '16:30'])}"
+                kind, text = self.rng.choice(NEXT_STEPS)
+                self.at(  # planned a few days before it fell due
+                    max(0, -offset) + self.rng.randrange(1, 4),
+                    lambda ref=ref, kind=kind, text=text, when=when, deal_id=deal_id: (  # type: ignore[misc]
+                        activities.plan_step(self.uow, ref, kind, text, when, deal_id=deal_id)
+                    ),
+                )
 
     def prospect(self) -> None:
         p = self.person()
