@@ -31,27 +31,6 @@ GENERATED = (
     "edit the code, not this file. -->"
 )
 
-# What the commands that change something print under --json: a documented model, or
-# (for the one command that prints two things) a short description.  tests/test_docs.py
-# runs each of them and holds the output to what is written here.
-CHANGES: dict[str, tuple[type[BaseModel], bool] | str] = {
-    "prospect add": (schemas.ProspectPublic, False),
-    "prospect convert": (schemas.LeadPublic, True),
-    "prospect cancel": (schemas.ProspectPublic, True),
-    "lead add": (schemas.LeadPublic, False),
-    "lead qualify": (
-        "an object: `lead` (a [LeadPublic](#leadpublic)) and `deal_id` "
-        "(integer or null: the deal the qualification opened)"
-    ),
-    "lead disqualify": (schemas.LeadPublic, False),
-    "deal open": (schemas.DealPublic, False),
-    "deal move": (schemas.DealPublic, False),
-    "deal win": (schemas.DealPublic, False),
-    "deal lose": (schemas.DealPublic, False),
-    "customer churn": (schemas.CustomerPublic, False),
-    "config set": (schemas.SettingPublic, False),
-}
-
 _SCALARS: dict[Any, str] = {
     str: "string",
     int: "integer",
@@ -223,12 +202,8 @@ def json_markdown() -> str:
         "| command | prints |",
         "| --- | --- |",
     ]
-    for command, printed in CHANGES.items():
-        if isinstance(printed, str):
-            what = printed
-        else:
-            model, many = printed
-            what = f"an array of {link(model)}" if many else link(model)
+    for command, (model, many) in schemas.CHANGES.items():
+        what = f"an array of {link(model)}" if many else link(model)
         lines.append(f"| `{command} --json` | {what} |")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -117,6 +117,13 @@ class DealPublic(Public):
     closed_on: date | None
 
 
+class QualifiedPublic(Public):
+    """`lead qualify`: the lead, and the deal the qualification opened."""
+
+    lead: LeadPublic
+    deal_id: int | None = Field(description="the deal it opened, or null when none was")
+
+
 class LeadDetail(LeadPublic):
     """`lead show`: the lead with its qualification, deals, next step and history."""
 
@@ -519,4 +526,22 @@ DOCUMENTED: dict[str, type[Public]] = {
     "search": SearchResultPublic,
     "(part of search) contact": ContactHitPublic,
     "(part of search) company": CompanyHitPublic,
+}
+
+
+# What the commands that change something print under --json: (model, printed as an
+# array).  docs/json.md lists them and tests/test_docs.py runs each one against it.
+CHANGES: dict[str, tuple[type[Public], bool]] = {
+    "prospect add": (ProspectPublic, False),
+    "prospect convert": (LeadPublic, True),
+    "prospect cancel": (ProspectPublic, True),
+    "lead add": (LeadPublic, False),
+    "lead qualify": (QualifiedPublic, False),
+    "lead disqualify": (LeadPublic, False),
+    "deal open": (DealPublic, False),
+    "deal move": (DealPublic, False),
+    "deal win": (DealPublic, False),
+    "deal lose": (DealPublic, False),
+    "customer churn": (CustomerPublic, False),
+    "config set": (SettingPublic, False),
 }

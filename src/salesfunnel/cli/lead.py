@@ -194,7 +194,9 @@ def lead_qualify(
             open_deal=not no_deal,
         )
     if as_json:
-        app_state.output.json({"lead": lead, "deal_id": deal_id})
+        from salesfunnel.schemas import QualifiedPublic
+
+        app_state.output.json(QualifiedPublic(lead=lead, deal_id=deal_id))
         return
     app_state.output.message(f"Qualified #{lead.id} {lead.name} as {lead.level}.")
     if deal_id is not None:
