@@ -24,10 +24,7 @@ def parse_stages(setting: str) -> list[PipelineStage]:
         name, sep, prob = chunk.strip().partition(":")
         name = name.strip().lower()
         if not name or not sep:
-            raise BadValue(
-                f"{chunk.strip()!r} is not name:probability "
-                f"(e.g. {DEFAULT_STAGES})"
-            )
+            raise BadValue(f"{chunk.strip()!r} is not name:probability (e.g. {DEFAULT_STAGES})")
         stages.append(PipelineStage(name, validate_probability(prob.strip())))
     if len({s.name for s in stages}) != len(stages):
         raise BadValue("a stage name appears twice")
