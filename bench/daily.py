@@ -512,7 +512,7 @@ def show_plans(path: Path) -> None:
 
     from salesfunnel.db.engine import open_engine
     from salesfunnel.db.location import database_url
-    from salesfunnel.db.uow import UnitOfWork
+    from salesfunnel.db.uow import ReadOnlyWork
     from salesfunnel.services.todo import todo_list
 
     engine = open_engine(database_url(str(path)))
@@ -527,8 +527,8 @@ def show_plans(path: Path) -> None:
         statements.append((statement, parameters, time.perf_counter() - conn.info["started"]))
 
     started = time.perf_counter()
-    with UnitOfWork(engine, write=False) as uow:
-        todo_list(uow)
+    with ReadOnlyWork(engine) as work:
+        todo_list(work)
     total = time.perf_counter() - started
     raw = sqlite3.connect(path)
     for statement, parameters, seconds in statements:

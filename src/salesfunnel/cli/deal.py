@@ -185,11 +185,11 @@ def deal_show(ctx: typer.Context, deal_id: DealId, as_json: JsonFlag = False) ->
 def pipeline(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Open deals by stage: count, total and weighted value."""
     from salesfunnel.render.pipeline import render_pipeline
-    from salesfunnel.services.deals import pipeline as pipeline_of
+    from salesfunnel.services.pipeline import pipeline as pipeline_of
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        stages = pipeline_of(uow)
+    with app_state.reading_core() as work:
+        stages = pipeline_of(work)
     if as_json:
         app_state.output.json(stages)
     else:

@@ -75,9 +75,9 @@ def lead_list(
     from salesfunnel.services.leads import list_leads
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
+    with app_state.reading_core() as work:
         page = list_leads(
-            uow,
+            work,
             status=status,
             source=source,
             tag=tag,

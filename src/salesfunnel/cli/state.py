@@ -12,7 +12,7 @@ from salesfunnel.render.output import Output
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from salesfunnel.db.uow import UnitOfWork
+    from salesfunnel.db.uow import ReadOnlyWork, UnitOfWork
 
 
 @dataclass
@@ -41,6 +41,12 @@ class AppState:
         from salesfunnel.db.uow import UnitOfWork
 
         return UnitOfWork(self.engine(), write=False)
+
+    def reading_core(self) -> ReadOnlyWork:
+        """A read on SQLAlchemy Core alone, for the daily commands that must start fast."""
+        from salesfunnel.db.uow import ReadOnlyWork
+
+        return ReadOnlyWork(self.engine())
 
     def writing(self) -> UnitOfWork:
         from salesfunnel.db.uow import UnitOfWork

@@ -55,8 +55,8 @@ def todo(
     from salesfunnel.services.todo import todo_list
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        result = todo_list(uow, as_of=as_of, limit=row_limit(limit, every))
+    with app_state.reading_core() as work:
+        result = todo_list(work, as_of=as_of, limit=row_limit(limit, every))
     if as_json:
         app_state.output.json(result)
     else:
@@ -84,8 +84,8 @@ def digest(
     from salesfunnel.services.todo import todo_list
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        result = todo_list(uow, as_of=as_of, limit=row_limit(limit, every))
+    with app_state.reading_core() as work:
+        result = todo_list(work, as_of=as_of, limit=row_limit(limit, every))
     if quiet_if_empty and is_empty(result):
         return
     if output_format is DigestFormat.JSON:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -145,10 +146,25 @@ def format_cell(value: object) -> str:
     return " ".join(str(value).split()) if "\n" in str(value) else str(value)
 
 
+# Characters one cell wide, as Rich counts them: Latin with its accents, Greek, Cyrillic.
+_NARROW = re.compile(r"[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482]*")
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells ``text`` takes, as Rich counts them.
+
+    Plain output (pipes, cron) does not import Rich for what it can count itself; other
+    scripts (CJK, emoji...) are measured by Rich, so the columns line up as they did.
+    """
+    if _NARROW.fullmatch(text):
+        return len(text)
+    from rich.cells import cell_len as rich_cell_len
+
+    return rich_cell_len(text)
+
+
 def plain_table(headers: list[str], rows: list[list[str]], columns: Sequence[Column]) -> str:
     """Aligned columns for pipes and cron mail: full width, no box, no escape codes."""
-    from rich.cells import cell_len
-
     widths = [cell_len(h) for h in headers]
     for row in rows:
         widths = [max(w, cell_len(v)) for w, v in zip(widths, row, strict=True)]

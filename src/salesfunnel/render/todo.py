@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from salesfunnel.render.output import Column, Output
-from salesfunnel.schemas import ActivityPublic, TodoItemPublic, TodoPublic, TodoSectionPublic
+
+if TYPE_CHECKING:
+    from salesfunnel.daily_schemas import TodoItemPublic, TodoPublic, TodoSectionPublic
+    from salesfunnel.schemas import ActivityPublic
 
 STAR = "*"
 STEP_SECTIONS = ("overdue", "today", "next-7-days")

@@ -9,9 +9,8 @@ saving rules for the day in question).  A step keeps the local date and time as 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import datetime
 
 from sqlmodel import select
 
@@ -24,39 +23,7 @@ from salesfunnel.errors import BadValue, InvalidTransition, NotFound
 from salesfunnel.schemas import ActivityPublic
 from salesfunnel.services import views
 from salesfunnel.services.common import clean_text, find_contact, record_event, user_when
-
-
-def local_zone() -> tzinfo | None:
-    """The fixed offset ``SALESFUNNEL_NOW`` gives, or None: the system's zone and its rules."""
-    fixed = os.environ.get(clock.NOW_VARIABLE, "").strip()
-    if not fixed:
-        return None
-    try:
-        return datetime.fromisoformat(fixed).tzinfo
-    except ValueError:
-        return None
-
-
-def local_moment(day: date, at: time) -> datetime:
-    """The aware local moment a wall-clock date and time name."""
-    naive = datetime.combine(day, at)
-    zone = local_zone()
-    return naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
-
-
-def local_moment_of(moment: datetime) -> datetime:
-    """A stored (UTC) timestamp on the local clock."""
-    zone = local_zone()
-    return moment.astimezone(zone) if zone is not None else moment.astimezone()
-
-
-def local_date(moment: datetime) -> date:
-    """The local calendar date of a stored (UTC) timestamp."""
-    return local_moment_of(moment).date()
-
-
-def due_instant(day: date, at: time | None) -> datetime | None:
-    return local_moment(day, at).astimezone(UTC) if at is not None else None
+from salesfunnel.services.localtime import due_instant, local_moment_of
 
 
 @dataclass(frozen=True)

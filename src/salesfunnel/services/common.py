@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, time
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -13,23 +11,11 @@ from sqlmodel import Session, select
 from salesfunnel import clock
 from salesfunnel.db.tables import Company, Contact, LifecycleEvent
 from salesfunnel.db.uow import UnitOfWork
-from salesfunnel.domain.settings import SETTINGS, weekday_index
+from salesfunnel.domain.settings import SETTINGS
 from salesfunnel.domain.text import company_search_key
 from salesfunnel.errors import BadValue, NotFound
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """The rows a listing shows, and how many matched in all."""
-
-    items: list[T]
-    total: int
-
-    @property
-    def more(self) -> int:
-        return max(0, self.total - len(self.items))
+from salesfunnel.services.localtime import user_date, user_when  # noqa: F401  (shared)
+from salesfunnel.services.paging import Page  # noqa: F401  (shared)
 
 
 def page_of(session: Session, query: Any, limit: int | None) -> tuple[list[Any], int]:
@@ -166,31 +152,3 @@ def currency_of(uow: UnitOfWork, code: str | None) -> str:
     if code is None:
         return uow.settings()["deal.currency"]
     return SETTINGS["deal.currency"].normalize(code)
-
-
-def user_date(uow: UnitOfWork, text: str | None) -> date | None:
-    """A DATE option read with the user's locale settings (day-first, week start)."""
-    if text is None:
-        return None
-    from salesfunnel.domain.dates import parse_date
-
-    settings = uow.settings()
-    return parse_date(
-        text,
-        clock.today(),
-        dayfirst=settings["locale.dayfirst"] == "true",
-        weekstart=weekday_index(settings["locale.weekstart"]),
-    )
-
-
-def user_when(uow: UnitOfWork, text: str) -> tuple[date, time | None]:
-    """A WHEN option (``tomorrow 14:00``, ``fri 9:30``): a local date and maybe a time."""
-    from salesfunnel.domain.dates import parse_when
-
-    settings = uow.settings()
-    return parse_when(
-        text,
-        clock.now(),
-        dayfirst=settings["locale.dayfirst"] == "true",
-        weekstart=weekday_index(settings["locale.weekstart"]),
-    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
 from sqlmodel import col, select
 
 from salesfunnel import clock
@@ -20,7 +19,7 @@ from salesfunnel.domain.pipeline import (
 )
 from salesfunnel.domain.text import deal_search_key
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
-from salesfunnel.schemas import DealDetail, DealPublic, PipelineStagePublic
+from salesfunnel.schemas import DealDetail, DealPublic
 from salesfunnel.services import views
 from salesfunnel.services.common import (
     Page,
@@ -245,46 +244,3 @@ def show_deal(uow: UnitOfWork, deal_id: int) -> DealDetail:
         activities=activities,
         history=history,
     )
-
-
-def pipeline(uow: UnitOfWork, *, per_stage: int = 5) -> list[PipelineStagePublic]:
-    """Open deals by stage, in pipeline order, with count, total and weighted value.
-
-    A stage that was removed from the settings still shows while deals sit in it.
-    """
-    stages = pipeline_stages(uow)
-    known = {s.name for s in stages}
-    totals = {
-        stage: (count, total or 0.0, weighted_total or 0.0)
-        for stage, count, total, weighted_total in uow.session.exec(
-            select(
-                Deal.stage,
-                func.count(),
-                func.sum(Deal.value),
-                func.sum(Deal.value * Deal.probability / 100.0),
-            )
-            .where(Deal.status == DealStatus.OPEN)
-            .group_by(Deal.stage)
-        )
-    }
-    orphans = [PipelineStage(name, 0) for name in sorted(set(totals) - known)]
-    result = []
-    for stage in [*stages, *orphans]:
-        count, total, weighted_total = totals.get(stage.name, (0, 0.0, 0.0))
-        top = uow.session.exec(
-            select(Deal)
-            .where(Deal.status == DealStatus.OPEN, Deal.stage == stage.name)
-            .order_by(col(Deal.value).desc(), col(Deal.id))
-            .limit(per_stage)
-        ).all()
-        result.append(
-            PipelineStagePublic(
-                stage=stage.name,
-                probability=stage.probability,
-                count=count,
-                total_value=round(total, 2),
-                weighted_value=round(weighted_total, 2),
-                deals=views.deals(uow.session, list(top)),
-            )
-        )
-    return result

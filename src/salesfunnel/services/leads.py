@@ -1,91 +1,40 @@
-"""Leads: people who showed interest, qualified (maybe opening a deal) or disqualified."""
+"""Leads: people who showed interest, qualified (maybe opening a deal) or disqualified.
+
+`lead list` is one of the daily commands that must start fast (SPEC §6), so it is here,
+on SQLAlchemy Core alone (db/core.py), and this module imports no SQLModel.  Adding,
+showing, qualifying and disqualifying a lead use the ORM session: they live in
+``services/lead_records.py`` and are loaded from there when first asked for by name
+(``from salesfunnel.services.leads import add_lead`` works as before).
+"""
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from typing import TYPE_CHECKING, Any
 
-from salesfunnel import clock
-from salesfunnel.db.tables import Contact, ContactTag, Deal
-from salesfunnel.db.uow import UnitOfWork
-from salesfunnel.domain.lifecycle import (
-    Channel,
-    LeadStatus,
-    QualificationLevel,
-    Stage,
-    check_level_upgrade,
-    transition,
-)
-from salesfunnel.domain.text import search_key_for
-from salesfunnel.errors import BadValue, InvalidTransition
-from salesfunnel.schemas import LeadDetail, LeadPublic, QualificationPublic
-from salesfunnel.services import views
-from salesfunnel.services.common import (
-    Page,
-    clean_text,
-    company_name,
-    find_contact,
-    get_or_create_company,
-    normalize_email,
-    page_of,
-    phone_key,
-    record_event,
-    require_name,
-)
-from salesfunnel.services.prospects import refuse_duplicate
-from salesfunnel.services.search import catch_up_search_index
+from sqlalchemy import select
+
+from salesfunnel.daily_schemas import LeadPublic
+from salesfunnel.db.core import contact_tags, contacts
+from salesfunnel.services import core_views
+from salesfunnel.services.paging import Page, rows_page
+
+if TYPE_CHECKING:
+    from salesfunnel.db.uow import ReadOnlyWork, UnitOfWork
+
+# What services/lead_records.py provides, loaded on first use (PEP 562).
+_ON_THE_SESSION = ("add_lead", "show_lead", "qualify", "disqualify")
 
 
-def _tags(tags: list[str]) -> list[str]:
-    return sorted({t.strip().lower() for t in tags if t.strip()})
+def __getattr__(name: str) -> Any:
+    if name in _ON_THE_SESSION:
+        from salesfunnel.services import lead_records
 
-
-def add_lead(
-    uow: UnitOfWork,
-    name: str,
-    *,
-    email: str | None = None,
-    phone: str | None = None,
-    company: str | None = None,
-    title: str | None = None,
-    source: str | None = None,
-    channel: str = Channel.INBOUND,
-    tags: list[str] = (),  # type: ignore[assignment]
-    referred_by: str | None = None,
-    starred: bool = False,
-) -> LeadPublic:
-    refuse_duplicate(uow, email, phone)
-    referrer = find_contact(uow.session, referred_by) if referred_by else None
-    now = clock.utcnow()
-    contact = Contact(
-        stage=Stage.LEAD,
-        name=require_name(name),
-        email=clean_text(email),
-        email_key=normalize_email(email),
-        phone=clean_text(phone),
-        phone_key=phone_key(phone),
-        company_id=(c.id if (c := get_or_create_company(uow.session, company)) else None),
-        search_key=search_key_for(name, email, phone, company),
-        title=clean_text(title),
-        lead_status=LeadStatus.NEW,
-        source=clean_text(source.lower() if source else None),
-        channel=Channel(channel),
-        starred=starred,
-        referred_by_id=referrer.id if referrer else None,
-        created_at=now,
-        became_lead_at=now,
-    )
-    uow.session.add(contact)
-    uow.session.flush()
-    assert contact.id is not None
-    for tag in _tags(list(tags)):
-        uow.session.add(ContactTag(contact_id=contact.id, tag=tag))
-    record_event(uow, contact.id, "lead", "created", to_state=LeadStatus.NEW, detail=contact.source)
-    catch_up_search_index(uow.session)
-    return views.leads(uow.session, [contact])[0]
+        return getattr(lead_records, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def list_leads(
-    uow: UnitOfWork,
+    work: ReadOnlyWork | UnitOfWork,
     *,
     status: str | None = None,
     source: str | None = None,
@@ -96,129 +45,21 @@ def list_leads(
     limit: int | None = 50,
 ) -> Page[LeadPublic]:
     """Open and closed leads alike; starred first, then newest."""
-    query = select(Contact).where(col(Contact.lead_status).is_not(None))
+    c = contacts.c
+    query = select(*core_views.LEAD_COLUMNS).where(c.lead_status.is_not(None))
     if status is not None:
-        query = query.where(Contact.lead_status == status)
+        query = query.where(c.lead_status == status)
     if source is not None:
-        query = query.where(Contact.source == source.strip().lower())
+        query = query.where(c.source == source.strip().lower())
     if tag is not None:
-        tagged = select(ContactTag.contact_id).where(ContactTag.tag == tag.strip().lower())
-        query = query.where(col(Contact.id).in_(tagged))
+        tagged = select(contact_tags.c.contact_id).where(contact_tags.c.tag == tag.strip().lower())
+        query = query.where(c.id.in_(tagged))
     if starred:
-        query = query.where(col(Contact.starred).is_(True))
+        query = query.where(c.starred.is_(True))
     if level is not None:
-        query = query.where(Contact.qualification_level == level)
+        query = query.where(c.qualification_level == level)
     if channel is not None:
-        query = query.where(Contact.channel == channel)
-    query = query.order_by(col(Contact.starred).desc(), col(Contact.id).desc())
-    rows, total = page_of(uow.session, query, limit)
-    return Page(views.leads(uow.session, rows), total)
-
-
-def _lead(uow: UnitOfWork, ref: str) -> Contact:
-    contact = find_contact(uow.session, ref, label="lead")
-    if contact.lead_status is None:
-        hint = (
-            "it was cancelled"
-            if contact.prospect_status == "cancelled"
-            else "convert it first: prospect convert"
-        )
-        raise InvalidTransition(f"#{contact.id} {contact.name} is a prospect, not a lead ({hint})")
-    return contact
-
-
-def show_lead(uow: UnitOfWork, ref: str) -> LeadDetail:
-    contact = _lead(uow, ref)
-    assert contact.id is not None
-    summary = views.lead(
-        contact,
-        company_name(uow.session, contact.company_id),
-        views.tags_of(uow.session, [contact.id])[contact.id],
-    )
-    deals = uow.session.exec(
-        select(Deal).where(Deal.contact_id == contact.id).order_by(col(Deal.id).desc())
-    ).all()
-    next_step, activities, history = views.next_step_and_history(uow.session, contact_id=contact.id)
-    return LeadDetail(
-        **summary.model_dump(),
-        website=contact.website,
-        city=contact.city,
-        country=contact.country,
-        notes=contact.notes,
-        referred_by=contact.referred_by_id,
-        qualification=QualificationPublic(
-            need=contact.need,
-            budget=contact.budget,
-            authority=contact.authority,
-            timing=contact.timing,
-            level=contact.qualification_level,
-        ),
-        disqualify_reason=contact.disqualify_reason,
-        extra=contact.extra or {},
-        deals=views.deals(uow.session, list(deals)),
-        next_step=next_step,
-        activities=activities,
-        history=history,
-    )
-
-
-def qualify(
-    uow: UnitOfWork,
-    ref: str,
-    *,
-    need: bool | None = None,
-    budget: bool | None = None,
-    authority: bool | None = None,
-    timing: bool | None = None,
-    level: str = QualificationLevel.SQL,
-    value: float | None = None,
-    open_deal: bool = True,
-) -> tuple[LeadPublic, int | None]:
-    """Record why the lead qualifies; an sql lead opens a deal when the setting says so.
-
-    Returns the lead and the id of the deal it opened, if any.
-    """
-    contact = _lead(uow, ref)
-    before = contact.lead_status or ""
-    label = f"lead #{contact.id} {contact.name}"
-    after = transition("lead", before, "qualify", label=label)
-    if before == LeadStatus.QUALIFIED:
-        check_level_upgrade(contact.qualification_level, level)
-    contact.lead_status = after
-    contact.qualification_level = QualificationLevel(level)
-    answers = {"need": need, "budget": budget, "authority": authority, "timing": timing}
-    for criterion, answer in answers.items():
-        if answer is not None:
-            setattr(contact, criterion, answer)
-    assert contact.id is not None
-    record_event(
-        uow, contact.id, "lead", "qualify", from_state=before, to_state=after, detail=level
-    )
-    deal_id = None
-    wants_deal = uow.settings()["automation.open_deal_on_qualify"] == "true"
-    if level == QualificationLevel.SQL and open_deal and wants_deal:
-        from salesfunnel.services.deals import open_deal as open_new_deal
-
-        deal_id = open_new_deal(uow, str(contact.id), value=value).id
-    elif value is not None:
-        raise BadValue("--value sets the value of the deal qualifying opens; no deal was opened")
-    uow.session.flush()
-    return views.leads(uow.session, [contact])[0], deal_id
-
-
-def disqualify(uow: UnitOfWork, ref: str, reason: str) -> LeadPublic:
-    reason_text = clean_text(reason)
-    if reason_text is None:
-        raise BadValue("a disqualified lead needs a reason (--reason)")
-    contact = _lead(uow, ref)
-    before = contact.lead_status or ""
-    label = f"lead #{contact.id} {contact.name}"
-    after = transition("lead", before, "disqualify", label=label)
-    contact.lead_status = after
-    contact.disqualify_reason = reason_text
-    assert contact.id is not None
-    record_event(
-        uow, contact.id, "lead", "disqualify", from_state=before, to_state=after, detail=reason_text
-    )
-    uow.session.flush()
-    return views.leads(uow.session, [contact])[0]
+        query = query.where(c.channel == channel)
+    query = query.order_by(c.starred.desc(), c.id.desc())
+    rows, total = rows_page(work.connection, query, limit)
+    return Page(core_views.leads(work.connection, rows), total)

@@ -13,14 +13,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import distinct, exists, func, text
-from sqlmodel import col, select
+from sqlalchemy import distinct, exists, func, select, text
 
 from salesfunnel import clock
-from salesfunnel.db.tables import OPEN_LEAD, Activity, Contact, Deal, Purchase
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.daily_schemas import (
+    PriorityTermPublic,
+    TodoItemPublic,
+    TodoPublic,
+    TodoSectionPublic,
+)
+from salesfunnel.db.core import OPEN_LEAD, activities, contacts, deals, purchases
 from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
 from salesfunnel.domain.lifecycle import DealStatus, Stage
 from salesfunnel.domain.pipeline import parse_stages
@@ -42,12 +46,16 @@ from salesfunnel.domain.todo import (
     week_end,
     weights_from,
 )
-from salesfunnel.schemas import PriorityTermPublic, TodoItemPublic, TodoPublic, TodoSectionPublic
-from salesfunnel.services.activities import local_date, local_moment
-from salesfunnel.services.common import user_date
-from salesfunnel.services.views import company_names
+from salesfunnel.services.core_views import company_names
+from salesfunnel.services.localtime import local_date, local_moment, user_date
 
-# sqlmodel's select() is typed for at most four columns: wider ones carry a type: ignore.
+if TYPE_CHECKING:
+    from salesfunnel.db.uow import ReadOnlyWork, UnitOfWork
+
+    Work = ReadOnlyWork | UnitOfWork
+
+# The tables' columns, named after the models they are made from (db/core.py).
+Activity, Contact, Deal, Purchase = activities.c, contacts.c, deals.c, purchases.c
 TOUCH = func.coalesce(Contact.last_activity_at, Contact.became_lead_at, Contact.created_at)
 ITEM_FIELDS = [name for name in TodoItemPublic.model_fields if name != "breakdown"]
 
@@ -102,7 +110,7 @@ class _Found:
     total: int = 0
 
 
-def todo_list(uow: UnitOfWork, *, as_of: str | None = None, limit: int | None = 10) -> TodoPublic:
+def todo_list(uow: Work, *, as_of: str | None = None, limit: int | None = 10) -> TodoPublic:
     """Every section of the to-do list, each with its first ``limit`` items and its total."""
     settings = uow.settings()
     stages = parse_stages(settings["pipeline.stages"])
@@ -129,7 +137,7 @@ def todo_list(uow: UnitOfWork, *, as_of: str | None = None, limit: int | None = 
     return _public(uow, day, found, limit)
 
 
-def _moment(uow: UnitOfWork, as_of: str | None) -> datetime:
+def _moment(uow: Work, as_of: str | None) -> datetime:
     """Now; or, for another day, the start of that day (what is on for it)."""
     now = clock.now()
     day = user_date(uow, as_of)
@@ -138,10 +146,10 @@ def _moment(uow: UnitOfWork, as_of: str | None) -> datetime:
     return local_moment(day, time.min)
 
 
-def _steps(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
+def _steps(uow: Work, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
     """Planned steps due up to a week ahead (or late), with their contact and deal."""
-    rows: Any = uow.session.exec(
-        select(  # type: ignore[call-overload, misc]
+    rows = uow.connection.execute(
+        select(
             Activity.id,
             Activity.kind,
             Activity.text,
@@ -160,9 +168,10 @@ def _steps(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
             Deal.stage,
             Deal.status,
         )
-        .join(Contact, col(Contact.id) == Activity.contact_id)
-        .outerjoin(Deal, col(Deal.id) == Activity.deal_id)
-        .where(col(Activity.done_at).is_(None), col(Activity.due_date) <= week_end(day.today))
+        .select_from(activities)
+        .join(contacts, Contact.id == Activity.contact_id)
+        .outerjoin(deals, Deal.id == Activity.deal_id)
+        .where(Activity.done_at.is_(None), Activity.due_date <= week_end(day.today))
     ).all()
     for row in rows:
         section = step_section(row.due_date, row.due_at, day.now)
@@ -216,18 +225,16 @@ def _deal_fields(
     }
 
 
-def _deals(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
+def _deals(uow: Work, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
     """Open deals with no step from today on: rotting when idle too long, else no next step.
 
     A deal whose only steps are overdue is not listed here unless it rots: its steps
     are in the overdue section already.
     """
-    planned = select(Activity.id).where(
-        Activity.deal_id == Deal.id, col(Activity.done_at).is_(None)
-    )
-    ahead = planned.where(col(Activity.due_date) >= day.today)
-    rows: Any = uow.session.exec(
-        select(  # type: ignore[call-overload, misc]
+    planned = select(Activity.id).where(Activity.deal_id == Deal.id, Activity.done_at.is_(None))
+    ahead = planned.where(Activity.due_date >= day.today)
+    rows = uow.connection.execute(
+        select(
             Deal.id,
             Deal.title,
             Deal.contact_id,
@@ -242,7 +249,8 @@ def _deals(uow: UnitOfWork, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
             Contact.company_id,
             exists(planned).label("planned"),
         )
-        .join(Contact, col(Contact.id) == Deal.contact_id)
+        .select_from(deals)
+        .join(contacts, Contact.id == Deal.contact_id)
         .where(Deal.status == DealStatus.OPEN, ~exists(ahead))
     ).all()
     for row in rows:
@@ -288,7 +296,7 @@ def _item(
 
 
 def _open_leads(
-    uow: UnitOfWork, day: _Day, *, stale: bool, limit: int | None
+    uow: Work, day: _Day, *, stale: bool, limit: int | None
 ) -> tuple[list[_Ranked], int]:
     """Stale open leads, or open leads not stale yet with no step planned at all.
 
@@ -298,15 +306,13 @@ def _open_leads(
     limit_days = int(day.settings["lead.stale_days"])
     fresh_from = local_moment(last_fresh_day(day.today, limit_days), time.min).astimezone(UTC)
     in_range = TOUCH < fresh_from if stale else TOUCH >= fresh_from
-    steps = select(Activity.id).where(
-        Activity.contact_id == Contact.id, col(Activity.done_at).is_(None)
-    )
+    steps = select(Activity.id).where(Activity.contact_id == Contact.id, Activity.done_at.is_(None))
     if stale:
-        steps = steps.where(col(Activity.due_date) >= day.today)
+        steps = steps.where(Activity.due_date >= day.today)
     found: list[_Ranked] = []
     for starred in (True, False):
         query = (
-            select(  # type: ignore[call-overload]
+            select(
                 Contact.id,
                 Contact.name,
                 Contact.company_id,
@@ -316,7 +322,7 @@ def _open_leads(
             .where(text(OPEN_LEAD), Contact.starred == starred, in_range, ~exists(steps))
             .order_by(TOUCH, Contact.id)
         )
-        for row in uow.session.exec(query if limit is None else query.limit(limit)):
+        for row in uow.connection.execute(query if limit is None else query.limit(limit)):
             found.append(_lead(day, row, starred, stale, limit_days))
     return found, _count_open_leads(uow, day, in_range, stale)
 
@@ -340,38 +346,39 @@ def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _
     return _Ranked(priority_total(day.weights, **terms), (row.touched, 1, row.id), build)
 
 
-def _count_open_leads(uow: UnitOfWork, day: _Day, in_range: Any, stale: bool) -> int:
+def _count_open_leads(uow: Work, day: _Day, in_range: Any, stale: bool) -> int:
     """Open leads in the range, less those with a step (ahead, for stale ones).
 
     Both counts come from small sets: the partial index of open leads, and the planned
     steps, so nothing here grows with the number of contacts.
     """
     # "starred in (false, true)" is always true; it lets SQLite range over the index.
-    either = col(Contact.starred).in_([False, True])
-    everyone = uow.session.exec(
-        select(func.count()).select_from(Contact).where(text(OPEN_LEAD), either, in_range)
-    ).one()
+    either = Contact.starred.in_([False, True])
+    everyone = uow.connection.execute(
+        select(func.count()).select_from(contacts).where(text(OPEN_LEAD), either, in_range)
+    ).scalar_one()
     with_steps = (
-        select(func.count(distinct(col(Activity.contact_id))))
-        .join(Contact, col(Contact.id) == Activity.contact_id)
-        .where(col(Activity.done_at).is_(None), text(OPEN_LEAD), either, in_range)
+        select(func.count(distinct(Activity.contact_id)))
+        .select_from(activities)
+        .join(contacts, Contact.id == Activity.contact_id)
+        .where(Activity.done_at.is_(None), text(OPEN_LEAD), either, in_range)
     )
     if stale:
-        with_steps = with_steps.where(col(Activity.due_date) >= day.today)
-    return int(everyone) - int(uow.session.exec(with_steps).one())
+        with_steps = with_steps.where(Activity.due_date >= day.today)
+    return int(everyone) - int(uow.connection.execute(with_steps).scalar_one())
 
 
-def _customers(uow: UnitOfWork, day: _Day) -> Iterable[_Ranked]:
+def _customers(uow: Work, day: _Day) -> Iterable[_Ranked]:
     """Customers whose status turned pre-inactive in the last 7 days: time to follow up."""
     thresholds = thresholds_from(day.settings)
     first, last = turned_pre_inactive_window(day.today, thresholds.pre_inactive_days)
     bought_then = (
         select(Purchase.contact_id)
-        .where(col(Purchase.purchased_on) >= first, col(Purchase.purchased_on) <= last)
+        .where(Purchase.purchased_on >= first, Purchase.purchased_on <= last)
         .distinct()
     )
-    rows: Any = uow.session.exec(
-        select(  # type: ignore[call-overload, misc]
+    rows = uow.connection.execute(
+        select(
             Purchase.contact_id,
             func.max(Purchase.purchased_on).label("last_purchase"),
             func.sum(Purchase.value).label("spent"),
@@ -382,8 +389,9 @@ def _customers(uow: UnitOfWork, day: _Day) -> Iterable[_Ranked]:
             Contact.churned_on,
             Contact.stage,
         )
-        .join(Contact, col(Contact.id) == Purchase.contact_id)
-        .where(col(Purchase.contact_id).in_(bought_then), col(Purchase.purchased_on) <= day.today)
+        .select_from(purchases)
+        .join(contacts, Contact.id == Purchase.contact_id)
+        .where(Purchase.contact_id.in_(bought_then), Purchase.purchased_on <= day.today)
         .group_by(Purchase.contact_id)
     ).all()
     for row in rows:  # the stage is tested here: in SQL it would lead SQLite to every customer
@@ -413,15 +421,13 @@ def _customers(uow: UnitOfWork, day: _Day) -> Iterable[_Ranked]:
         yield _Ranked(priority_total(day.weights, **terms), tiebreak, build)
 
 
-def _public(
-    uow: UnitOfWork, day: _Day, found: dict[Section, _Found], limit: int | None
-) -> TodoPublic:
+def _public(uow: Work, day: _Day, found: dict[Section, _Found], limit: int | None) -> TodoPublic:
     shown = {
         section: [r.build() for r in sorted(result.items, key=lambda r: r.key)[:limit]]
         for section, result in found.items()
     }
     companies = company_names(
-        uow.session, (i.company_id for items in shown.values() for i in items)
+        uow.connection, (i.company_id for items in shown.values() for i in items)
     )
     blank = dict.fromkeys(ITEM_FIELDS)
     return TodoPublic(

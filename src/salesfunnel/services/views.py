@@ -15,7 +15,6 @@ from salesfunnel.db.tables import (
     LifecycleEvent,
     ProspectList,
 )
-from salesfunnel.domain.pipeline import weighted
 from salesfunnel.schemas import (
     ActivityPublic,
     DealPublic,
@@ -23,6 +22,7 @@ from salesfunnel.schemas import (
     LeadPublic,
     ProspectPublic,
 )
+from salesfunnel.services.core_views import deal, lead
 
 
 def company_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
@@ -82,25 +82,6 @@ def leads(session: Session, contacts: list[Contact]) -> list[LeadPublic]:
     return [lead(c, companies.get(c.company_id or 0), tags.get(c.id or 0, [])) for c in contacts]
 
 
-def lead(contact: Contact, company: str | None, tags: list[str]) -> LeadPublic:
-    return LeadPublic(
-        id=contact.id or 0,
-        name=contact.name,
-        email=contact.email,
-        phone=contact.phone,
-        company=company,
-        title=contact.title,
-        status=contact.lead_status or "",
-        level=contact.qualification_level,
-        source=contact.source,
-        channel=contact.channel,
-        tags=tags,
-        starred=contact.starred,
-        stage=contact.stage,
-        created_at=contact.created_at,
-    )
-
-
 def deals(session: Session, rows: list[Deal]) -> list[DealPublic]:
     contact_ids = {d.contact_id for d in rows}
     names = (
@@ -113,26 +94,7 @@ def deals(session: Session, rows: list[Deal]) -> list[DealPublic]:
         else {}
     )
     companies = company_names(session, (d.company_id for d in rows))
-    return [
-        DealPublic(
-            id=d.id or 0,
-            title=d.title,
-            contact_id=d.contact_id,
-            contact=names.get(d.contact_id, ""),
-            company=companies.get(d.company_id or 0),
-            value=d.value,
-            currency=d.currency,
-            stage=d.stage,
-            probability=d.probability,
-            weighted_value=weighted(d.value, d.probability),
-            expected_close=d.expected_close,
-            status=d.status,
-            lost_reason=d.lost_reason,
-            opened_at=d.opened_at,
-            closed_on=d.closed_on,
-        )
-        for d in rows
-    ]
+    return [deal(d, names.get(d.contact_id, ""), companies.get(d.company_id or 0)) for d in rows]
 
 
 def activity(row: Activity) -> ActivityPublic:
