@@ -91,6 +91,23 @@ def test_undecodable_bytes_far_into_a_file_leave_nothing_written(
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == ["late.csv"]
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('name,notes\nAna,"never closed\nBia,x\n', "line 3: unexpected end of data"),
+        ('name,notes\nAna,"abc"def\nBia,x\n', "line 2: ',' expected after '\"'"),
+    ],
+)
+def test_broken_quoting_stops_the_import_instead_of_swallowing_rows(
+    run, tmp_path, db, text, where
+) -> None:
+    path = tmp_path / "quotes.csv"
+    path.write_text(text, encoding="utf-8")
+    message = refused(run, str(path))
+    assert where in message and "a quote opened and not closed?" in message
+    assert db("select count(*) from contacts") == [(0,)]
+
+
 def test_an_unknown_encoding(run, tmp_path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("name\nAna\n", encoding="utf-8")

@@ -47,7 +47,7 @@ def test_a_portuguese_excel_file_lands_with_fields_extras_and_phones_as_typed(
         "Joao@Exemplo.com.br",
         "joao@exemplo.com.br",
         "011 98765-4321",  # as typed: the leading zero stays
-        "01198765432 1".replace(" ", ""),
+        "011987654321",
         "Padaria Estrela Ltda.",
         "Sócio",
         "São Paulo",

@@ -36,6 +36,8 @@ def start_import(path: Path) -> subprocess.Popen[bytes]:
         [str(SALESFUNNEL), "prospect", "import", str(path), "--list", "big"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # a shell may start background jobs with SIGINT ignored; a terminal would not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
@@ -73,6 +75,18 @@ def test_a_killed_import_leaves_no_partial_list(big_file, db_path, ok, db) -> No
     assert db("pragma integrity_check") == [("ok",)]
     indexes = {n for (n,) in db("select name from sqlite_master where type = 'index'")}
     assert "ix_contacts_email_key" in indexes  # the indexes dropped for speed are back
+
+
+def test_ctrl_c_part_way_rolls_back_and_says_so(big_file, db_path, db) -> None:
+    process = start_import(big_file)
+    wait_until_writing(db_path, process)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.decode() == "Interrupted: nothing was written.\n"
+    assert out == b""
+    assert db("select count(*) from contacts") == [(0,)]
+    assert db("select count(*) from prospect_lists") == [(0,)]
 
 
 def test_a_reader_is_not_refused_while_an_import_runs(big_file, db_path, ok, db) -> None:

@@ -39,24 +39,29 @@ def prospect_import(
     ],
     list_name: Annotated[
         str | None,
-        typer.Option("--list", help="Prospecting list to fill (default: the file's name)."),
+        typer.Option(
+            "--list", metavar="NAME", help="Prospecting list to fill (default: the file's name)."
+        ),
     ] = None,
     mappings: Annotated[
         list[str] | None,
         typer.Option(
             "--map",
             metavar='"Header=field"',
-            help="Read a column as a field (name, first_name, last_name, email, phone, "
-            "company, title, website, city, country, source, tags, notes, value, extra, skip).",
+            help="Read a column (its header or number) as a field: name, first_name, "
+            "middle_name, last_name, email, phone, company, title, website, city, country, "
+            "source, tags, notes, value, extra or skip.",
         ),
     ] = None,
     encoding: Annotated[
         str | None,
-        typer.Option(help="Read the file in this encoding (default: detected)."),
+        typer.Option(
+            metavar="ENCODING", help="Read the file in this encoding (default: detected)."
+        ),
     ] = None,
     delimiter: Annotated[
         str | None,
-        typer.Option(help="Field delimiter: , ; | or tab (default: detected)."),
+        typer.Option(metavar="CHAR", help="Field delimiter: , ; | or tab (default: detected)."),
     ] = None,
     as_leads: Annotated[
         bool, typer.Option("--as-leads", help="Import as new inbound leads, not prospects.")
@@ -85,12 +90,7 @@ def prospect_import(
     email, then phone; in the file or already known) are skipped.
     """
     from salesfunnel.importing.headers import parse_overrides
-    from salesfunnel.importing.service import (
-        ImportOptions,
-        import_prospects,
-        plan_import,
-        preview_import,
-    )
+    from salesfunnel.importing.plan import ImportOptions, plan_import
     from salesfunnel.importing.sniff import parse_delimiter
     from salesfunnel.importing.source import open_csv
 
@@ -102,13 +102,17 @@ def prospect_import(
     )
     forced_delimiter = parse_delimiter(delimiter) if delimiter is not None else None
     app_state = state(ctx)
-    source = open_csv(file, stdin=sys.stdin.buffer, encoding=encoding, delimiter=forced_delimiter)
+    stdin = getattr(sys.stdin, "buffer", None)
+    source = open_csv(file, stdin=stdin, encoding=encoding, delimiter=forced_delimiter)
     try:
         plan = plan_import(source, options)
         if dry_run:
+            from salesfunnel.importing.preview import preview_import
+
             _show_plan(app_state.output, preview_import(source, plan), as_json)
             return
         from salesfunnel.importing.rejects import Rejects
+        from salesfunnel.importing.service import import_prospects
 
         started = time.perf_counter()
         with Rejects(rejects) as rejected:
@@ -205,7 +209,7 @@ def _show_summary(
         f"Rejected    {summary.rejected:,}"
         + (f" (see {summary.rejects_file})" if summary.rejects_file and summary.rejected else ""),
         f"Flagged     {summary.flagged:,}" + (" malformed emails, kept" if summary.flagged else ""),
-        f"Time        {summary.seconds:.1f} s for {summary.rows:,} rows "
+        f"Time        {_seconds(summary.seconds)} for {summary.rows:,} rows "
         f"({summary.encoding}, {_delimiter_label(summary.delimiter)})",
     ]
     for line in lines:
@@ -216,6 +220,10 @@ def _show_summary(
         more = summary.rejected - len(first)
         tail = f"{more:,} more; " if more > 0 else ""
         output.message(f"  ({tail}--rejects FILE saves every rejected row with its reason)")
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
 
 
 def _delimiter_label(char: str) -> str:
@@ -276,9 +284,9 @@ def _show_undo(output: Output, result: UndoImportPublic) -> None:
     )
     if result.kept:
         reasons = ", ".join(f"{n:,} {reason}" for reason, n in result.kept_reasons.items())
-        output.message(
-            f"Kept {result.kept:,} that moved on since ({reasons}): "
-            "their history stays, and cancelled ones keep a re-import from bringing them back."
-        )
+        why = "their history stays"
+        if "cancelled" in result.kept_reasons:
+            why += ", and cancelled ones keep a re-import from bringing them back"
+        output.message(f"Kept {result.kept:,} that moved on since ({reasons}): {why}.")
     if result.list_removed:
         output.message(f"List {result.list!r} is empty now, so it is gone too.")

@@ -22,117 +22,22 @@ from salesfunnel.db.tables import Contact, ImportBatch, LifecycleEvent
 from salesfunnel.db.uow import UnitOfWork
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage
 from salesfunnel.errors import DatabaseError
+from salesfunnel.importing.batches import batches
 from salesfunnel.importing.dedupe import Duplicates, remove_duplicates
-from salesfunnel.importing.headers import Mapping, map_headers
+from salesfunnel.importing.pack import RowPacker
+from salesfunnel.importing.plan import ImportPlan
 from salesfunnel.importing.rejects import Rejects
-from salesfunnel.importing.rows import Prospect, RowReader
+from salesfunnel.importing.rows import RowReader
 from salesfunnel.importing.source import CsvInput
 from salesfunnel.importing.writer import BulkMode, BulkWriter, Constants, sqlite_import_cache
-from salesfunnel.schemas import (
-    ImportColumnPublic,
-    ImportPlanPublic,
-    ImportPreviewRowPublic,
-    ImportSummaryPublic,
-)
+from salesfunnel.schemas import ImportSummaryPublic
 from salesfunnel.services.prospects import get_or_create_list
 from salesfunnel.services.search import index_new_rows
 
-BATCH_ROWS = 5_000  # rows per executemany: big enough to amortize, small for memory
 DROP_INDEXES_AFTER = 20_000  # rows imported before rebuilding indexes beats updating them
 IMPORT_CACHE_KIB = 8 * 1024  # SQLite page cache during the import (memory vs. speed)
 
 Progress = Callable[[int, int, str], None]  # (bytes read, rows read, what it is doing)
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    list_name: str | None = None
-    overrides: tuple[tuple[str, str], ...] = ()
-    as_leads: bool = False
-    on_duplicate: str = "skip"  # skip | update
-
-
-@dataclass(frozen=True)
-class ImportPlan:
-    """How a file will be read: decided before the database is touched."""
-
-    options: ImportOptions
-    mapping: Mapping
-    list_name: str
-
-    def reader(self) -> RowReader:
-        return RowReader(
-            self.mapping, default_source=self.list_name, lower_source=self.options.as_leads
-        )
-
-
-def plan_import(source: CsvInput, options: ImportOptions) -> ImportPlan:
-    """Map the header (``--map`` first) and name the list; refuses a file it can't read."""
-    return ImportPlan(
-        options, map_headers(source.header, options.overrides), _list_name(source, options)
-    )
-
-
-def _list_name(source: CsvInput, options: ImportOptions) -> str:
-    """``--list``, else the file's name without extension, else a dated stdin list."""
-    if options.list_name and options.list_name.strip():
-        return options.list_name.strip()
-    if source.stem:
-        return source.stem
-    return f"standard input {clock.now():%Y-%m-%d %H:%M}"
-
-
-def preview_import(source: CsvInput, plan: ImportPlan, *, rows: int = 5) -> ImportPlanPublic:
-    """What an import would do with the first rows; touches no database."""
-    reader = plan.reader()
-    shown: list[ImportPreviewRowPublic] = []
-    for line, row in source.records():
-        result = reader.read(row)
-        if result is None:
-            continue
-        shown.append(_preview_row(line, result))
-        if len(shown) >= rows:
-            break
-    return ImportPlanPublic(
-        file=source.name,
-        encoding=source.encoding.codec,
-        encoding_how=source.encoding.how,
-        delimiter=source.delimiter.char,
-        delimiter_how=source.delimiter.how,
-        list=plan.list_name,
-        columns=[
-            ImportColumnPublic(position=c.index + 1, header=c.header, field=c.field, how=c.how)
-            for c in plan.mapping.columns
-        ],
-        rows=shown,
-    )
-
-
-def _preview_row(line: int, result: Prospect | str) -> ImportPreviewRowPublic:
-    if isinstance(result, str):
-        return ImportPreviewRowPublic(
-            line=line, rejected=result, name=None, email=None, email_flagged=False, phone=None,
-            company=None, title=None, city=None, country=None, source=None, value=None,
-            tags=[], extra={},
-        )  # fmt: skip
-    import json
-
-    return ImportPreviewRowPublic(
-        line=line,
-        rejected=None,
-        name=result.name,
-        email=result.email,
-        email_flagged=bool(result.email_flagged),
-        phone=result.phone,
-        company=result.company,
-        title=result.title,
-        city=result.city,
-        country=result.country,
-        source=result.source,
-        value=result.value,
-        tags=result.tags or [],
-        extra=json.loads(result.extra) if result.extra else {},
-    )
 
 
 def import_prospects(
@@ -180,9 +85,7 @@ def import_prospects(
         became_lead_at=now if options.as_leads else None,
     )
     reader = plan.reader()
-    writer = BulkWriter(
-        dbapi, connection.dialect, constants, first_id=first_id, unfilled=reader.unfilled
-    )
+    writer = BulkWriter(dbapi, connection.dialect, constants, unfilled=reader.unfilled)
     rejects.start(source.header, source.delimiter.char)
     previous_cache = sqlite_import_cache(cursor, IMPORT_CACHE_KIB)
     collecting = gc.isenabled()
@@ -195,13 +98,13 @@ def import_prospects(
         duplicates = remove_duplicates(
             cursor, first_id, imported=counted.written, update=options.on_duplicate == "update"
         )
-        _record_creation(uow, first_id, prospect_list.id, stage, batch.id, now)
-        index_new_rows(cursor)  # make the new contacts (and companies) searchable now
         cursor.execute(
             "DELETE FROM companies WHERE id >= ? AND NOT EXISTS "
             "(SELECT 1 FROM contacts WHERE contacts.company_id = companies.id)",
             (first_company,),
         )  # companies only duplicates named
+        _record_creation(uow, first_id, prospect_list.id, stage, batch.id, now)
+        index_new_rows(cursor)  # make the new contacts (and companies) searchable now
     finally:
         if collecting:
             gc.enable()
@@ -227,43 +130,22 @@ def _stream(
     first_id: int,
     progress: Progress | None,
 ) -> _Counted:
-    """Read, check and write every row, a batch at a time; indexes rebuilt at the end."""
+    """Store every batch as it comes; a big import rebuilds the indexes at its end."""
     counted = _Counted()
     existing = first_id - 1
-    batch: list[Prospect] = []
-    read = reader.read
-
-    def flush() -> None:
-        writer.write(batch)
-        counted.flagged += sum(1 for p in batch if p.email_flagged)
-        batch.clear()
-        done = source.bytes_read()
-        if not bulk.engaged and _big(writer.written, done, source.size, existing):
+    for batch in batches(source, reader, RowPacker(writer.columns, first_id)):
+        writer.write(batch.packed)
+        for line, reason, row in batch.rejects:
+            rejects.add(line, reason, row)
+        counted.rows += batch.records - batch.blank
+        counted.blank += batch.blank
+        counted.flagged += batch.flagged
+        if not bulk.engaged and _big(writer.written, batch.bytes_read, source.size, existing):
             bulk.engage()
         if progress is not None:
-            progress(done, counted.rows, "")
-
-    with source.reading() as records:
-        line = source.header_lines
-        rows = 0
-        for row in records:
-            rows += 1
-            result = read(row)
-            if type(result) is Prospect:
-                batch.append(result)
-                if len(batch) >= BATCH_ROWS:
-                    counted.rows = rows
-                    flush()
-            elif result is None:
-                counted.blank += 1
-            else:
-                rejects.add(line + 1, result, row)  # type: ignore[arg-type]
-            line = records.line_num
-    counted.rows = rows - counted.blank
-    if batch:
-        flush()
+            progress(batch.bytes_read, counted.rows, "")
     if progress is not None:
-        progress(source.bytes_read(), rows, "indexes, duplicates, search")
+        progress(source.size or 0, counted.rows, "indexes, duplicates, search")
     counted.written = writer.written
     if bulk.engaged:
         bulk.release()

@@ -72,7 +72,8 @@ class CsvInput:
             ) from None
         except csv.Error as error:
             raise BadValue(
-                f"{self.name}, line {reader.line_num}: {error} (an unclosed quote?)"
+                f"{self.name}, line {reader.line_num}: {error} (a quote opened and not "
+                "closed? fix that field, or save the file from Excel again)"
             ) from None
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
@@ -235,7 +236,7 @@ def _with_header(
         chosen = Delimiter(hinted, "Excel sep= line")
     else:
         chosen = detect_delimiter(sample)
-    reader = csv.reader(text, delimiter=chosen.char)
+    reader = csv.reader(text, delimiter=chosen.char, strict=True)  # bad quoting stops
     header: list[str] | None = None
     try:
         for row in reader:

@@ -1,9 +1,10 @@
 """The fast path: prospects in batches, as tuples, through the driver's ``executemany``.
 
 The INSERT is compiled from the SQLModel table (``Contact.__table__``), so the
-models stay the one schema; constant values go through the columns' own bind
-processors, so stored timestamps look exactly as the ORM writes them.  All of
-it runs on the unit of work's own DBAPI connection, inside its one transaction.
+models stay the one schema; what every row of an import shares is rendered into
+the statement by the columns' own types, so stored timestamps look exactly as
+the ORM writes them, and only what differs is bound per row.  All of it runs on
+the unit of work's own DBAPI connection, inside its one transaction.
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, literal, literal_column
 from sqlalchemy.engine import Dialect
 
 from salesfunnel.db.tables import Company, Contact, ContactTag
-from salesfunnel.domain.text import company_search_key
+from salesfunnel.importing.pack import Packed
 from salesfunnel.importing.rows import Prospect
-from salesfunnel.importing.searchkeys import SearchKeys
 
-COMPANY_CACHE = 50_000  # company names remembered between batches (bounded memory)
+COMPANY_IDS = 50_000  # company ids remembered by name between batches (bounded memory)
 CONTACTS = Contact.__table__
 # Prospect fields stored in a column of their own name; company and tags go elsewhere.
 STORED_FIELDS = tuple(f for f in Prospect._fields if f not in ("company", "tags"))
@@ -57,23 +56,16 @@ class Constants:
         }
 
 
-def bind_value(table: Table, column: str, value: Any, dialect: Dialect) -> Any:
-    """A Python value as the column's type would hand it to the driver."""
-    processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-    return processor(value) if processor is not None and value is not None else value
-
-
 def positional_insert(
     table: Table, columns: Sequence[str], dialect: Dialect, fixed: dict[str, Any] | None = None
 ) -> str:
     """``INSERT INTO t (a, b, c) VALUES (?, ?, 'x')`` in the dialect's paramstyle.
 
     ``columns`` are bound per row, in this order; ``fixed`` values are written into
-    the statement once (through the columns' types), so no row carries them.
+    the statement once (rendered by the columns' own types), so no row carries them.
     """
-    fixed = fixed or {}
     values: dict[str, Any] = {name: bindparam(name) for name in columns}
-    for name, value in fixed.items():
+    for name, value in (fixed or {}).items():
         literal_sql = (
             literal(value, type_=table.c[name].type)
             .compile(dialect=dialect, compile_kwargs={"literal_binds": True})
@@ -88,7 +80,7 @@ def positional_insert(
 
 
 class BulkWriter:
-    """Appends prospects to ``contacts`` (and companies, tags) on one DBAPI connection."""
+    """Stores packed batches in ``contacts`` (and companies, tags) on one DBAPI connection."""
 
     def __init__(
         self,
@@ -96,7 +88,6 @@ class BulkWriter:
         dialect: Dialect,
         constants: Constants,
         *,
-        first_id: int,
         unfilled: dict[str, Any] | None = None,
     ) -> None:
         """``unfilled``: prospect fields no row of this file can fill, with their one value.
@@ -112,65 +103,46 @@ class BulkWriter:
             name: value for name, value in unfilled.items() if name in CONTACTS.c
         }
         wanted = {"id", "company_id", "search_key", *STORED_FIELDS} - set(fixed)
-        columns = [c.name for c in CONTACTS.columns if c.name in wanted]  # the table's order
-        self._contact_sql = positional_insert(CONTACTS, columns, dialect, fixed)
-        # Each row's tuple is picked, in the statement's order, out of
-        # (id, company_id, search_key, *prospect): one C-level call.
-        available = ["id", "company_id", "search_key", *Prospect._fields]
-        self._pick = itemgetter(*(available.index(name) for name in columns))
+        self.columns = [c.name for c in CONTACTS.columns if c.name in wanted]  # table order
+        self._company_at = self.columns.index("company_id") if "company_id" in wanted else None
+        self._company_ids: dict[str, int] = {}
+        companies = Company.__table__
+        self._contact_sql = positional_insert(CONTACTS, self.columns, dialect, fixed)
         self._tag_sql = positional_insert(ContactTag.__table__, ["contact_id", "tag"], dialect)
         self._tag_sql = self._tag_sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
         self._company_sql = positional_insert(
-            Company.__table__,
-            ["name", "search_key"],
-            dialect,
-            {"created_at": constants.created_at},
+            companies, ["name", "search_key"], dialect, {"created_at": constants.created_at}
         ).replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
-        self._companies: dict[str, int] = {}
-        self._search_keys = SearchKeys()
-        self.next_id = first_id
         self.written = 0
 
-    def write(self, prospects: Sequence[Prospect]) -> None:
-        """Insert a batch; ids are handed out in order, so rows keep the file's order."""
-        company_ids = self._company_ids({p.company for p in prospects if p.company})
-        pick, first = self._pick, self.next_id
-        search_key = self._search_keys.key
-        rows = [
-            pick(
-                (
-                    first + offset,
-                    company_ids.get(p.company) if p.company else None,
-                    search_key(p.name, p.email, p.phone, p.company, digits=p.phone_key),
-                    *p,
-                )
-            )
-            for offset, p in enumerate(prospects)
-        ]
-        self.cursor.executemany(self._contact_sql, rows)
-        tags = [
-            (first + offset, tag) for offset, p in enumerate(prospects) if p.tags for tag in p.tags
-        ]
-        if tags:
-            self.cursor.executemany(self._tag_sql, tags)
-        self.next_id += len(prospects)
-        self.written += len(prospects)
+    def write(self, packed: Packed) -> None:
+        """Insert a batch: its new companies first, then its contacts and their tags."""
+        if packed.companies:
+            self.cursor.executemany(self._company_sql, packed.companies)
+        if self._company_at is not None:
+            self._name_to_id(packed.rows, self._company_at)
+        self.cursor.executemany(self._contact_sql, packed.rows)
+        if packed.tags:
+            self.cursor.executemany(self._tag_sql, packed.tags)
+        self.written += len(packed.rows)
 
-    def _company_ids(self, names: set[str]) -> dict[str, int]:
-        cache = self._companies
-        missing = [name for name in names if name not in cache]
+    def _name_to_id(self, rows: list[list[Any]], at: int) -> None:
+        """Each row's company name, at ``at``, becomes the company's id (names remembered)."""
+        ids = self._company_ids
+        missing = {row[at] for row in rows if row[at] is not None and row[at] not in ids}
         if missing:
-            if len(cache) + len(missing) > COMPANY_CACHE:
-                cache.clear()
-            self.cursor.executemany(
-                self._company_sql, [(name, company_search_key(name)) for name in missing]
-            )
+            if len(ids) + len(missing) > COMPANY_IDS:
+                ids.clear()
+                missing = {row[at] for row in rows if row[at] is not None}
             found = self.cursor.execute(
                 "SELECT name, id FROM companies WHERE name IN (SELECT value FROM json_each(?))",
-                (json.dumps(missing, ensure_ascii=False),),
+                (json.dumps(sorted(missing), ensure_ascii=False),),
             )
-            cache.update(found.fetchall())
-        return cache
+            ids.update(found.fetchall())
+        for row in rows:
+            name = row[at]
+            if name is not None:
+                row[at] = ids[name]
 
 
 class SecondaryIndexes:
@@ -211,6 +183,7 @@ class SecondaryIndexes:
         return bool(columns) and all(column in self.constant for column in columns)
 
     def restore(self) -> None:
+        """Build them again, from the very statements that made them."""
         for _name, sql in self._dropped:
             self.cursor.execute(sql)
         self._dropped = []
