@@ -29,7 +29,7 @@ from salesfunnel.cli.state import AppState
 from salesfunnel.errors import ExitStatus, SalesfunnelError
 
 DEBUG_VARIABLE = "SALESFUNNEL_DEBUG"
-DEMO_TODO_ROWS = 5  # per to-do section after `demo`: a taste, not the whole list
+DEMO_SECTION_ROWS = 5  # per to-do section after `demo`: a taste, not the whole list
 INTERRUPTED = "Interrupted: nothing was written."
 INTERRUPTED_AFTER_SAVING = "Interrupted after the change was saved."
 
@@ -153,7 +153,7 @@ def demo(
     app_state.output.message(summary)
     deal.pipeline(ctx)
     app_state.output.heading("To do")
-    todo.todo(ctx, limit=DEMO_TODO_ROWS)
+    todo.todo(ctx, limit=DEMO_SECTION_ROWS)
 
 
 def hoist_db_option(args: list[str]) -> list[str]:

@@ -19,7 +19,6 @@ from salesfunnel.domain.lifecycle import (
     check_level_upgrade,
     transition,
 )
-from salesfunnel.domain.text import search_key_for
 from salesfunnel.errors import BadValue, InvalidTransition
 from salesfunnel.schemas import LeadDetail, LeadPublic, QualificationPublic
 from salesfunnel.services import views
@@ -27,13 +26,9 @@ from salesfunnel.services.common import (
     clean_text,
     company_name,
     find_contact,
-    get_or_create_company,
-    normalize_email,
-    phone_key,
     record_event,
-    require_name,
 )
-from salesfunnel.services.prospects import refuse_duplicate
+from salesfunnel.services.prospects import new_person
 from salesfunnel.services.search import catch_up_search_index
 
 
@@ -55,19 +50,12 @@ def add_lead(
     referred_by: str | None = None,
     starred: bool = False,
 ) -> LeadPublic:
-    refuse_duplicate(uow, email, phone)
+    person = new_person(uow, name, email=email, phone=phone, company=company, title=title)
     referrer = find_contact(uow.session, referred_by) if referred_by else None
     now = clock.utcnow()
     contact = Contact(
+        **person,
         stage=Stage.LEAD,
-        name=require_name(name),
-        email=clean_text(email),
-        email_key=normalize_email(email),
-        phone=clean_text(phone),
-        phone_key=phone_key(phone),
-        company_id=(c.id if (c := get_or_create_company(uow.session, company)) else None),
-        search_key=search_key_for(name, email, phone, company),
-        title=clean_text(title),
         lead_status=LeadStatus.NEW,
         source=clean_text(source.lower() if source else None),
         channel=Channel(channel),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import case, func
 from sqlmodel import col, select
 
@@ -58,6 +60,30 @@ def refuse_duplicate(uow: UnitOfWork, email: str | None, phone: str | None) -> N
             )
 
 
+def new_person(
+    uow: UnitOfWork,
+    name: str,
+    *,
+    email: str | None,
+    phone: str | None,
+    company: str | None,
+    title: str | None,
+) -> dict[str, Any]:
+    """The fields every new contact gets from what was typed, once it is known to be new."""
+    refuse_duplicate(uow, email, phone)
+    found = get_or_create_company(uow.session, company)
+    return {
+        "name": require_name(name),
+        "email": clean_text(email),
+        "email_key": normalize_email(email),
+        "phone": clean_text(phone),
+        "phone_key": phone_key(phone),
+        "company_id": found.id if found else None,
+        "search_key": search_key_for(name, email, phone, company),
+        "title": clean_text(title),
+    }
+
+
 def add_prospect(
     uow: UnitOfWork,
     name: str,
@@ -68,18 +94,11 @@ def add_prospect(
     title: str | None = None,
     list_name: str | None = None,
 ) -> ProspectPublic:
-    refuse_duplicate(uow, email, phone)
+    person = new_person(uow, name, email=email, phone=phone, company=company, title=title)
     prospect_list = get_or_create_list(uow, list_name or MANUAL_LIST)
     contact = Contact(
+        **person,
         stage=Stage.PROSPECT,
-        name=require_name(name),
-        email=clean_text(email),
-        email_key=normalize_email(email),
-        phone=clean_text(phone),
-        phone_key=phone_key(phone),
-        company_id=(c.id if (c := get_or_create_company(uow.session, company)) else None),
-        search_key=search_key_for(name, email, phone, company),
-        title=clean_text(title),
         list_id=prospect_list.id,
         prospect_status=ProspectStatus.OPEN,
         source=prospect_list.name,
