@@ -226,9 +226,9 @@ def test_an_exported_contacts_csv_reimports_to_the_same_contacts(
     before = contact_fields(Path(str(tmp_path / "funnel.db")))
 
     monkeypatch.setenv("SALESFUNNEL_DB", str(tmp_path / "fresh.db"))
-    # The funnel state (stage, statuses, list, id...) is salesfunnel's own: not re-imported.
-    skips = [arg for column in CONTACT_STATE for arg in ("--map", f"{column}=skip")]
-    imported = ok("prospect", "import", str(exported), "--list", "Back", *skips)
+    # The funnel state (stage, statuses, list, id...) is salesfunnel's own: not re-imported,
+    # and cells the export guarded against formulas come back as they were.
+    imported = ok("prospect", "import", str(exported), "--list", "Back")
     assert "4 prospects" in imported.stderr
     after = contact_fields(tmp_path / "fresh.db")
     assert after == before
@@ -245,3 +245,25 @@ def contact_fields(path: Path) -> list[tuple[object, ...]]:
             "FROM contacts AS c LEFT JOIN companies AS co ON co.id = c.company_id ORDER BY c.id"
         ).fetchall()
     return [(*row[:11], json.loads(row[11] or "null") or {}, row[12]) for row in rows]
+
+
+def test_cells_guarded_against_formulas_come_back_as_typed(ok, tmp_path, monkeypatch) -> None:
+    ok("prospect", "add", "=Eve Tricky", "--title", "@growth", "--email", "eve@example.com")
+    exported = tmp_path / "contacts.csv"
+    ok("export", "contacts", "--output", str(exported))
+    assert "'=Eve Tricky" in exported.read_text(encoding="utf-8")  # safe in a spreadsheet
+
+    monkeypatch.setenv("SALESFUNNEL_DB", str(tmp_path / "fresh.db"))
+    ok("prospect", "import", str(exported))
+    with sqlite3.connect(tmp_path / "fresh.db") as connection:
+        rows = connection.execute("SELECT name, title, extra FROM contacts").fetchall()
+    assert rows == [("=Eve Tricky", "@growth", None)]  # and no funnel state as extra fields
+
+
+def test_a_contact_updated_by_an_import_is_found_by_its_new_values(ok, tmp_path) -> None:
+    ok("prospect", "add", "Eve Stone", "--email", "eve@example.com")
+    update = tmp_path / "update.csv"
+    update.write_text("name,email,company\nEve Stone,EVE@example.com,Zyxel Widgets\n")
+    ok("prospect", "import", str(update), "--on-duplicate", "update")
+    found = json.loads(ok("search", "zyxel", "--json").stdout)
+    assert [c["id"] for c in found["contacts"]] == [1]

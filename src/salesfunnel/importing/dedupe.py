@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from salesfunnel.domain.text import search_key_for
+
 TEMP = "temp.import_duplicates"
 SCAN_RATIO = 10  # scan the whole key index when the import is a tenth of the table or more
 # Columns a duplicate row may fill in on the contact it duplicates; the funnel
@@ -62,6 +64,8 @@ def remove_duplicates(cursor: Any, first_id: int, *, imported: int, update: bool
                 f"DELETE FROM contacts WHERE id IN (SELECT id FROM {TEMP} WHERE key = ?)",
                 (key,),
             )
+        if update:
+            _refresh_search_keys(cursor)
         return _counts(cursor, first_id, update, flagged)
     finally:
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
@@ -89,6 +93,22 @@ def _probe(cursor: Any, key: str, first_id: int) -> None:
         f"  FROM contacts AS c WHERE c.id >= ? AND c.{key} IS NOT NULL"
         ") WHERE original < id",
         (key, first_id),
+    )
+
+
+def _refresh_search_keys(cursor: Any) -> None:
+    """Contacts given new values are found by them: their search key is made again."""
+    rows = cursor.execute(
+        "SELECT c.id, c.name, c.email, c.phone, co.name FROM contacts AS c "
+        "LEFT JOIN companies AS co ON co.id = c.company_id "
+        f"WHERE c.id IN (SELECT DISTINCT original FROM {TEMP})"
+    ).fetchall()
+    cursor.executemany(
+        "UPDATE contacts SET search_key = ? WHERE id = ?",
+        [
+            (search_key_for(name, email, phone, company), contact_id)
+            for contact_id, name, email, phone, company in rows
+        ],
     )
 
 

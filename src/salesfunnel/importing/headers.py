@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from salesfunnel.domain.exchange import CONTACT_STATE, is_contacts_export
 from salesfunnel.errors import BadValue
 
 NAME_FIELDS = ("name", "first_name", "middle_name", "last_name")
@@ -196,6 +197,7 @@ class MappedColumn:
 @dataclass(frozen=True)
 class Mapping:
     columns: tuple[MappedColumn, ...]
+    from_export: bool = False  # one of salesfunnel's own contacts exports
 
     @property
     def width(self) -> int:
@@ -223,10 +225,13 @@ def parse_overrides(specs: Sequence[str]) -> list[tuple[str, str]]:
 def map_headers(header: Sequence[str], overrides: Sequence[tuple[str, str]] = ()) -> Mapping:
     """Decide a field for every column: ``--map`` first, then the vocabulary, else extra."""
     forced = _resolve_overrides(header, overrides)
+    from_export = is_contacts_export(header)
     fields: list[tuple[str, str]] = []
     for index, text in enumerate(header):
         if index in forced:
             fields.append((forced[index], "--map"))
+        elif from_export and text.strip() in CONTACT_STATE:
+            fields.append((SKIP, "funnel state of a salesfunnel export: not imported"))
         else:
             guess = guess_field(text) if text else None
             fields.append((guess, "guessed") if guess else (EXTRA, "unknown: kept as extra"))
@@ -242,7 +247,7 @@ def map_headers(header: Sequence[str], overrides: Sequence[tuple[str, str]] = ()
     columns = tuple(
         MappedColumn(i, header[i], field, keys[i], how) for i, (field, how) in enumerate(fields)
     )
-    mapping = Mapping(columns)
+    mapping = Mapping(columns, from_export)
     if not any(c.field in IDENTIFYING for c in columns):
         shown = ", ".join(repr(h) for h in header[:12]) + (" ..." if len(header) > 12 else "")
         raise BadValue(

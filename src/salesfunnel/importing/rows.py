@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import NamedTuple
 
+from salesfunnel.domain.exchange import unguard
 from salesfunnel.importing import values
 from salesfunnel.importing.headers import FIELDS, Mapping
 
@@ -71,6 +72,7 @@ class RowReader:
         self._extras = tuple((c.index, c.key) for c in mapping.extras)
         self._value_key = mapping.columns[where["value"][0]].key if where["value"] else "value"
         self.unfilled = self._unfilled(where)
+        self.unguard = mapping.from_export  # undo the export's guard against formulas
 
     def _unfilled(self, where: dict[str, tuple[int, ...]]) -> dict[str, object]:
         """Prospect fields no row can fill (the file has no column for them), with their value."""
@@ -99,6 +101,8 @@ class RowReader:
         cells = [cell.strip() for cell in row]
         if not any(cells):
             return None
+        if self.unguard:
+            cells = [unguard(cell) for cell in cells]
         cells.append("")
         extra = {key: cells[i] for i, key in self._extras if cells[i]} if self._extras else None
         if self._several:

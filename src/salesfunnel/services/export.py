@@ -31,44 +31,16 @@ from sqlmodel import col
 
 from salesfunnel.db.tables import Activity, Company, Contact, ContactTag, Deal, ProspectList
 from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.domain.exchange import CONTACT_FIELDS, CONTACT_STATE, FORMULA_START
 from salesfunnel.errors import BadValue
 
 BATCH = 2_000  # rows read per query
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Text made of digits and phone punctuation can't call a function or another program:
 # numbers ("-5", "1.200,50") and phones ("+351 912 345 678") are left as they are.
 _NUMBER_OR_PHONE = re.compile(r"[+\-]?[\d\s().,/+\-]*\d[\d\s().,/+\-]*")
 WHAT = ("contacts", "deals", "activities")
 FORMATS = ("csv", "json")
 
-# The contact's own fields, in the order of the CSV; the importer maps these names back.
-CONTACT_FIELDS = (
-    "name",
-    "email",
-    "phone",
-    "company",
-    "title",
-    "website",
-    "city",
-    "country",
-    "source",
-    "tags",
-    "notes",
-    "value",
-)
-# Where the contact stands in the funnel: salesfunnel's own, after the fields.
-CONTACT_STATE = (
-    "id",
-    "stage",
-    "prospect_status",
-    "lead_status",
-    "level",
-    "channel",
-    "list",
-    "starred",
-    "email_flagged",
-    "created_at",
-)
 DEAL_COLUMNS = (
     "id",
     "title",
