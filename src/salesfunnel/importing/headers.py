@@ -14,24 +14,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from salesfunnel.domain.exchange import CONTACT_STATE, is_contacts_export
+from salesfunnel.domain.exchange import CONTACT_FIELDS, CONTACT_STATE, is_contacts_export
 from salesfunnel.errors import BadValue
 
 NAME_FIELDS = ("name", "first_name", "middle_name", "last_name")
-FIELDS = (
-    *NAME_FIELDS,
-    "email",
-    "phone",
-    "company",
-    "title",
-    "website",
-    "city",
-    "country",
-    "source",
-    "tags",
-    "notes",
-    "value",
-)
+# What a column can be read as: the fields our own export writes, with the name in parts.
+FIELDS = (*NAME_FIELDS, *CONTACT_FIELDS[1:])
 EXTRA = "extra"  # keep the column as an extra field, under its header
 SKIP = "skip"  # drop the column
 IDENTIFYING = {"name", "first_name", "last_name", "email", "phone"}
