@@ -32,10 +32,9 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-## docs: regenerate the docs made from the code, and the Core tables made from the models
+## docs: regenerate the docs made from the code
 docs: $(INSTALLED)
 	$(BIN)/python -m salesfunnel.docgen
-	$(BIN)/python -m salesfunnel.db.core_gen
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist

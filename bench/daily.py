@@ -506,34 +506,29 @@ def time_commands(big: Path, empty: Path, runs: int) -> list[tuple[str, Timing, 
 
 
 def show_plans(path: Path) -> None:
-    """Every statement `todo` runs, with SQLite's plan for it."""
+    """Every statement `todo` runs, with its time and SQLite's plan for it."""
     os.environ["SALESFUNNEL_NOW"] = NOW
-    from sqlalchemy import event
-
-    from salesfunnel.db.engine import open_engine
-    from salesfunnel.db.location import database_url
+    from salesfunnel.db.reader import SqliteReader, _sqlite_value
     from salesfunnel.db.uow import ReadOnlyWork
     from salesfunnel.services.todo import todo_list
 
-    engine = open_engine(database_url(str(path)))
-    statements: list[tuple[str, object, float]] = []
+    statements: list[tuple[str, dict[str, object], float]] = []
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def before(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        conn.info["started"] = time.perf_counter()
+    class TimingReader(SqliteReader):
+        def rows(self, sql, params=None):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            found = super().rows(sql, params)
+            bound = {k: _sqlite_value(v) for k, v in (params or {}).items()}
+            statements.append((sql, bound, time.perf_counter() - started))
+            return found
 
-    @event.listens_for(engine, "after_cursor_execute")
-    def after(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append((statement, parameters, time.perf_counter() - conn.info["started"]))
-
+    reader = TimingReader(sqlite3.connect(path), owned=True)
     started = time.perf_counter()
-    with ReadOnlyWork(engine) as work:
+    with ReadOnlyWork(reader, reader.close) as work:
         todo_list(work)
     total = time.perf_counter() - started
     raw = sqlite3.connect(path)
     for statement, parameters, seconds in statements:
-        if not statement.lstrip().upper().startswith("SELECT"):
-            continue
         print(f"-- {seconds * 1000:.2f} ms\n{' '.join(statement.split())}")
         for row in raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters):
             print(f"   {row[-1]}")

@@ -20,8 +20,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 from salesfunnel.db import migrate
-from salesfunnel.db.engine import BUSY_TIMEOUT_MS, SCHEMA_HEAD, open_engine
+from salesfunnel.db.engine import open_engine
 from salesfunnel.db.location import database_url
+from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS, SCHEMA_HEAD
 
 SALESFUNNEL = Path(sys.executable).with_name("salesfunnel")
 

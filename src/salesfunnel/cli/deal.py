@@ -188,7 +188,7 @@ def pipeline(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     from salesfunnel.services.pipeline import pipeline as pipeline_of
 
     app_state = state(ctx)
-    with app_state.reading_core() as work:
+    with app_state.reading_plain() as work:
         stages = pipeline_of(work)
     if as_json:
         app_state.output.json(stages)

@@ -75,7 +75,7 @@ def lead_list(
     from salesfunnel.services.leads import list_leads
 
     app_state = state(ctx)
-    with app_state.reading_core() as work:
+    with app_state.reading_plain() as work:
         page = list_leads(
             work,
             status=status,

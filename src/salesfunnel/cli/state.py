@@ -42,11 +42,22 @@ class AppState:
 
         return UnitOfWork(self.engine(), write=False)
 
-    def reading_core(self) -> ReadOnlyWork:
-        """A read on SQLAlchemy Core alone, for the daily commands that must start fast."""
+    def reading_plain(self) -> ReadOnlyWork:
+        """A read in plain SQL, for the daily commands that must start fast.
+
+        On an SQLite file at the current schema it goes straight to the file, without
+        SQLAlchemy; anything else (a new file, an older schema, PostgreSQL) is opened
+        by the engine first.
+        """
+        from salesfunnel.db.location import database_url, sqlite_path
+        from salesfunnel.db.reader import open_sqlite_reader
         from salesfunnel.db.uow import ReadOnlyWork
 
-        return ReadOnlyWork(self.engine())
+        if self._engine is None:
+            reader = open_sqlite_reader(sqlite_path(database_url(self.db)))
+            if reader is not None:
+                return ReadOnlyWork(reader, reader.close)
+        return ReadOnlyWork.on_engine(self.engine())
 
     def writing(self) -> UnitOfWork:
         from salesfunnel.db.uow import UnitOfWork

@@ -12,10 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from salesfunnel import clock
 from salesfunnel.db.location import sqlite_path
+from salesfunnel.db.sqlite import SCHEMA_HEAD, configure
 from salesfunnel.errors import DatabaseError
-
-SCHEMA_HEAD = "0002"  # the newest migration; a test holds it to the migrations folder
-BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another before giving up
 
 Notify = Callable[[str], None]
 
@@ -77,21 +75,11 @@ def _prepare_sqlite_file(path: Path) -> None:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys and a busy timeout; transactions we begin ourselves.
-
-    pysqlite's own transaction handling is turned off so that a write can start
-    with BEGIN IMMEDIATE and wait for another writer instead of failing later.
-    """
+    """Every connection set up as db/sqlite.py says; a write may begin IMMEDIATE."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
+        configure(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]

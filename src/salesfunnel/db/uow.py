@@ -1,15 +1,16 @@
 """Units of work: one transaction per command, committed once or not at all.
 
 ``UnitOfWork`` holds an ORM session (SQLModel) for the commands that change things.
-``ReadOnlyWork`` holds a SQLAlchemy Core connection alone, for the daily commands
-(``todo``, ``digest``, ``pipeline``, ``lead list``) that must start fast: importing it
-imports no SQLModel and no ``sqlalchemy.orm``, which would cost them a third of their
-start-up (docs/benchmarks.md).  Services written on Core take either: both have
-``.connection`` and ``.settings()``.
+``ReadOnlyWork`` holds a plain-SQL reader alone (db/reader.py), for the daily commands
+(``todo``, ``digest``, ``pipeline``, ``lead list``) that must start fast: on an SQLite
+file it imports no SQLAlchemy at all, which would cost them half their start-up
+(docs/benchmarks.md).  Services written in plain SQL take either: both have
+``.reader`` and ``.settings()``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -18,6 +19,8 @@ from salesfunnel.domain.settings import SETTINGS, rotting_stage_of
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlmodel import Session
+
+    from salesfunnel.db.reader import Reader
 
 
 class UnitOfWork:
@@ -65,10 +68,17 @@ class UnitOfWork:
         self.session.flush()
         return self.session.connection()
 
+    @property
+    def reader(self) -> Reader:
+        """Plain SQL in this transaction (flushed first, like ``connection``)."""
+        from salesfunnel.db.reader import reader_over
+
+        return reader_over(self.connection)
+
     def settings(self) -> dict[str, str]:
         """Every setting, stored value over default, read once per unit of work."""
         if self._settings is None:
-            self._settings = read_settings(self.connection)
+            self._settings = read_settings(self.reader)
         return self._settings
 
     def forget_settings(self) -> None:
@@ -76,14 +86,31 @@ class UnitOfWork:
 
 
 class ReadOnlyWork:
-    """A read on SQLAlchemy Core alone: one connection, one transaction, never committed."""
+    """A read in plain SQL: one reader, one snapshot, never committed."""
 
     write = False
     committed = False
 
-    def __init__(self, engine: Engine) -> None:
-        self.connection: Connection = engine.connect()
+    def __init__(self, reader: Reader, close: Callable[[], None]) -> None:
+        self.reader = reader
+        self._close = close
         self._settings: dict[str, str] | None = None
+
+    @classmethod
+    def on_engine(cls, engine: Engine) -> ReadOnlyWork:
+        """On a connection of the engine: for databases the bare reader can't open."""
+        from salesfunnel.db.reader import reader_over
+
+        connection = engine.connect()
+        connection.begin()
+
+        def close() -> None:
+            try:
+                connection.rollback()
+            finally:
+                connection.close()
+
+        return cls(reader_over(connection), close)
 
     def __enter__(self) -> Self:
         return self
@@ -94,24 +121,17 @@ class ReadOnlyWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        try:
-            self.connection.rollback()
-        finally:
-            self.connection.close()
+        self._close()
 
     def settings(self) -> dict[str, str]:
         """Every setting, stored value over default, read once."""
         if self._settings is None:
-            self._settings = read_settings(self.connection)
+            self._settings = read_settings(self.reader)
         return self._settings
 
 
-def read_settings(connection: Connection) -> dict[str, str]:
+def read_settings(reader: Reader) -> dict[str, str]:
     """Every setting: the stored value, or the default; plus per-stage rotting limits."""
-    from sqlalchemy import select
-
-    from salesfunnel.db.core import settings
-
-    stored = dict(connection.execute(select(settings.c.key, settings.c.value)).all())
+    stored = {row.key: row.value for row in reader.rows('SELECT "key", value FROM settings')}
     values = {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
     return values | {k: v for k, v in stored.items() if rotting_stage_of(k)}  # per stage

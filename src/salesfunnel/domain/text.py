@@ -27,7 +27,10 @@ def fold(text: str) -> str:
     """Lower-case, without accents: ``"Núñez"`` -> ``"nunez"``."""
     if text.isascii():
         return text.lower()
-    return _MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    # Decomposed before and after case folding: "🄐" decomposes to "(A)", and a folded
+    # letter may decompose further; folding a folded text must change nothing.
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    return _MARKS.sub("", folded)
 
 
 def digits_of(text: str | None) -> str:

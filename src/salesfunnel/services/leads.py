@@ -1,7 +1,7 @@
 """Leads: people who showed interest, qualified (maybe opening a deal) or disqualified.
 
 `lead list` is one of the daily commands that must start fast (SPEC §6), so it is here,
-on SQLAlchemy Core alone (db/core.py), and this module imports no SQLModel.  Adding,
+in plain SQL (db/reader.py), and this module imports no SQLAlchemy.  Adding,
 showing, qualifying and disqualifying a lead use the ORM session: they live in
 ``services/lead_records.py`` and are loaded from there when first asked for by name
 (``from salesfunnel.services.leads import add_lead`` works as before).
@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from salesfunnel.daily_schemas import LeadPublic
-from salesfunnel.db.core import contact_tags, contacts
-from salesfunnel.services import core_views
+from salesfunnel.services import row_views
 from salesfunnel.services.paging import Page, rows_page
 
 if TYPE_CHECKING:
@@ -45,21 +42,26 @@ def list_leads(
     limit: int | None = 50,
 ) -> Page[LeadPublic]:
     """Open and closed leads alike; starred first, then newest."""
-    c = contacts.c
-    query = select(*core_views.LEAD_COLUMNS).where(c.lead_status.is_not(None))
+    conditions = ["c.lead_status IS NOT NULL"]
+    params: dict[str, Any] = {}
+
+    def only(condition: str, **values: Any) -> None:
+        conditions.append(condition)
+        params.update(values)
+
     if status is not None:
-        query = query.where(c.lead_status == status)
+        only("c.lead_status = :status", status=str(status))
     if source is not None:
-        query = query.where(c.source == source.strip().lower())
+        only("c.source = :source", source=source.strip().lower())
     if tag is not None:
-        tagged = select(contact_tags.c.contact_id).where(contact_tags.c.tag == tag.strip().lower())
-        query = query.where(c.id.in_(tagged))
+        tagged = "SELECT contact_id FROM contact_tags WHERE tag = :tag"
+        only(f"c.id IN ({tagged})", tag=tag.strip().lower())
     if starred:
-        query = query.where(c.starred.is_(True))
+        only("c.starred = :starred", starred=True)
     if level is not None:
-        query = query.where(c.qualification_level == level)
+        only("c.qualification_level = :level", level=str(level))
     if channel is not None:
-        query = query.where(c.channel == channel)
-    query = query.order_by(c.starred.desc(), c.id.desc())
-    rows, total = rows_page(work.connection, query, limit)
-    return Page(core_views.leads(work.connection, rows), total)
+        only("c.channel = :channel", channel=str(channel))
+    query = f"SELECT {row_views.LEAD_COLUMNS} FROM contacts AS c WHERE {' AND '.join(conditions)}"
+    rows, total = rows_page(work.reader, query, "c.starred DESC, c.id DESC", params, limit)
+    return Page(row_views.leads(work.reader, rows), total)

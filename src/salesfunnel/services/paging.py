@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Select
+    from salesfunnel.db.reader import Params, Reader
 
 T = TypeVar("T")
 
@@ -24,13 +24,11 @@ class Page(Generic[T]):
 
 
 def rows_page(
-    connection: Connection, query: Select[Any], limit: int | None
+    reader: Reader, query: str, order_by: str, params: Params, limit: int | None
 ) -> tuple[list[Any], int]:
-    """Run a Core ``query`` for at most ``limit`` rows and count every match."""
-    from sqlalchemy import func, select
-
-    total = connection.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    rows = connection.execute(query if limit is None else query.limit(limit)).all()
-    return list(rows), int(total)
+    """Run the SELECT ``query`` for at most ``limit`` rows in that order; count every match."""
+    total = reader.value(f"SELECT count(*) AS total FROM ({query}) AS matched", params)
+    if limit is None:
+        return reader.rows(f"{query} ORDER BY {order_by}", params), int(total)
+    rows = reader.rows(f"{query} ORDER BY {order_by} LIMIT :limit", {**params, "limit": limit})
+    return rows, int(total)

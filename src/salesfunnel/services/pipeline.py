@@ -1,19 +1,25 @@
-"""`pipeline`: open deals by stage, on the fast read path (SQLAlchemy Core alone)."""
+"""`pipeline`: open deals by stage, in plain SQL (db/reader.py) for a fast start."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-
 from salesfunnel.daily_schemas import PipelineStagePublic
-from salesfunnel.db.core import deals
 from salesfunnel.domain.lifecycle import DealStatus
 from salesfunnel.domain.pipeline import PipelineStage, parse_stages
-from salesfunnel.services import core_views
+from salesfunnel.services import row_views
 
 if TYPE_CHECKING:
     from salesfunnel.db.uow import ReadOnlyWork, UnitOfWork
+
+TOTALS = """
+SELECT stage, count(*) AS deals, sum(value) AS total, sum(value * probability / 100.0) AS weighted
+FROM deals WHERE status = :open GROUP BY stage
+"""
+TOP_OF_STAGE = f"""
+SELECT {row_views.DEAL_COLUMNS} FROM deals AS d
+WHERE d.status = :open AND d.stage = :stage ORDER BY d.value DESC, d.id LIMIT :limit
+"""
 
 
 def pipeline(work: ReadOnlyWork | UnitOfWork, *, per_stage: int = 5) -> list[PipelineStagePublic]:
@@ -21,32 +27,20 @@ def pipeline(work: ReadOnlyWork | UnitOfWork, *, per_stage: int = 5) -> list[Pip
 
     A stage that was removed from the settings still shows while deals sit in it.
     """
-    d = deals.c
+    reader = work.reader
     stages = parse_stages(work.settings()["pipeline.stages"])
     known = {s.name for s in stages}
     totals = {
-        stage: (count, total or 0.0, weighted_total or 0.0)
-        for stage, count, total, weighted_total in work.connection.execute(
-            select(
-                d.stage,
-                func.count(),
-                func.sum(d.value),
-                func.sum(d.value * d.probability / 100.0),
-            )
-            .where(d.status == DealStatus.OPEN)
-            .group_by(d.stage)
-        )
+        row.stage: (row.deals, row.total or 0.0, row.weighted or 0.0)
+        for row in reader.rows(TOTALS, {"open": DealStatus.OPEN})
     }
     orphans = [PipelineStage(name, 0) for name in sorted(set(totals) - known)]
     result = []
     for stage in [*stages, *orphans]:
         count, total, weighted_total = totals.get(stage.name, (0, 0.0, 0.0))
-        top = work.connection.execute(
-            select(*core_views.DEAL_COLUMNS)
-            .where(d.status == DealStatus.OPEN, d.stage == stage.name)
-            .order_by(d.value.desc(), d.id)
-            .limit(per_stage)
-        ).all()
+        top = reader.rows(
+            TOP_OF_STAGE, {"open": DealStatus.OPEN, "stage": stage.name, "limit": per_stage}
+        )
         result.append(
             PipelineStagePublic(
                 stage=stage.name,
@@ -54,7 +48,7 @@ def pipeline(work: ReadOnlyWork | UnitOfWork, *, per_stage: int = 5) -> list[Pip
                 count=count,
                 total_value=round(total, 2),
                 weighted_value=round(weighted_total, 2),
-                deals=core_views.deals_of(work.connection, top),
+                deals=row_views.deals_of(reader, top),
             )
         )
     return result

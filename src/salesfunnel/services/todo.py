@@ -4,7 +4,8 @@ Built to stay instant on a million contacts.  Steps due within the week, open de
 without a step ahead and customers turning pre-inactive are few, and are read whole and
 ranked here.  Open leads can be many (a list imported as leads): they are read a page
 at a time from a small partial index (``ix_contacts_open_leads``), in an order that
-agrees with their priority, and counted in that index.
+agrees with their priority, and counted in that index.  The queries are plain SQL
+(db/reader.py): the to-do list and the digest start without SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from datetime import UTC, date, datetime, time
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import distinct, exists, func, select, text
-
 from salesfunnel import clock
 from salesfunnel.daily_schemas import (
     PriorityTermPublic,
@@ -24,7 +23,6 @@ from salesfunnel.daily_schemas import (
     TodoPublic,
     TodoSectionPublic,
 )
-from salesfunnel.db.core import OPEN_LEAD, activities, contacts, deals, purchases
 from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
 from salesfunnel.domain.lifecycle import DealStatus, Stage
 from salesfunnel.domain.pipeline import parse_stages
@@ -46,17 +44,47 @@ from salesfunnel.domain.todo import (
     week_end,
     weights_from,
 )
-from salesfunnel.services.core_views import company_names
 from salesfunnel.services.localtime import local_date, local_moment, user_date
+from salesfunnel.services.row_views import company_names
 
 if TYPE_CHECKING:
     from salesfunnel.db.uow import ReadOnlyWork, UnitOfWork
 
     Work = ReadOnlyWork | UnitOfWork
 
-# The tables' columns, named after the models they are made from (db/core.py).
-Activity, Contact, Deal, Purchase = activities.c, contacts.c, deals.c, purchases.c
-TOUCH = func.coalesce(Contact.last_activity_at, Contact.became_lead_at, Contact.created_at)
+# An open lead, and when it was last touched, as the partial index ix_contacts_open_leads
+# is defined (db/tables.py: OPEN_LEAD, LEAD_TOUCH), so that SQLite reads that index.
+OPEN_LEAD = "c.stage = 'lead' AND c.lead_status IN ('new', 'contacted')"
+TOUCH = "coalesce(c.last_activity_at, c.became_lead_at, c.created_at)"
+
+STEPS_DUE = """
+SELECT a.id, a.kind, a.text, a.due_date, a.due_time, a.due_at, a.contact_id, a.deal_id,
+       c.name, c.starred, c.company_id,
+       d.title, d.value, d.currency, d.probability, d.stage, d.status
+FROM activities AS a
+JOIN contacts AS c ON c.id = a.contact_id
+LEFT JOIN deals AS d ON d.id = a.deal_id
+WHERE a.done_at IS NULL AND a.due_date <= :week_end
+"""
+DEAL_PLANNED = "SELECT a.id FROM activities AS a WHERE a.deal_id = d.id AND a.done_at IS NULL"
+DEALS_WITHOUT_STEP_AHEAD = f"""
+SELECT d.id, d.title, d.contact_id, d.value, d.currency, d.probability, d.stage,
+       d.stage_changed_at, d.last_activity_at, c.name, c.starred, c.company_id,
+       EXISTS ({DEAL_PLANNED}) AS planned
+FROM deals AS d JOIN contacts AS c ON c.id = d.contact_id
+WHERE d.status = :open AND NOT EXISTS ({DEAL_PLANNED} AND a.due_date >= :today)
+"""
+LEAD_STEPS = "SELECT a.id FROM activities AS a WHERE a.contact_id = c.id AND a.done_at IS NULL"
+PRE_INACTIVE_CANDIDATES = """
+SELECT p.contact_id, max(p.purchased_on) AS last_purchase, sum(p.value) AS spent,
+       max(p.currency) AS currency, c.name, c.starred, c.company_id, c.churned_on, c.stage
+FROM purchases AS p JOIN contacts AS c ON c.id = p.contact_id
+WHERE p.contact_id IN (
+    SELECT DISTINCT contact_id FROM purchases WHERE purchased_on >= :first AND purchased_on <= :last
+) AND p.purchased_on <= :today
+GROUP BY p.contact_id, c.name, c.starred, c.company_id, c.churned_on, c.stage
+"""
+
 ITEM_FIELDS = [name for name in TodoItemPublic.model_fields if name != "breakdown"]
 
 
@@ -148,31 +176,7 @@ def _moment(uow: Work, as_of: str | None) -> datetime:
 
 def _steps(uow: Work, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
     """Planned steps due up to a week ahead (or late), with their contact and deal."""
-    rows = uow.connection.execute(
-        select(
-            Activity.id,
-            Activity.kind,
-            Activity.text,
-            Activity.due_date,
-            Activity.due_time,
-            Activity.due_at,
-            Activity.contact_id,
-            Activity.deal_id,
-            Contact.name,
-            Contact.starred,
-            Contact.company_id,
-            Deal.title,
-            Deal.value,
-            Deal.currency,
-            Deal.probability,
-            Deal.stage,
-            Deal.status,
-        )
-        .select_from(activities)
-        .join(contacts, Contact.id == Activity.contact_id)
-        .outerjoin(deals, Deal.id == Activity.deal_id)
-        .where(Activity.done_at.is_(None), Activity.due_date <= week_end(day.today))
-    ).all()
+    rows = uow.reader.rows(STEPS_DUE, {"week_end": week_end(day.today)})
     for row in rows:
         section = step_section(row.due_date, row.due_at, day.now)
         if section is None:
@@ -231,28 +235,7 @@ def _deals(uow: Work, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
     A deal whose only steps are overdue is not listed here unless it rots: its steps
     are in the overdue section already.
     """
-    planned = select(Activity.id).where(Activity.deal_id == Deal.id, Activity.done_at.is_(None))
-    ahead = planned.where(Activity.due_date >= day.today)
-    rows = uow.connection.execute(
-        select(
-            Deal.id,
-            Deal.title,
-            Deal.contact_id,
-            Deal.value,
-            Deal.currency,
-            Deal.probability,
-            Deal.stage,
-            Deal.stage_changed_at,
-            Deal.last_activity_at,
-            Contact.name,
-            Contact.starred,
-            Contact.company_id,
-            exists(planned).label("planned"),
-        )
-        .select_from(deals)
-        .join(contacts, Contact.id == Deal.contact_id)
-        .where(Deal.status == DealStatus.OPEN, ~exists(ahead))
-    ).all()
+    rows = uow.reader.rows(DEALS_WITHOUT_STEP_AHEAD, {"open": DealStatus.OPEN, "today": day.today})
     for row in rows:
         touched = max(row.stage_changed_at, row.last_activity_at or row.stage_changed_at)
         touch_day = local_date(touched)
@@ -305,26 +288,25 @@ def _open_leads(
     """
     limit_days = int(day.settings["lead.stale_days"])
     fresh_from = local_moment(last_fresh_day(day.today, limit_days), time.min).astimezone(UTC)
-    in_range = TOUCH < fresh_from if stale else TOUCH >= fresh_from
-    steps = select(Activity.id).where(Activity.contact_id == Contact.id, Activity.done_at.is_(None))
-    if stale:
-        steps = steps.where(Activity.due_date >= day.today)
+    in_range = f"{TOUCH} < :fresh_from" if stale else f"{TOUCH} >= :fresh_from"
+    window: dict[str, Any] = (
+        {"fresh_from": fresh_from, "today": day.today} if stale else {"fresh_from": fresh_from}
+    )
+    steps = f"{LEAD_STEPS} AND a.due_date >= :today" if stale else LEAD_STEPS
+    query = f"""
+        SELECT c.id, c.name, c.company_id, c.lead_status, {TOUCH} AS touched
+        FROM contacts AS c
+        WHERE {OPEN_LEAD} AND c.starred = :starred AND {in_range} AND NOT EXISTS ({steps})
+        ORDER BY {TOUCH}, c.id"""
+    params = dict(window)
+    if limit is not None:
+        query += " LIMIT :limit"
+        params["limit"] = limit
     found: list[_Ranked] = []
     for starred in (True, False):
-        query = (
-            select(
-                Contact.id,
-                Contact.name,
-                Contact.company_id,
-                Contact.lead_status,
-                TOUCH.label("touched"),
-            )
-            .where(text(OPEN_LEAD), Contact.starred == starred, in_range, ~exists(steps))
-            .order_by(TOUCH, Contact.id)
-        )
-        for row in uow.connection.execute(query if limit is None else query.limit(limit)):
+        for row in uow.reader.rows(query, {**params, "starred": starred}):
             found.append(_lead(day, row, starred, stale, limit_days))
-    return found, _count_open_leads(uow, day, in_range, stale)
+    return found, _count_open_leads(uow, in_range, window, stale=stale)
 
 
 def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _Ranked:
@@ -346,54 +328,32 @@ def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _
     return _Ranked(priority_total(day.weights, **terms), (row.touched, 1, row.id), build)
 
 
-def _count_open_leads(uow: Work, day: _Day, in_range: Any, stale: bool) -> int:
+def _count_open_leads(uow: Work, in_range: str, window: dict[str, Any], *, stale: bool) -> int:
     """Open leads in the range, less those with a step (ahead, for stale ones).
 
     Both counts come from small sets: the partial index of open leads, and the planned
     steps, so nothing here grows with the number of contacts.
     """
     # "starred in (false, true)" is always true; it lets SQLite range over the index.
-    either = Contact.starred.in_([False, True])
-    everyone = uow.connection.execute(
-        select(func.count()).select_from(contacts).where(text(OPEN_LEAD), either, in_range)
-    ).scalar_one()
-    with_steps = (
-        select(func.count(distinct(Activity.contact_id)))
-        .select_from(activities)
-        .join(contacts, Contact.id == Activity.contact_id)
-        .where(Activity.done_at.is_(None), text(OPEN_LEAD), either, in_range)
-    )
+    either = f"{OPEN_LEAD} AND c.starred IN (:no, :yes) AND {in_range}"
+    params = {"no": False, "yes": True, "fresh_from": window["fresh_from"]}
+    everyone = uow.reader.value(f"SELECT count(*) AS n FROM contacts AS c WHERE {either}", params)
+    with_steps = f"""
+        SELECT count(DISTINCT a.contact_id) AS n
+        FROM activities AS a JOIN contacts AS c ON c.id = a.contact_id
+        WHERE a.done_at IS NULL AND {either}"""
     if stale:
-        with_steps = with_steps.where(Activity.due_date >= day.today)
-    return int(everyone) - int(uow.connection.execute(with_steps).scalar_one())
+        with_steps += " AND a.due_date >= :today"
+    return int(everyone) - int(uow.reader.value(with_steps, window | params))
 
 
 def _customers(uow: Work, day: _Day) -> Iterable[_Ranked]:
     """Customers whose status turned pre-inactive in the last 7 days: time to follow up."""
     thresholds = thresholds_from(day.settings)
     first, last = turned_pre_inactive_window(day.today, thresholds.pre_inactive_days)
-    bought_then = (
-        select(Purchase.contact_id)
-        .where(Purchase.purchased_on >= first, Purchase.purchased_on <= last)
-        .distinct()
+    rows = uow.reader.rows(
+        PRE_INACTIVE_CANDIDATES, {"first": first, "last": last, "today": day.today}
     )
-    rows = uow.connection.execute(
-        select(
-            Purchase.contact_id,
-            func.max(Purchase.purchased_on).label("last_purchase"),
-            func.sum(Purchase.value).label("spent"),
-            func.max(Purchase.currency).label("currency"),
-            Contact.name,
-            Contact.starred,
-            Contact.company_id,
-            Contact.churned_on,
-            Contact.stage,
-        )
-        .select_from(purchases)
-        .join(contacts, Contact.id == Purchase.contact_id)
-        .where(Purchase.contact_id.in_(bought_then), Purchase.purchased_on <= day.today)
-        .group_by(Purchase.contact_id)
-    ).all()
     for row in rows:  # the stage is tested here: in SQL it would lead SQLite to every customer
         if row.stage != Stage.CUSTOMER:
             continue
@@ -426,9 +386,7 @@ def _public(uow: Work, day: _Day, found: dict[Section, _Found], limit: int | Non
         section: [r.build() for r in sorted(result.items, key=lambda r: r.key)[:limit]]
         for section, result in found.items()
     }
-    companies = company_names(
-        uow.connection, (i.company_id for items in shown.values() for i in items)
-    )
+    companies = company_names(uow.reader, (i.company_id for items in shown.values() for i in items))
     blank = dict.fromkeys(ITEM_FIELDS)
     return TodoPublic(
         as_of=day.today,

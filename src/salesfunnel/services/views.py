@@ -22,7 +22,7 @@ from salesfunnel.schemas import (
     LeadPublic,
     ProspectPublic,
 )
-from salesfunnel.services.core_views import deal, lead
+from salesfunnel.services.row_views import deal, lead
 
 
 def company_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:

@@ -1,0 +1,29 @@
+"""How every connection to an SQLite file is set up, and the schema it must be at.
+
+Light on purpose (standard library only): the engine (db/engine.py) and the daily
+commands' bare reader (db/reader.py) both set connections up from here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_HEAD = "0002"  # the newest migration; a test holds it to the migrations folder
+BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another before giving up
+
+
+def configure(connection: sqlite3.Connection) -> None:
+    """WAL, foreign keys and a busy timeout; transactions we begin ourselves.
+
+    The driver's own transaction handling is turned off so that a write can start
+    with BEGIN IMMEDIATE and wait for another writer instead of failing later.
+    """
+    connection.isolation_level = None
+    cursor = connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
