@@ -255,7 +255,7 @@ def test_an_interrupt_before_any_command_exits_130(monkeypatch, capsys) -> None:
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("salesfunnel.cli.app", interrupted)
+    monkeypatch.setattr("salesfunnel.cli.app_for", lambda args: interrupted)
     monkeypatch.setattr(sys, "argv", ["salesfunnel", "lead", "list"])
     with pytest.raises(SystemExit) as exit_:
         main()

@@ -1,35 +1,30 @@
-"""The command line: one Typer sub-app per noun, and the single error boundary."""
+"""The command line: one Typer sub-app per noun, and the single error boundary.
+
+Typer builds a command from its function's signature, and building all forty took
+longer than anything `todo` does with a million contacts.  So ``main`` mounts only
+what it will run (``app_for``): the command its arguments name; or, to list them in
+the top-level help, every command's name and help alone.  ``app`` is the whole tree,
+for the tests and the docs.
+"""
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import os
 import sys
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from salesfunnel import __version__
-from salesfunnel.cli import (
-    activity,
-    config,
-    customer,
-    deal,
-    export,
-    lead,
-    prospect,
-    prospect_import,
-    report,
-    search,
-    source,
-    todo,
-)
-from salesfunnel.cli import calendar as calendar_cli
 from salesfunnel.cli.state import AppState
 from salesfunnel.errors import ExitStatus, SalesfunnelError
 
 DEBUG_VARIABLE = "SALESFUNNEL_DEBUG"
-DEMO_SECTION_ROWS = 5  # per to-do section after `demo`: a taste, not the whole list
+COMPLETION_VARIABLE = "_SALESFUNNEL_COMPLETE"  # set by the shell when it asks Typer to complete
 INTERRUPTED = "Interrupted: nothing was written."
 INTERRUPTED_AFTER_SAVING = "Interrupted after the change was saved."
 
@@ -78,15 +73,30 @@ def _one_line(error: Exception) -> str:
     return text.splitlines()[0] if text else ""
 
 
-app = typer.Typer(
-    name="salesfunnel",
-    cls=ErrorBoundary,
-    help="A personal sales tracker: prospects, leads, deals and customers in one file.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# What the root mounts, as "module:attribute", in the order the help lists them (Typer
+# lists commands, then groups).
+COMMANDS = {
+    "pipeline": "salesfunnel.cli.deal:pipeline",
+    "next": "salesfunnel.cli.activity:activity_next",
+    "log": "salesfunnel.cli.activity:activity_log",
+    "done": "salesfunnel.cli.activity:activity_done",
+    "snooze": "salesfunnel.cli.activity:activity_snooze",
+    "todo": "salesfunnel.cli.todo:todo",
+    "digest": "salesfunnel.cli.todo:digest",
+    "export": "salesfunnel.cli.export:export",
+    "search": "salesfunnel.cli.search:search",
+    "demo": "salesfunnel.cli.demo:demo",
+}
+GROUPS = {
+    "prospect": "salesfunnel.cli.prospect:app",
+    "lead": "salesfunnel.cli.lead:app",
+    "deal": "salesfunnel.cli.deal:app",
+    "customer": "salesfunnel.cli.customer:app",
+    "config": "salesfunnel.cli.config:app",
+    "calendar": "salesfunnel.cli.calendar:app",
+    "report": "salesfunnel.cli.report:app",
+    "source": "salesfunnel.cli.source:app",
+}
 
 
 def _version(value: bool) -> None:
@@ -95,7 +105,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -117,43 +126,86 @@ def root(
     ctx.call_on_close(ctx.obj.close)
 
 
-app.add_typer(prospect.app, name="prospect")
-prospect.app.command("import")(prospect_import.prospect_import)
-prospect.app.command("undo-import")(prospect_import.prospect_undo_import)
-app.add_typer(lead.app, name="lead")
-app.add_typer(deal.app, name="deal")
-app.command("pipeline")(deal.pipeline)
-app.add_typer(customer.app, name="customer")
-app.add_typer(config.app, name="config")
-app.command("next")(activity.activity_next)
-app.command("log")(activity.activity_log)
-app.command("done")(activity.activity_done)
-app.command("snooze")(activity.activity_snooze)
-app.command("todo")(todo.todo)
-app.command("digest")(todo.digest)
-app.add_typer(calendar_cli.app, name="calendar")
-app.add_typer(report.app, name="report")
-app.add_typer(source.app, name="source")
-app.command("export")(export.export)
-app.command("search")(search.search)
+def new_root() -> typer.Typer:
+    """The top of the tree, with nothing mounted on it yet."""
+    top = typer.Typer(
+        name="salesfunnel",
+        cls=ErrorBoundary,
+        help="A personal sales tracker: prospects, leads, deals and customers in one file.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    top.callback()(root)
+    return top
 
 
-@app.command("demo")
-def demo(
-    ctx: typer.Context,
-    contacts: Annotated[int, typer.Option(min=20, max=5000, help="How many contacts.")] = 300,
-) -> None:
-    """Build a realistic sample database, then show the pipeline and the to-do list."""
-    from salesfunnel.cli.state import state
-    from salesfunnel.services.demo import build_demo
+def _load(where: str) -> Any:
+    module, attribute = where.split(":")
+    return getattr(importlib.import_module(module), attribute)
 
-    app_state = state(ctx)
-    with app_state.writing() as uow:
-        summary = build_demo(uow, contacts=contacts)
-    app_state.output.message(summary)
-    deal.pipeline(ctx)
-    app_state.output.heading("To do")
-    todo.todo(ctx, limit=DEMO_SECTION_ROWS)
+
+def _listed_only() -> None:
+    """Stands in for a command in the top-level help; ``main`` mounts the real one to run."""
+
+
+def mount(top: typer.Typer, names: Iterable[str], *, listed_only: bool = False) -> None:
+    """Mount these commands and groups; or, ``listed_only``, just their names and help."""
+    wanted = set(names)
+    for name, where in COMMANDS.items():
+        if name in wanted:
+            command: Callable[..., Any] = _load(where)
+            if listed_only:
+                top.command(name, help=inspect.getdoc(command))(_listed_only)
+            else:
+                top.command(name)(command)
+    for name, where in GROUPS.items():
+        if name in wanted:
+            group: typer.Typer = _load(where)
+            if listed_only:
+                top.command(name, help=group.info.help)(_listed_only)
+            else:
+                top.add_typer(group, name=name)
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The tree ``main`` runs for these arguments: the named command alone, or the list."""
+    top = new_root()
+    name = command_named(args)
+    if os.environ.get(COMPLETION_VARIABLE):
+        mount(top, [*COMMANDS, *GROUPS])  # the shell completes options of any command
+    elif name in COMMANDS or name in GROUPS:
+        mount(top, [name])
+    else:  # the top-level help, --version, or a command that doesn't exist
+        mount(top, [*COMMANDS, *GROUPS], listed_only=True)
+    return top
+
+
+def command_named(args: list[str]) -> str | None:
+    """The command the arguments name: the first that is neither an option nor its value."""
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            return args[index + 1] if index + 1 < len(args) else None
+        if arg == "--db":
+            index += 2
+            continue
+        if not arg.startswith("-"):
+            return arg
+        index += 1
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the whole command tree, built on first use (PEP 562)."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    whole = new_root()
+    mount(whole, [*COMMANDS, *GROUPS])
+    globals()["app"] = whole
+    return whole
 
 
 def hoist_db_option(args: list[str]) -> list[str]:
@@ -202,7 +254,8 @@ def streams_that_never_fail() -> None:
 def main() -> None:
     streams_that_never_fail()
     try:
-        app(args=hoist_db_option(sys.argv[1:]), prog_name="salesfunnel")
+        args = hoist_db_option(sys.argv[1:])
+        app_for(args)(args=args, prog_name="salesfunnel")
     except KeyboardInterrupt:  # before a command started: nothing to roll back
         print(INTERRUPTED, file=sys.stderr)
         sys.exit(ExitStatus.INTERRUPTED)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.cli import columns
+from salesfunnel.cli import columns, prospect_import
 from salesfunnel.cli.listing import show_page
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
 from salesfunnel.cli.state import state
@@ -117,3 +117,7 @@ def prospect_cancel(
         app_state.output.json(cancelled)
     for prospect in cancelled:
         app_state.output.message(f"Cancelled prospect #{prospect.id} {prospect.name}.")
+
+
+app.command("import")(prospect_import.prospect_import)
+app.command("undo-import")(prospect_import.prospect_undo_import)
