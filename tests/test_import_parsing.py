@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesfunnel.domain.text import search_key_for
+from salesfunnel.domain.text import phone_key, search_key_for
 from salesfunnel.errors import BadValue
 from salesfunnel.importing import values
 from salesfunnel.importing.headers import field_name, guess_field, header_key, map_headers
@@ -220,7 +220,17 @@ def test_malformed_emails(email) -> None:
     ],
 )
 def test_phone_keys(phone, key) -> None:
-    assert values.phone_key(phone) == key
+    assert phone_key(phone) == key
+
+
+def test_a_short_phone_matches_nobody_when_added_by_hand_as_on_import(ok, db) -> None:
+    """The same rule for `prospect add` as for `prospect import`: "000" names no one."""
+    ok("prospect", "add", "Ana", "--phone", "000")
+    ok("prospect", "add", "Bia", "--phone", "000")
+    assert db("select name, phone, phone_key from contacts order by id") == [
+        ("Ana", "000", None),
+        ("Bia", "000", None),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -270,5 +280,5 @@ def test_search_keys_are_exactly_the_domains(name, email, phone, company) -> Non
     expected = search_key_for(name, email, phone, company)
     assert keys.key(name, email, phone, company) == expected
     assert keys.key(name, email, phone, company) == expected  # folded words remembered
-    digits = values.phone_key(phone) if phone else None
+    digits = phone_key(phone) if phone else None
     assert keys.key(name, email, phone, company, digits=digits) == expected

@@ -63,6 +63,7 @@ def test_contacts_that_moved_on_stay_and_the_command_says_why(tmp_path, ok, db) 
         "kept": 3,
         "kept_reasons": {"cancelled": 1, "converted": 1, "worked on": 1},
         "list_removed": False,
+        "restored": 0,
     }
     assert "Kept 3 that moved on since (1 cancelled, 1 converted, 1 worked on)" in result.stderr
     assert "cancelled ones keep a re-import from bringing them back" in result.stderr
@@ -136,3 +137,91 @@ def test_a_re_import_after_undo_brings_the_contacts_back(tmp_path, ok, db) -> No
     imported(tmp_path, ok)
     assert db("select count(*) from contacts") == [(5,)]
     assert db("select name from prospect_lists") == [("fair",)]
+
+
+def contact_row(db, contact_id: int) -> tuple[object, ...]:
+    (row,) = db(
+        "select c.name, c.email, c.phone, c.phone_key, c.title, c.city, co.name, c.extra, "
+        "c.search_key from contacts as c left join companies as co on co.id = c.company_id "
+        "where c.id = ?",
+        (contact_id,),
+    )
+    return row
+
+
+def edit(path: Path, sql: str) -> None:
+    """A change by other means than the import, committed."""
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute(sql)
+    connection.close()
+
+
+def test_undo_puts_back_what_an_update_import_wrote_onto_contacts_already_there(
+    tmp_path, ok, db, db_path
+) -> None:
+    ok("prospect", "add", "Ana Souza", "--email", "ana@x.example", "--company", "Acme")
+    ok("prospect", "add", "Rui Lima", "--phone", "+351 912 345 678")
+    edit(db_path, "insert into contact_tags (contact_id, tag) values (2, 'fair')")
+    before = {1: contact_row(db, 1), 2: contact_row(db, 2)}
+    tags_before = db("select contact_id, tag from contact_tags order by 1, 2")
+    update = (
+        "name,email,phone,company,title,city,tags,Shoe size\n"
+        "Ana S.,ANA@x.example,+351 911 111 111,Brava,CEO,Porto,vip,38\n"
+        'Rui,,(+351) 912-345-678,Cota,,Braga,"vip, fair",44\n'
+        "Eva,eva@x.example,,,,,,\n"
+    )
+    imported(tmp_path, ok, update, "--on-duplicate", "update", "--list", "update")
+    assert contact_row(db, 1)[4:6] == ("CEO", "Porto")  # the import did write
+    assert (2, "vip") not in tags_before and (2, "vip") in db("select * from contact_tags")
+
+    result = ok("prospect", "undo-import", "update", "--yes", "--json")
+
+    assert json.loads(result.stdout)["restored"] == 2
+    assert "Put back the values the import wrote onto 2 contact(s)" in result.stderr
+    assert {1: contact_row(db, 1), 2: contact_row(db, 2)} == before
+    assert db("select contact_id, tag from contact_tags order by 1, 2") == tags_before
+    assert db("select name from contacts order by id") == [("Ana Souza",), ("Rui Lima",)]
+    assert db("select name from companies order by id") == [("Acme",)]  # Brava, Cota gone
+    assert db("select count(*) from import_updates") == [(0,)]
+    assert db("select count(*) from contacts_fts where contacts_fts match 'porto'") == [(0,)]
+    assert db("select count(*) from contacts_fts where contacts_fts match 'acme'") == [(1,)]
+
+
+def test_undo_keeps_what_was_changed_by_hand_since_the_update(tmp_path, ok, db, db_path) -> None:
+    ok("prospect", "add", "Ana Souza", "--email", "ana@x.example", "--title", "Buyer")
+    ok("prospect", "add", "Hand", "--email", "hand@x.example")
+    update = "name,email,title,city\nAna,ana@x.example,CEO,Porto\n"
+    imported(tmp_path, ok, update, "--on-duplicate", "update", "--list", "update")
+    edit(db_path, "update contacts set city = 'Lisboa' where id = 1")  # a later edit
+    ok("prospect", "undo-import", "update", "--yes")
+    (row,) = db("select name, title, city from contacts where id = 1")
+    assert row == ("Ana Souza", "Buyer", "Lisboa")  # the title back, the later city kept
+
+
+def test_two_update_imports_undone_together_leave_the_contact_as_it_first_was(
+    tmp_path, ok, db
+) -> None:
+    ok("prospect", "add", "Ana Souza", "--email", "ana@x.example", "--title", "Buyer")
+    imported(
+        tmp_path,
+        ok,
+        "name,email,title\nAna,ana@x.example,CTO\n",
+        "--on-duplicate",
+        "update",
+        "--list",
+        "update",
+    )
+    imported(
+        tmp_path,
+        ok,
+        "name,email,title\nAna,ana@x.example,CEO\n",
+        "--on-duplicate",
+        "update",
+        "--list",
+        "update",
+    )
+    assert db("select title from contacts where id = 1") == [("CEO",)]
+    ok("prospect", "undo-import", "update", "--yes")
+    assert db("select title from contacts where id = 1") == [("Buyer",)]

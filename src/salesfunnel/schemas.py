@@ -227,6 +227,9 @@ class UndoImportPublic(Public):
     kept: int = Field(description="contacts kept because they moved on")
     kept_reasons: dict[str, int] = Field(description="kept contacts by reason")
     list_removed: bool = Field(description="the list was left empty and removed")
+    restored: int = Field(
+        0, description="contacts that were there before, given back the values an import wrote"
+    )
 
 
 class LostReasonPublic(Public):

@@ -134,17 +134,19 @@ def prospect_undo_import(
 ) -> None:
     """Take back the imports into a list: remove the contacts they added, as one unit.
 
-    Contacts that have moved on since (converted, cancelled, worked on) stay.
+    Contacts that have moved on since (converted, cancelled, worked on) stay.  Contacts
+    that were there before get back the values an import wrote onto them
+    (--on-duplicate update), where nobody has changed them since.
     """
     from salesfunnel.importing.undo import preview_undo, undo_import
 
     app_state = state(ctx)
     with app_state.reading() as uow:
         plan = preview_undo(uow, list_name)
-    if plan.removed:
+    if plan.removed or plan.restored:
         confirm(
             f"Remove the {plan.removed:,} contact(s) imported into list {plan.list!r}"
-            f"{_kept_note(plan)}?",
+            f"{_kept_note(plan)}{_restore_note(plan)}?",
             yes,
         )
     with app_state.writing() as uow:
@@ -276,6 +278,12 @@ def _kept_note(plan: UndoImportPublic) -> str:
     return f" ({plan.kept:,} that moved on will stay)" if plan.kept else ""
 
 
+def _restore_note(plan: UndoImportPublic) -> str:
+    if not plan.restored:
+        return ""
+    return f", and put back what it wrote onto {plan.restored:,} contact(s) already there"
+
+
 def _show_undo(output: Output, result: UndoImportPublic) -> None:
     imports = ", ".join(f"#{i}" for i in result.imports)
     output.message(
@@ -288,5 +296,10 @@ def _show_undo(output: Output, result: UndoImportPublic) -> None:
         if "cancelled" in result.kept_reasons:
             why += ", and cancelled ones keep a re-import from bringing them back"
         output.message(f"Kept {result.kept:,} that moved on since ({reasons}): {why}.")
+    if result.restored:
+        output.message(
+            f"Put back the values the import wrote onto {result.restored:,} contact(s) "
+            "that were there before."
+        )
     if result.list_removed:
         output.message(f"List {result.list!r} is empty now, so it is gone too.")

@@ -73,6 +73,20 @@ OPEN_LEAD_INDEX_COLUMNS = (
 )
 
 
+class ImportUpdate(SQLModel, table=True):
+    """What an import with ``--on-duplicate update`` wrote onto a contact it found already
+    there, so that undo-import can put the contact back as it was."""
+
+    __tablename__ = "import_updates"
+
+    import_id: int = Field(foreign_key="import_batches.id", primary_key=True)
+    contact_id: int = Field(foreign_key="contacts.id", primary_key=True)
+    # The contact's written columns (and its tags) before the import, and after it.
+    before: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    added_tags: list[str] | None = Field(default=None, sa_column=Column(JSON))
+
+
 class Contact(SQLModel, table=True):
     """One person, from prospect to customer; the id never changes."""
 

@@ -20,7 +20,8 @@ _NON_DIGITS = re.compile(r"\D")
 _WORDS = re.compile(r"[^\W_]+")  # letters and digits: the search index's tokens
 _PHONE_LIKE = re.compile(r"[\d\s+().\-/]+")
 PHONE_SUFFIX_MARK = "x"  # prefixes the reversed phone digits, so a number's end finds it
-MIN_PHONE_DIGITS = 3
+MIN_PHONE_DIGITS = 3  # a search by fewer digits would match too much
+MATCHING_PHONE_DIGITS = 6  # shorter "phones" (0, 000, n/a) never match anyone
 
 
 def fold(text: str) -> str:
@@ -35,6 +36,14 @@ def fold(text: str) -> str:
 
 def digits_of(text: str | None) -> str:
     return _NON_DIGITS.sub("", text) if text else ""
+
+
+def phone_key(phone: str | None) -> str | None:
+    """Digits only, to tell whether two contacts share a phone; None when too short to
+    name one phone.  The phone itself is stored as typed (``0034 612...`` keeps its zeros).
+    """
+    digits = digits_of(phone)
+    return digits if len(digits) >= MATCHING_PHONE_DIGITS else None
 
 
 def search_key_for(

@@ -8,7 +8,8 @@ Python and no set of keys in memory, so a re-import of a million rows stays
 within the same memory as a first import.
 
 With ``--on-duplicate update`` the duplicate's non-empty values are first
-written onto the contact it duplicates (the last duplicate in the file wins).
+written onto the contact it duplicates (the last duplicate in the file wins), and
+what the contact was before and after is kept in ``import_updates`` for undo-import.
 """
 
 from __future__ import annotations
@@ -23,6 +24,17 @@ SCAN_RATIO = 10  # scan the whole key index when the import is a tenth of the ta
 # Columns a duplicate row may fill in on the contact it duplicates; the funnel
 # state (stage, statuses, list, source, dates) is never touched.
 _UPDATED = ("company_id", "title", "website", "city", "country", "notes", "value")
+# Every column an update may write, as undo-import puts them back.
+WRITTEN = (
+    *_UPDATED,
+    *("name", "email", "email_key", "email_flagged", "phone", "phone_key", "extra"),
+    "search_key",
+)
+
+
+def contact_snapshot(alias: str) -> str:
+    """SQL for a JSON object of a contact's WRITTEN columns (``alias``: the contacts row)."""
+    return "json_object(" + ", ".join(f"'{col}', {alias}.{col}" for col in WRITTEN) + ")"
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,9 @@ class Duplicates:
         return self.in_file + self.in_database
 
 
-def remove_duplicates(cursor: Any, first_id: int, *, imported: int, update: bool) -> Duplicates:
+def remove_duplicates(
+    cursor: Any, first_id: int, *, imported: int, update: bool, import_id: int
+) -> Duplicates:
     """Find, (optionally) merge, and delete the import's duplicate rows (ids >= first_id).
 
     ``imported`` (rows written) decides how: a big import reads the key's index once
@@ -54,6 +68,7 @@ def remove_duplicates(cursor: Any, first_id: int, *, imported: int, update: bool
         for key in ("email_key", "phone_key"):
             (_scan if scan else _probe)(cursor, key, first_id)
             if update:
+                _remember_before(cursor, key, first_id, import_id)
                 _merge(cursor, key)
             flagged += cursor.execute(
                 f"SELECT count(*) FROM {TEMP} AS m JOIN contacts AS c ON c.id = m.id "
@@ -66,6 +81,7 @@ def remove_duplicates(cursor: Any, first_id: int, *, imported: int, update: bool
             )
         if update:
             _refresh_search_keys(cursor)
+            _remember_after(cursor, import_id)
         return _counts(cursor, first_id, update, flagged)
     finally:
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
@@ -109,6 +125,31 @@ def _refresh_search_keys(cursor: Any) -> None:
             (search_key_for(name, email, phone, company), contact_id)
             for contact_id, name, email, phone, company in rows
         ],
+    )
+
+
+def _remember_before(cursor: Any, key: str, first_id: int, import_id: int) -> None:
+    """Each existing contact this key's duplicates will write onto, as it is now (once)."""
+    cursor.execute(
+        "INSERT OR IGNORE INTO import_updates (import_id, contact_id, before) "
+        f"SELECT ?, c.id, json_set({contact_snapshot('c')}, '$.tags', json("
+        "(SELECT json_group_array(t.tag) FROM contact_tags AS t WHERE t.contact_id = c.id))) "
+        f"FROM contacts AS c WHERE c.id IN (SELECT original FROM {TEMP} WHERE key = ?) "
+        "AND c.id < ?",
+        (import_id, key, first_id),
+    )
+
+
+def _remember_after(cursor: Any, import_id: int) -> None:
+    """What the import wrote: each updated contact's columns now, and the tags it added."""
+    cursor.execute(
+        f"UPDATE import_updates SET after = (SELECT {contact_snapshot('c')} FROM contacts AS c "
+        "WHERE c.id = import_updates.contact_id), "
+        "added_tags = (SELECT json_group_array(t.tag) FROM contact_tags AS t "
+        "WHERE t.contact_id = import_updates.contact_id AND t.tag NOT IN "
+        "(SELECT value FROM json_each(import_updates.before, '$.tags'))) "
+        "WHERE import_id = ?",
+        (import_id,),
     )
 
 

@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from salesfunnel.domain.exchange import unguard
+from salesfunnel.domain.text import MATCHING_PHONE_DIGITS
 from salesfunnel.importing import values
 from salesfunnel.importing.headers import FIELDS, Mapping
 
@@ -43,7 +44,7 @@ NO_CONTACT = "no name, email or phone"
 
 _new = tuple.__new__  # builds a Prospect without NamedTuple's Python-level __new__
 _email_match = values.EMAIL.fullmatch  # what values.email_is_valid does, one call less
-_non_digits = values.NON_DIGITS.sub  # what values.phone_key does, inlined
+_non_digits = values.NON_DIGITS.sub  # what domain.text.phone_key does, inlined
 # The fields read() takes out of a record, in the order of its unpacking below.
 _READ = ("name", "first_name", "middle_name", "last_name", "email", "phone", "company", "title")
 _READ += ("website", "city", "country", "source", "notes", "value", "tags")
@@ -127,7 +128,7 @@ class RowReader:
         phone_key = None
         if phone:
             digits = _non_digits("", phone)
-            phone_key = digits if len(digits) >= values.MIN_PHONE_DIGITS else None
+            phone_key = digits if len(digits) >= MATCHING_PHONE_DIGITS else None
         return _new(
             Prospect,
             (

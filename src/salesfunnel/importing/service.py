@@ -96,7 +96,11 @@ def import_prospects(
         )
         counted = _stream(source, reader, writer, rejects, bulk, first_id, progress)
         duplicates = remove_duplicates(
-            cursor, first_id, imported=counted.written, update=options.on_duplicate == "update"
+            cursor,
+            first_id,
+            imported=counted.written,
+            update=options.on_duplicate == "update",
+            import_id=batch.id,
         )
         cursor.execute(
             "DELETE FROM companies WHERE id >= ? AND NOT EXISTS "

@@ -4,9 +4,15 @@ Contacts that have moved on since (converted or cancelled, or worked on:
 activities, deals, purchases, later lifecycle changes, referrals) stay, and
 the result says how many and why: a cancelled prospect must stay so that a
 re-import does not bring it back, and nothing a salesperson did is lost.
+
+Contacts that were there before and that an import updated (``--on-duplicate
+update``) get their values back: each column the import wrote and nobody changed
+since, and the tags it added.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -14,6 +20,7 @@ from salesfunnel import clock
 from salesfunnel.db.tables import ImportBatch, ProspectList
 from salesfunnel.db.uow import UnitOfWork
 from salesfunnel.errors import NotFound
+from salesfunnel.importing.dedupe import WRITTEN
 from salesfunnel.schemas import UndoImportPublic
 
 TEMP = "temp.undo_import"
@@ -76,8 +83,15 @@ def _classify(uow: UnitOfWork, batch_ids: list[int]) -> dict[str, int]:
 def preview_undo(uow: UnitOfWork, list_name: str) -> UndoImportPublic:
     """What undo-import would remove and keep (read only)."""
     found, batches = _batches(uow, list_name)
-    counts = _classify(uow, [b.id for b in batches if b.id is not None])
-    return _result(found.name, batches, counts, list_removed=False)
+    batch_ids = [b.id for b in batches if b.id is not None]
+    counts = _classify(uow, batch_ids)
+    cursor = uow.session.connection().connection.driver_connection.cursor()
+    marks = ", ".join("?" for _ in batch_ids)
+    (updated,) = cursor.execute(
+        f"SELECT count(DISTINCT contact_id) FROM import_updates WHERE import_id IN ({marks})",
+        batch_ids,
+    ).fetchone()
+    return _result(found.name, batches, counts, list_removed=False, restored=updated)
 
 
 def undo_import(uow: UnitOfWork, list_name: str) -> UndoImportPublic:
@@ -85,6 +99,7 @@ def undo_import(uow: UnitOfWork, list_name: str) -> UndoImportPublic:
     found, batches = _batches(uow, list_name)
     counts = _classify(uow, [b.id for b in batches if b.id is not None])
     cursor = uow.session.connection().connection.driver_connection.cursor()
+    restored = _restore_updated(cursor, [b.id for b in batches if b.id is not None])
     gone = f"SELECT id FROM {TEMP} WHERE kept IS NULL"
     cursor.execute(f"DELETE FROM lifecycle_events WHERE contact_id IN ({gone})")
     cursor.execute(f"DELETE FROM contact_tags WHERE contact_id IN ({gone})")
@@ -113,11 +128,50 @@ def undo_import(uow: UnitOfWork, list_name: str) -> UndoImportPublic:
     if list_removed:
         uow.session.delete(found)
         uow.session.flush()
-    return _result(found.name, batches, counts, list_removed=list_removed)
+    return _result(found.name, batches, counts, list_removed=list_removed, restored=restored)
+
+
+def _restore_updated(cursor: Any, batch_ids: list[int]) -> int:
+    """Put back what these imports wrote onto contacts that were already there, newest
+    import first; a column changed since the import keeps its new value."""
+    restored: set[int] = set()
+    for batch_id in sorted(batch_ids, reverse=True):
+        restored.update(
+            contact_id
+            for (contact_id,) in cursor.execute(
+                "SELECT contact_id FROM import_updates WHERE import_id = ?", (batch_id,)
+            )
+        )
+        cursor.execute(
+            f"UPDATE contacts SET {_put_back()} FROM import_updates AS u "
+            "WHERE u.contact_id = contacts.id AND u.import_id = ?",
+            (batch_id,),
+        )
+        cursor.execute(
+            "DELETE FROM contact_tags WHERE EXISTS (SELECT 1 FROM import_updates AS u, "
+            "json_each(u.added_tags) AS added WHERE u.import_id = ? "
+            "AND u.contact_id = contact_tags.contact_id AND added.value = contact_tags.tag)",
+            (batch_id,),
+        )
+        cursor.execute("DELETE FROM import_updates WHERE import_id = ?", (batch_id,))
+    return len(restored)
+
+
+def _put_back() -> str:
+    return ", ".join(
+        f"{col} = CASE WHEN contacts.{col} IS json_extract(u.after, '$.{col}') "
+        f"THEN json_extract(u.before, '$.{col}') ELSE contacts.{col} END"
+        for col in WRITTEN
+    )
 
 
 def _result(
-    name: str, batches: list[ImportBatch], counts: dict[str, int], *, list_removed: bool
+    name: str,
+    batches: list[ImportBatch],
+    counts: dict[str, int],
+    *,
+    list_removed: bool,
+    restored: int = 0,
 ) -> UndoImportPublic:
     kept = {reason: n for reason, n in sorted(counts.items()) if reason}
     return UndoImportPublic(
@@ -127,4 +181,5 @@ def _result(
         kept=sum(kept.values()),
         kept_reasons=kept,
         list_removed=list_removed,
+        restored=restored,
     )

@@ -15,7 +15,6 @@ EMAIL = re.compile(
     r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}"
 )
 NON_DIGITS = re.compile(r"\D+")
-MIN_PHONE_DIGITS = 6  # shorter "phones" (0, 000, n/a) never match anything
 _TAG_SPLIT = re.compile(r"[,;|]")
 _CURRENCY = re.compile(r"[^\d,.\-]+")
 
@@ -28,15 +27,6 @@ def email_is_valid(email: str) -> bool:
 def email_key(email: str) -> str:
     """Case-insensitive identity of an address (``Ana@X.com`` is ``ana@x.com``)."""
     return email.lower()
-
-
-def phone_key(phone: str) -> str | None:
-    """Digits only, for matching; None when too short to name one phone.
-
-    The phone itself is stored as typed, so ``0034 612...`` keeps its zeros.
-    """
-    digits = NON_DIGITS.sub("", phone)
-    return digits if len(digits) >= MIN_PHONE_DIGITS else None
 
 
 def has_digit(text: str) -> bool:

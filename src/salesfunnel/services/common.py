@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import func
@@ -27,14 +26,6 @@ def page_of(session: Session, query: Any, limit: int | None) -> tuple[list[Any],
 
 def normalize_email(email: str | None) -> str | None:
     return email.strip().lower() if email and email.strip() else None
-
-
-def phone_key(phone: str | None) -> str | None:
-    """Digits only, for matching; the phone itself stays as typed."""
-    if not phone:
-        return None
-    digits = re.sub(r"\D", "", phone)
-    return digits or None
 
 
 def clean_text(value: str | None) -> str | None:

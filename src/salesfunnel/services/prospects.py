@@ -11,7 +11,7 @@ from salesfunnel import clock
 from salesfunnel.db.tables import Contact, ProspectList
 from salesfunnel.db.uow import UnitOfWork
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage, transition
-from salesfunnel.domain.text import search_key_for
+from salesfunnel.domain.text import phone_key, search_key_for
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
 from salesfunnel.schemas import LeadPublic, ProspectListPublic, ProspectPublic
 from salesfunnel.services import views
@@ -22,7 +22,6 @@ from salesfunnel.services.common import (
     get_or_create_company,
     normalize_email,
     page_of,
-    phone_key,
     record_event,
     require_name,
 )
