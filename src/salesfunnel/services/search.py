@@ -1,8 +1,9 @@
 """`search`: contacts, companies and deals by name, email, phone or company.
 
 Every searched row carries a folded ``search_key`` (domain.text).  On SQLite an
-FTS5 index over it (created by migration 0002) finds the matches without
-reading the table: each word of the search is a prefix of a word of the key.
+FTS5 index over it (created by migration 0002, made leaner by 0004: no token
+positions) finds the matches without reading the table: each word of the search is
+a prefix of a word of the key.
 New rows reach the index in bulk through :func:`catch_up_search_index`; rows
 not indexed yet (above the table's watermark) are still found, by a LIKE scan of
 that small tail.  Other databases (PostgreSQL) LIKE-scan ``search_key`` itself.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from salesfunnel.db.tables import Company, Contact, Deal
@@ -72,6 +74,9 @@ def index_new_rows(cursor: Any) -> int:
 class Matches:
     ids: list[int]  # newest first, at most the limit
     total: int
+
+
+_PHRASE_REFUSED = "phrase queries are not supported"  # FTS5's words, detail = none
 
 
 def _fts_query(terms: SearchTerms) -> str:
@@ -138,18 +143,35 @@ def _matches(session: Session, table: str, terms: SearchTerms, limit: int | None
             or 0
         )
     fts = {"q": _fts_query(terms), "limit": None if limit is None else limit - len(tail_ids)}
-    indexed_ids = list(
-        session.execute(
-            text(
-                f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :q ORDER BY rowid DESC"
-                + cap
-            ),
-            fts,
-        ).scalars()
-    )
-    indexed_total = session.execute(
-        text(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH :q"), fts
-    ).scalar()
+    try:
+        indexed_ids = list(
+            session.execute(
+                text(
+                    f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :q ORDER BY rowid DESC"
+                    + cap
+                ),
+                fts,
+            ).scalars()
+        )
+        indexed_total = session.execute(
+            text(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH :q"), fts
+        ).scalar()
+    except OperationalError as error:
+        if _PHRASE_REFUSED not in str(error):
+            raise
+        # A word SQLite's tokenizer splits in two (a few letters it knows by an older
+        # Unicode, e.g. New Tai Lue vowel signs) is a phrase, which an index without
+        # token positions can't answer: those rare searches read the keys instead.
+        params["limit"] = fts["limit"]
+        indexed_ids = list(
+            session.execute(
+                text(f"SELECT id FROM {table} WHERE id <= :mark AND {where} ORDER BY id DESC{cap}"),
+                params,
+            ).scalars()
+        )
+        indexed_total = session.execute(
+            text(f"SELECT count(*) FROM {table} WHERE id <= :mark AND {where}"), params
+        ).scalar()
     return Matches(tail_ids + indexed_ids, tail_total + int(indexed_total or 0))
 
 
