@@ -166,3 +166,55 @@ def test_a_big_list_streams_into_one_list_with_every_row_accounted_for(
     assert len(reasons) == summary["rejected"]
     assert any("fields where the header has 9" in reason for reason in reasons)
     assert any(reason == "no name, email or phone" for reason in reasons)
+
+
+@pytest.fixture
+def rebuilt(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the indexes a bulk import dropped and built again."""
+    from salesfunnel.importing import writer
+
+    names: list[str] = []
+    restore = writer.SecondaryIndexes.restore
+
+    def recording(self: writer.SecondaryIndexes) -> None:
+        names.extend(name for name, _sql in self._dropped)
+        restore(self)
+
+    monkeypatch.setattr(writer.SecondaryIndexes, "restore", recording)
+    return names
+
+
+def test_a_big_import_of_prospects_leaves_the_leads_indexes_alone(
+    tmp_path, migrated, ok, db, rebuilt
+) -> None:
+    """No imported prospect can enter a partial index of leads: rebuilding one would only
+    read the whole table, so it stays as it is while the rows go in."""
+    ok("lead", "add", "Lia Lead", "--star")
+    path = generate(tmp_path / "fair.csv", 25_000)
+    summary = json.loads(ok("prospect", "import", str(path), "--json").stdout)
+    assert set(rebuilt) == {
+        "ix_contacts_company_id",
+        "ix_contacts_email_key",
+        "ix_contacts_name",
+        "ix_contacts_phone_key",
+        "ix_contacts_source",
+    }
+    assert db("pragma integrity_check") == [("ok",)]
+    assert [lead["name"] for lead in json.loads(ok("lead", "list", "--json").stdout)] == [
+        "Lia Lead"
+    ]
+    assert db("select count(*) from contacts where stage = 'prospect'") == [(summary["imported"],)]
+
+
+def test_a_big_import_of_leads_rebuilds_the_leads_indexes(
+    tmp_path, migrated, ok, run, db, rebuilt
+) -> None:
+    path = generate(tmp_path / "fair.csv", 25_000)
+    summary = json.loads(ok("prospect", "import", str(path), "--as-leads", "--json").stdout)
+    assert {"ix_contacts_leads", "ix_contacts_open_leads"} <= set(rebuilt)
+    assert "ix_contacts_referred_by" not in rebuilt  # an import never refers anyone
+    assert db("pragma integrity_check") == [("ok",)]
+    listed = run("lead", "list", "--limit", "5", "--json")
+    assert listed.exit_code == 0
+    assert len(json.loads(listed.stdout)) == 5
+    assert f"Showing 5 of {summary['imported']} leads" in listed.stderr

@@ -91,9 +91,7 @@ def import_prospects(
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived rows and no cycles: the collector only costs time
     try:
-        bulk = BulkMode(
-            cursor, {"contacts": first_id, "companies": first_company}, set(constants.columns())
-        )
+        bulk = BulkMode(cursor, {"contacts": first_id, "companies": first_company}, writer.shared)
         counted = _stream(source, reader, writer, rejects, bulk, first_id, progress)
         duplicates = remove_duplicates(
             cursor,
