@@ -158,7 +158,7 @@ def test_a_big_list_streams_into_one_list_with_every_row_accounted_for(
         (summary["imported"],)
     ]
     indexes = {n for (n,) in db("select name from sqlite_master where type = 'index'")}
-    assert {"ix_contacts_email_key", "ix_contacts_phone_key", "ix_contacts_name"} <= indexes
+    assert {"ix_contacts_email_key", "ix_contacts_phone_key", "ix_contacts_source"} <= indexes
     triggers = {n for (n,) in db("select name from sqlite_master where type = 'trigger'")}
     assert "contacts_fts_insert" in triggers
     text = rejects.read_text(encoding="utf-8-sig")
@@ -195,7 +195,6 @@ def test_a_big_import_of_prospects_leaves_the_leads_indexes_alone(
     assert set(rebuilt) == {
         "ix_contacts_company_id",
         "ix_contacts_email_key",
-        "ix_contacts_name",
         "ix_contacts_phone_key",
         "ix_contacts_source",
     }

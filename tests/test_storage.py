@@ -194,6 +194,16 @@ def test_a_new_database_is_at_the_schema_head(ok, db) -> None:
     assert db("select version_num from alembic_version") == [(SCHEMA_HEAD,)]
 
 
+def test_contacts_names_are_not_indexed(ok, db_path, db) -> None:
+    """Migration 0005: no query reads contacts by name; the index only cost every write."""
+    make_old_database(db_path)
+    ok("config", "list")
+    indexes = {name for (name,) in db("select name from sqlite_master where type = 'index'")}
+    assert "ix_contacts_name" not in indexes
+    assert {"ix_contacts_email_key", "ix_contacts_phone_key"} <= indexes
+    assert db("select name from contacts") == [("Olga Old",)]
+
+
 def make_old_database(path: Path) -> None:
     """A database as the first release left it, holding one lead."""
     engine = create_engine(f"sqlite:///{path}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_HEAD = "0004"  # the newest migration; a test holds it to the migrations folder
+SCHEMA_HEAD = "0005"  # the newest migration; a test holds it to the migrations folder
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another before giving up
 
 
