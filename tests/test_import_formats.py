@@ -217,3 +217,42 @@ def test_a_big_import_of_leads_rebuilds_the_leads_indexes(
     assert listed.exit_code == 0
     assert len(json.loads(listed.stdout)) == 5
     assert f"Showing 5 of {summary['imported']} leads" in listed.stderr
+
+
+def test_a_big_import_is_indexed_for_search_by_the_first_search(tmp_path, migrated, ok, db) -> None:
+    """Its rows are found at once (their keys are read), and indexed by the first search."""
+    import sqlite3
+
+    path = tmp_path / "fair.csv"
+    generate(path, 25_000)
+    with path.open(encoding="utf-8", newline="") as handle:
+        last = list(csv.DictReader(handle))[-1]
+    ok("prospect", "import", str(path))
+    (highest,) = db("select max(id) from contacts")[0]
+    assert db("select indexed_through from search_index_state where name = 'contacts'") == [(0,)]
+    assert db("select count(*) from contacts_fts where contacts_fts match 'a*'") == [(0,)]
+
+    with sqlite3.connect(migrated) as writer:  # another command writing: search won't wait
+        writer.execute("BEGIN IMMEDIATE")
+        found = json.loads(ok("search", last["email"], "--json").stdout)
+        by_name = json.loads(ok("search", last["name"], "--all", "--json").stdout)
+        writer.execute("ROLLBACK")
+    assert [c["email"] for c in found["contacts"]] == [last["email"]]
+    assert last["email"] in {c["email"] for c in by_name["contacts"]}
+    assert db("select indexed_through from search_index_state where name = 'contacts'") == [(0,)]
+
+    again = json.loads(ok("search", last["name"], "--all", "--json").stdout)
+    assert again == by_name
+    assert db("select indexed_through from search_index_state where name = 'contacts'") == [
+        (highest,)
+    ]
+    assert db("select count(*) from contacts_fts where contacts_fts match 'a*'") != [(0,)]
+    db("insert into contacts_fts(contacts_fts) values('integrity-check')")
+
+
+def test_a_small_import_is_searchable_through_the_index_at_once(tmp_path, migrated, ok, db) -> None:
+    path = generate(tmp_path / "small.csv", 200)
+    ok("prospect", "import", str(path))
+    assert db("select indexed_through from search_index_state where name = 'contacts'") == db(
+        "select max(id) from contacts"
+    )

@@ -11,8 +11,9 @@ that small tail.  Other databases (PostgreSQL) LIKE-scan ``search_key`` itself.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import OperationalError
@@ -23,6 +24,9 @@ from salesfunnel.db.uow import UnitOfWork
 from salesfunnel.domain.text import PHONE_SUFFIX_MARK, SearchTerms, search_terms
 from salesfunnel.schemas import CompanyHitPublic, ContactHitPublic, SearchResultPublic
 from salesfunnel.services import views
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 SEARCHED = ("contacts", "companies", "deals")
 
@@ -67,6 +71,57 @@ def index_new_rows(cursor: Any) -> int:
             "UPDATE search_index_state SET indexed_through = ? WHERE name = ?", (highest, table)
         )
     return indexed
+
+
+FAR_BEHIND = 20_000  # rows not indexed yet that a search indexes before reading
+
+
+def rows_not_indexed(cursor: Any) -> int:
+    """How many rows lie above the search index's watermarks (0 without the index)."""
+    behind = 0
+    for table in SEARCHED:
+        row = cursor.execute(
+            f"SELECT (SELECT coalesce(max(id), 0) FROM {table}) - indexed_through "
+            "FROM search_index_state WHERE name = ?",
+            (table,),
+        ).fetchone()
+        behind += max(row[0], 0) if row else 0
+    return behind
+
+
+def index_if_far_behind(engine: Engine) -> int:
+    """Before a search: index the rows a big import left unindexed; returns how many.
+
+    A big `prospect import` doesn't build the search index for its rows (a third of
+    a million-row import's time went there); until they are indexed, each search
+    reads their keys one by one.  The first search after it indexes them, in a
+    short write of its own.  It doesn't wait for another writer: while an import
+    or another command writes, the search goes on reading the keys.
+    """
+    if engine.dialect.name != "sqlite":
+        return 0
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        if rows_not_indexed(cursor) < FAR_BEHIND:
+            return 0
+        (waits,) = cursor.execute("PRAGMA busy_timeout").fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return 0  # someone is writing: search reads the keys this time
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(waits)}")
+        try:
+            indexed = index_new_rows(cursor)
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        return indexed
+    finally:
+        connection.close()
 
 
 # --- searching ------------------------------------------------------------------------------
