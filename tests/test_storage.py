@@ -194,6 +194,17 @@ def test_a_new_database_is_at_the_schema_head(ok, db) -> None:
     assert db("select version_num from alembic_version") == [(SCHEMA_HEAD,)]
 
 
+def test_a_new_database_has_16_kib_pages_and_an_old_one_keeps_its_own(ok, db_path, db) -> None:
+    ok("config", "list")
+    assert db("pragma page_size") == [(16384,)]
+    older = db_path.with_name("older.db")
+    make_old_database(older)
+    ok("--db", str(older), "lead", "list")
+    with sqlite3.connect(older) as connection:
+        assert connection.execute("pragma page_size").fetchone() == (4096,)
+        assert connection.execute("select name from contacts").fetchall() == [("Olga Old",)]
+
+
 def test_contacts_names_are_not_indexed(ok, db_path, db) -> None:
     """Migration 0005: no query reads contacts by name; the index only cost every write."""
     make_old_database(db_path)
