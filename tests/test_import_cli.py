@@ -352,3 +352,39 @@ def test_quoted_fields_with_delimiters_and_newlines(tmp_path, ok, db) -> None:
     assert db("select c.name, co.name, c.notes from contacts c join companies co") == [
         ("Smith, John", "Acme, Inc.", 'line one\r\nline two, "quoted"')
     ]
+
+
+def test_duplicates_leave_no_tags_behind_and_references_are_checked_again_after(
+    tmp_path, ok, run, db, db_path
+) -> None:
+    """The import's unit of work doesn't have SQLite check foreign keys (it makes every
+    reference itself), so the duplicates' tags are deleted by hand, not by the cascade;
+    and the next unit of work on the same connection checks them again."""
+    from sqlalchemy import text
+
+    from salesfunnel.db.engine import open_engine
+    from salesfunnel.db.uow import UnitOfWork
+
+    text_csv = (
+        "name,email,tags\n"
+        "Ana,ana@x.example,vip; feira\n"
+        "Ana again,ANA@x.example,outra\n"
+        "Bia,bia@x.example,feira\n"
+    )
+    summary = json.loads(
+        ok("prospect", "import", str(write(tmp_path, "t.csv", text_csv)), "--json").stdout
+    )
+    assert (summary["imported"], summary["duplicates"]) == (2, 1)
+    assert db("pragma foreign_key_check") == []
+    assert db("select count(*) from contact_tags") == [(3,)]
+
+    engine = open_engine(f"sqlite:///{db_path}")
+    try:
+        with UnitOfWork(engine, write=True, check_references=False) as unit:
+            assert unit.session.execute(text("pragma foreign_keys")).scalar() == 0
+        with UnitOfWork(engine, write=True) as unit:
+            assert unit.session.execute(text("pragma foreign_keys")).scalar() == 1
+        with UnitOfWork(engine, write=False) as unit:
+            assert unit.session.execute(text("pragma foreign_keys")).scalar() == 1
+    finally:
+        engine.dispose()

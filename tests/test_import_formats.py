@@ -158,7 +158,7 @@ def test_a_big_list_streams_into_one_list_with_every_row_accounted_for(
         (summary["imported"],)
     ]
     indexes = {n for (n,) in db("select name from sqlite_master where type = 'index'")}
-    assert {"ix_contacts_email_key", "ix_contacts_phone_key", "ix_contacts_name"} <= indexes
+    assert {"ix_contacts_email_key", "ix_contacts_phone_key", "ix_contacts_source"} <= indexes
     triggers = {n for (n,) in db("select name from sqlite_master where type = 'trigger'")}
     assert "contacts_fts_insert" in triggers
     text = rejects.read_text(encoding="utf-8-sig")
@@ -166,3 +166,93 @@ def test_a_big_list_streams_into_one_list_with_every_row_accounted_for(
     assert len(reasons) == summary["rejected"]
     assert any("fields where the header has 9" in reason for reason in reasons)
     assert any(reason == "no name, email or phone" for reason in reasons)
+
+
+@pytest.fixture
+def rebuilt(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the indexes a bulk import dropped and built again."""
+    from salesfunnel.importing import writer
+
+    names: list[str] = []
+    restore = writer.SecondaryIndexes.restore
+
+    def recording(self: writer.SecondaryIndexes) -> None:
+        names.extend(name for name, _sql in self._dropped)
+        restore(self)
+
+    monkeypatch.setattr(writer.SecondaryIndexes, "restore", recording)
+    return names
+
+
+def test_a_big_import_of_prospects_leaves_the_leads_indexes_alone(
+    tmp_path, migrated, ok, db, rebuilt
+) -> None:
+    """No imported prospect can enter a partial index of leads: rebuilding one would only
+    read the whole table, so it stays as it is while the rows go in."""
+    ok("lead", "add", "Lia Lead", "--star")
+    path = generate(tmp_path / "fair.csv", 25_000)
+    summary = json.loads(ok("prospect", "import", str(path), "--json").stdout)
+    assert set(rebuilt) == {
+        "ix_contacts_company_id",
+        "ix_contacts_email_key",
+        "ix_contacts_phone_key",
+        "ix_contacts_source",
+    }
+    assert db("pragma integrity_check") == [("ok",)]
+    assert [lead["name"] for lead in json.loads(ok("lead", "list", "--json").stdout)] == [
+        "Lia Lead"
+    ]
+    assert db("select count(*) from contacts where stage = 'prospect'") == [(summary["imported"],)]
+
+
+def test_a_big_import_of_leads_rebuilds_the_leads_indexes(
+    tmp_path, migrated, ok, run, db, rebuilt
+) -> None:
+    path = generate(tmp_path / "fair.csv", 25_000)
+    summary = json.loads(ok("prospect", "import", str(path), "--as-leads", "--json").stdout)
+    assert {"ix_contacts_leads", "ix_contacts_open_leads"} <= set(rebuilt)
+    assert "ix_contacts_referred_by" not in rebuilt  # an import never refers anyone
+    assert db("pragma integrity_check") == [("ok",)]
+    listed = run("lead", "list", "--limit", "5", "--json")
+    assert listed.exit_code == 0
+    assert len(json.loads(listed.stdout)) == 5
+    assert f"Showing 5 of {summary['imported']} leads" in listed.stderr
+
+
+def test_a_big_import_is_indexed_for_search_by_the_first_search(tmp_path, migrated, ok, db) -> None:
+    """Its rows are found at once (their keys are read), and indexed by the first search."""
+    import sqlite3
+
+    path = tmp_path / "fair.csv"
+    generate(path, 25_000)
+    with path.open(encoding="utf-8", newline="") as handle:
+        last = list(csv.DictReader(handle))[-1]
+    ok("prospect", "import", str(path))
+    (highest,) = db("select max(id) from contacts")[0]
+    assert db("select indexed_through from search_index_state where name = 'contacts'") == [(0,)]
+    assert db("select count(*) from contacts_fts where contacts_fts match 'a*'") == [(0,)]
+
+    with sqlite3.connect(migrated) as writer:  # another command writing: search won't wait
+        writer.execute("BEGIN IMMEDIATE")
+        found = json.loads(ok("search", last["email"], "--json").stdout)
+        by_name = json.loads(ok("search", last["name"], "--all", "--json").stdout)
+        writer.execute("ROLLBACK")
+    assert [c["email"] for c in found["contacts"]] == [last["email"]]
+    assert last["email"] in {c["email"] for c in by_name["contacts"]}
+    assert db("select indexed_through from search_index_state where name = 'contacts'") == [(0,)]
+
+    again = json.loads(ok("search", last["name"], "--all", "--json").stdout)
+    assert again == by_name
+    assert db("select indexed_through from search_index_state where name = 'contacts'") == [
+        (highest,)
+    ]
+    assert db("select count(*) from contacts_fts where contacts_fts match 'a*'") != [(0,)]
+    db("insert into contacts_fts(contacts_fts) values('integrity-check')")
+
+
+def test_a_small_import_is_searchable_through_the_index_at_once(tmp_path, migrated, ok, db) -> None:
+    path = generate(tmp_path / "small.csv", 200)
+    ok("prospect", "import", str(path))
+    assert db("select indexed_through from search_index_state where name = 'contacts'") == db(
+        "select max(id) from contacts"
+    )

@@ -233,3 +233,52 @@ def test_every_word_of_a_name_finds_its_key(name: str) -> None:
         assert fold(word) == word
         if terms.phone_digits is None:
             assert any(word in k for k in key_words)
+
+
+def test_the_index_keeps_no_token_positions(people, db) -> None:
+    """Migration 0004: prefix words need no positions, and the index builds faster without."""
+    for table in ("contacts", "companies", "deals"):
+        (sql,) = db("select sql from sqlite_master where name = ?", (f"{table}_fts",))[0]
+        assert "detail = none" in sql and "columnsize = 0" in sql
+    db("insert into contacts_fts(contacts_fts) values('integrity-check')")
+
+
+def test_a_word_the_index_splits_in_two_is_still_found(ok) -> None:
+    """New Tai Lue vowel signs are letters to Python but separators to SQLite's tokenizer:
+    the word is a phrase, which an index without positions refuses; the keys are read."""
+    ok("lead", "add", "Tha\u19b0o Lue")
+    ok("lead", "add", "Somebody Else")
+    found = search(ok, "tha\u19b0o")
+    assert names(found) == ["Tha\u19b0o Lue"]
+    assert found["contacts_total"] == 1
+    assert names(search(ok, "lue")) == ["Tha\u19b0o Lue"]
+
+
+def test_a_database_upgraded_from_0003_finds_what_it_held(ok, db_path, db) -> None:
+    from sqlalchemy import create_engine
+
+    from salesfunnel.db import migrate
+    from salesfunnel.db.sqlite import SCHEMA_HEAD
+
+    engine = create_engine(f"sqlite:///{db_path}")
+    try:
+        migrate.upgrade(engine, "0003")
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO contacts (stage, name, lead_status, email_flagged, starred, "
+                "created_at, search_key) VALUES ('lead', 'Olga Old', 'new', 0, 0, "
+                "'2026-01-05 10:00:00.000000', 'olga old')"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO contacts_fts (rowid, search_key) VALUES (1, 'olga old')"
+            )
+            connection.exec_driver_sql(
+                "UPDATE search_index_state SET indexed_through = 1 WHERE name = 'contacts'"
+            )
+    finally:
+        engine.dispose()
+
+    assert names(search(ok, "olga")) == ["Olga Old"]
+    assert db("select version_num from alembic_version") == [(SCHEMA_HEAD,)]
+    assert db("select indexed_through from search_index_state where name = 'contacts'") == [(1,)]
+    assert db("select rowid from contacts_fts where contacts_fts match 'old'") == [(1,)]

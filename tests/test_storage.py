@@ -194,6 +194,27 @@ def test_a_new_database_is_at_the_schema_head(ok, db) -> None:
     assert db("select version_num from alembic_version") == [(SCHEMA_HEAD,)]
 
 
+def test_a_new_database_has_16_kib_pages_and_an_old_one_keeps_its_own(ok, db_path, db) -> None:
+    ok("config", "list")
+    assert db("pragma page_size") == [(16384,)]
+    older = db_path.with_name("older.db")
+    make_old_database(older)
+    ok("--db", str(older), "lead", "list")
+    with sqlite3.connect(older) as connection:
+        assert connection.execute("pragma page_size").fetchone() == (4096,)
+        assert connection.execute("select name from contacts").fetchall() == [("Olga Old",)]
+
+
+def test_contacts_names_are_not_indexed(ok, db_path, db) -> None:
+    """Migration 0005: no query reads contacts by name; the index only cost every write."""
+    make_old_database(db_path)
+    ok("config", "list")
+    indexes = {name for (name,) in db("select name from sqlite_master where type = 'index'")}
+    assert "ix_contacts_name" not in indexes
+    assert {"ix_contacts_email_key", "ix_contacts_phone_key"} <= indexes
+    assert db("select name from contacts") == [("Olga Old",)]
+
+
 def make_old_database(path: Path) -> None:
     """A database as the first release left it, holding one lead."""
     engine = create_engine(f"sqlite:///{path}")

@@ -116,7 +116,12 @@ def prospect_import(
 
         started = time.perf_counter()
         with Rejects(rejects) as rejected:
-            with _progress(source) as progress, app_state.writing() as uow:
+            # The import makes every row's references itself (list, import, companies):
+            # SQLite need not check them row by row (importing/service.py).
+            with (
+                _progress(source) as progress,
+                app_state.writing(check_references=False) as uow,
+            ):
                 summary = import_prospects(uow, source, plan, rejected, progress)
             rejected.keep()
         # the time the user waited, the commit included

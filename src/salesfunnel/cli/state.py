@@ -59,10 +59,10 @@ class AppState:
                 return ReadOnlyWork(reader, reader.close)
         return ReadOnlyWork.on_engine(self.engine())
 
-    def writing(self) -> UnitOfWork:
+    def writing(self, *, check_references: bool = True) -> UnitOfWork:
         from salesfunnel.db.uow import UnitOfWork
 
-        unit = UnitOfWork(self.engine(), write=True)
+        unit = UnitOfWork(self.engine(), write=True, check_references=check_references)
         self._writes.append(unit)
         return unit
 

@@ -124,7 +124,7 @@ class Contact(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     stage: str  # prospect | lead | customer
-    name: str = Field(index=True)
+    name: str  # not indexed: search finds names through the search index (migration 0005)
     email: str | None = None
     email_key: str | None = Field(default=None, index=True)  # lower-cased, for matching
     email_flagged: bool = False  # kept, but the address looks malformed

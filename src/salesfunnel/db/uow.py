@@ -30,13 +30,20 @@ class UnitOfWork:
     during an import) waits on the busy timeout instead of failing half-way.
     """
 
-    def __init__(self, engine: Engine, *, write: bool) -> None:
+    def __init__(self, engine: Engine, *, write: bool, check_references: bool = True) -> None:
+        """``check_references=False``: SQLite doesn't check foreign keys in this unit.
+
+        For a bulk writer whose every reference is one it made itself (``prospect
+        import``: ~2 µs a row); the check is back on for the connection's next use.
+        """
         from sqlmodel import Session
 
         self.write = write
         bind = engine
         if write and engine.dialect.name == "sqlite":
             bind = engine.execution_options(sqlite_begin="IMMEDIATE")
+            if not check_references:
+                bind = bind.execution_options(sqlite_foreign_keys=False)
         self.session: Session = Session(bind=bind, expire_on_commit=False, autoflush=True)
         self.committed = False
         self._settings: dict[str, str] | None = None

@@ -75,6 +75,13 @@ def remove_duplicates(
                 "WHERE m.key = ? AND c.email_flagged",
                 (key,),
             ).fetchone()[0]
+            # Their tags go first: with foreign keys unchecked (the import's unit of
+            # work), ON DELETE CASCADE doesn't act.
+            cursor.execute(
+                "DELETE FROM contact_tags WHERE contact_id IN "
+                f"(SELECT id FROM {TEMP} WHERE key = ?)",
+                (key,),
+            )
             cursor.execute(
                 f"DELETE FROM contacts WHERE id IN (SELECT id FROM {TEMP} WHERE key = ?)",
                 (key,),

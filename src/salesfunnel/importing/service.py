@@ -91,9 +91,7 @@ def import_prospects(
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived rows and no cycles: the collector only costs time
     try:
-        bulk = BulkMode(
-            cursor, {"contacts": first_id, "companies": first_company}, set(constants.columns())
-        )
+        bulk = BulkMode(cursor, {"contacts": first_id, "companies": first_company}, writer.shared)
         counted = _stream(source, reader, writer, rejects, bulk, first_id, progress)
         duplicates = remove_duplicates(
             cursor,
@@ -108,7 +106,10 @@ def import_prospects(
             (first_company,),
         )  # companies only duplicates named
         _record_creation(uow, first_id, prospect_list.id, stage, batch.id, now)
-        index_new_rows(cursor)  # make the new contacts (and companies) searchable now
+        if not counted.bulk:
+            index_new_rows(cursor)  # make the new contacts (and companies) searchable now
+        # A big import leaves its rows to the first search after it (services.search
+        # .index_if_far_behind): search finds them meanwhile by reading their keys.
     finally:
         if collecting:
             gc.enable()
@@ -123,6 +124,7 @@ class _Counted:
     written: int = 0
     blank: int = 0
     flagged: int = 0
+    bulk: bool = False  # big: indexes rebuilt at the end, search index caught up later
 
 
 def _stream(
@@ -149,10 +151,11 @@ def _stream(
         if progress is not None:
             progress(batch.bytes_read, counted.rows, "")
     if progress is not None:
-        progress(source.size or 0, counted.rows, "indexes, duplicates, search")
+        progress(source.size or 0, counted.rows, "indexes, duplicates, history")
     counted.written = writer.written
     if bulk.engaged:
         bulk.release()
+        counted.bulk = True
     return counted
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -104,6 +105,13 @@ class BulkWriter:
         }
         wanted = {"id", "company_id", "search_key", *STORED_FIELDS} - set(fixed)
         self.columns = [c.name for c in CONTACTS.columns if c.name in wanted]  # table order
+        # What every row of this import has: the fixed values, and NULL in the columns
+        # the statement leaves out (none of them has a default in the database).
+        self.shared: dict[str, Any] = {
+            c.name: None
+            for c in CONTACTS.columns
+            if c.name not in wanted and c.name not in fixed and c.server_default is None
+        } | fixed
         self._company_at = self.columns.index("company_id") if "company_id" in wanted else None
         self._company_ids: dict[str, int] = {}
         companies = Company.__table__
@@ -150,16 +158,20 @@ class SecondaryIndexes:
 
     Building an index over a million rows at once (a sort) costs a fraction of
     keeping it up to date row by row.  An index on columns every imported row
-    shares (list and status, stage) only ever grows at one end, so it stays.  It
+    shares (list and status, stage) only ever grows at one end, so it stays; so
+    does a partial index no imported row can enter (the leads' indexes, during an
+    import of prospects), which a rebuild would only read the whole table for.  It
     all happens inside the import's transaction: other processes keep reading
     the old, indexed snapshot, and an import that fails or is killed leaves the
     indexes as they were.
     """
 
-    def __init__(self, cursor: Any, table: str, constant: set[str] | None = None) -> None:
+    def __init__(self, cursor: Any, table: str, shared: dict[str, Any] | None = None) -> None:
+        """``shared``: the columns every imported row has the same value in, with it."""
         self.cursor = cursor
         self.table = table
-        self.constant = constant or set()
+        self.shared = shared or {}
+        self.constant = set(self.shared)
         self._dropped: list[tuple[str, str]] = []
 
     @property
@@ -172,7 +184,11 @@ class SecondaryIndexes:
             "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
             (self.table,),
         ).fetchall()
-        rows = [(name, sql) for name, sql in rows if not self._appended_to(name)]
+        rows = [
+            (name, sql)
+            for name, sql in rows
+            if not self._appended_to(name) and not self._never_entered(sql)
+        ]
         for name, _sql in rows:
             self.cursor.execute(f'DROP INDEX "{name}"')
         self._dropped = rows
@@ -182,11 +198,43 @@ class SecondaryIndexes:
         columns = [row[2] for row in self.cursor.execute(f'PRAGMA index_info("{index}")')]
         return bool(columns) and all(column in self.constant for column in columns)
 
+    def _never_entered(self, sql: str) -> bool:
+        """A partial index whose WHERE no imported row meets, judged on the shared values.
+
+        The WHERE is asked of one row made of those values; one that names any other
+        column can't be judged (SQLite says "no such column") and counts as entered.
+        """
+        where = _PARTIAL_WHERE.search(sql)
+        if where is None or not self.shared:
+            return False
+        names = list(self.shared)
+        row = ", ".join(f'? AS "{name}"' for name in names)
+        values = [_plain(self.shared[name]) for name in names]
+        try:
+            met = self.cursor.execute(
+                f"SELECT 1 FROM (SELECT {row}) WHERE {where.group(1)}", values
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return False
+        return met is None
+
     def restore(self) -> None:
         """Build them again, from the very statements that made them."""
         for _name, sql in self._dropped:
             self.cursor.execute(sql)
         self._dropped = []
+
+
+_PARTIAL_WHERE = re.compile(r"\)\s*WHERE\s+(.+)$", re.IGNORECASE | re.DOTALL)
+
+
+def _plain(value: Any) -> Any:
+    """A value as the driver binds it without an adapter (stored dates are text)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.isoformat(" ")
+    return value
 
 
 def sqlite_import_cache(cursor: Any, kib: int) -> int:
@@ -247,8 +295,8 @@ class PausedTriggers:
 class BulkMode:
     """What a big import switches off while it inserts, and on again before it goes on."""
 
-    def __init__(self, cursor: Any, first_ids: dict[str, int], constant: set[str]) -> None:
-        self.indexes = SecondaryIndexes(cursor, Contact.__tablename__, constant)
+    def __init__(self, cursor: Any, first_ids: dict[str, int], shared: dict[str, Any]) -> None:
+        self.indexes = SecondaryIndexes(cursor, Contact.__tablename__, shared)
         self.triggers = PausedTriggers(cursor, first_ids)
         self.engaged = False
 

@@ -1,8 +1,9 @@
 """`search`: contacts, companies and deals by name, email, phone or company.
 
 Every searched row carries a folded ``search_key`` (domain.text).  On SQLite an
-FTS5 index over it (created by migration 0002) finds the matches without
-reading the table: each word of the search is a prefix of a word of the key.
+FTS5 index over it (created by migration 0002, made leaner by 0004: no token
+positions) finds the matches without reading the table: each word of the search is
+a prefix of a word of the key.
 New rows reach the index in bulk through :func:`catch_up_search_index`; rows
 not indexed yet (above the table's watermark) are still found, by a LIKE scan of
 that small tail.  Other databases (PostgreSQL) LIKE-scan ``search_key`` itself.
@@ -10,10 +11,12 @@ that small tail.  Other databases (PostgreSQL) LIKE-scan ``search_key`` itself.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from salesfunnel.db.tables import Company, Contact, Deal
@@ -21,6 +24,9 @@ from salesfunnel.db.uow import UnitOfWork
 from salesfunnel.domain.text import PHONE_SUFFIX_MARK, SearchTerms, search_terms
 from salesfunnel.schemas import CompanyHitPublic, ContactHitPublic, SearchResultPublic
 from salesfunnel.services import views
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 SEARCHED = ("contacts", "companies", "deals")
 
@@ -67,11 +73,65 @@ def index_new_rows(cursor: Any) -> int:
     return indexed
 
 
+FAR_BEHIND = 20_000  # rows not indexed yet that a search indexes before reading
+
+
+def rows_not_indexed(cursor: Any) -> int:
+    """How many rows lie above the search index's watermarks (0 without the index)."""
+    behind = 0
+    for table in SEARCHED:
+        row = cursor.execute(
+            f"SELECT (SELECT coalesce(max(id), 0) FROM {table}) - indexed_through "
+            "FROM search_index_state WHERE name = ?",
+            (table,),
+        ).fetchone()
+        behind += max(row[0], 0) if row else 0
+    return behind
+
+
+def index_if_far_behind(engine: Engine) -> int:
+    """Before a search: index the rows a big import left unindexed; returns how many.
+
+    A big `prospect import` doesn't build the search index for its rows (a third of
+    a million-row import's time went there); until they are indexed, each search
+    reads their keys one by one.  The first search after it indexes them, in a
+    short write of its own.  It doesn't wait for another writer: while an import
+    or another command writes, the search goes on reading the keys.
+    """
+    if engine.dialect.name != "sqlite":
+        return 0
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        if rows_not_indexed(cursor) < FAR_BEHIND:
+            return 0
+        (waits,) = cursor.execute("PRAGMA busy_timeout").fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return 0  # someone is writing: search reads the keys this time
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(waits)}")
+        try:
+            indexed = index_new_rows(cursor)
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        return indexed
+    finally:
+        connection.close()
+
+
 # --- searching ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Matches:
     ids: list[int]  # newest first, at most the limit
     total: int
+
+
+_PHRASE_REFUSED = "phrase queries are not supported"  # FTS5's words, detail = none
 
 
 def _fts_query(terms: SearchTerms) -> str:
@@ -138,18 +198,35 @@ def _matches(session: Session, table: str, terms: SearchTerms, limit: int | None
             or 0
         )
     fts = {"q": _fts_query(terms), "limit": None if limit is None else limit - len(tail_ids)}
-    indexed_ids = list(
-        session.execute(
-            text(
-                f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :q ORDER BY rowid DESC"
-                + cap
-            ),
-            fts,
-        ).scalars()
-    )
-    indexed_total = session.execute(
-        text(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH :q"), fts
-    ).scalar()
+    try:
+        indexed_ids = list(
+            session.execute(
+                text(
+                    f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :q ORDER BY rowid DESC"
+                    + cap
+                ),
+                fts,
+            ).scalars()
+        )
+        indexed_total = session.execute(
+            text(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH :q"), fts
+        ).scalar()
+    except OperationalError as error:
+        if _PHRASE_REFUSED not in str(error):
+            raise
+        # A word SQLite's tokenizer splits in two (a few letters it knows by an older
+        # Unicode, e.g. New Tai Lue vowel signs) is a phrase, which an index without
+        # token positions can't answer: those rare searches read the keys instead.
+        params["limit"] = fts["limit"]
+        indexed_ids = list(
+            session.execute(
+                text(f"SELECT id FROM {table} WHERE id <= :mark AND {where} ORDER BY id DESC{cap}"),
+                params,
+            ).scalars()
+        )
+        indexed_total = session.execute(
+            text(f"SELECT count(*) FROM {table} WHERE id <= :mark AND {where}"), params
+        ).scalar()
     return Matches(tail_ids + indexed_ids, tail_total + int(indexed_total or 0))
 
 
