@@ -39,7 +39,7 @@ BIN = Path(sys.executable).parent
 SALESFUNNEL = str(BIN / "salesfunnel")
 NOW = "2026-11-23T09:00:00+00:00"  # the benchmark's "today"; the data is built around it
 TODAY = date(2026, 11, 23)
-BUILD_VERSION = "daily-6"  # bump when the data below changes, to rebuild the cache
+BUILD_VERSION = "daily-7"  # bump when the data below changes, to rebuild the cache
 COMMANDS = [["todo"], ["pipeline"], ["lead", "list"], ["digest"]]
 
 FIRST = ["Ana", "João", "Maria", "José", "Lucía", "Иван", "Ольга", "James", "Emily", "Sofía"]

@@ -228,6 +228,7 @@ def test_a_big_import_is_indexed_for_search_by_the_first_search(tmp_path, migrat
     with path.open(encoding="utf-8", newline="") as handle:
         last = list(csv.DictReader(handle))[-1]
     ok("prospect", "import", str(path))
+    ok("prospect", "add", "Zed Tail", "--email", "zed@tail.example")  # a write leaves it too
     (highest,) = db("select max(id) from contacts")[0]
     assert db("select indexed_through from search_index_state where name = 'contacts'") == [(0,)]
     assert db("select count(*) from contacts_fts where contacts_fts match 'a*'") == [(0,)]
@@ -247,6 +248,7 @@ def test_a_big_import_is_indexed_for_search_by_the_first_search(tmp_path, migrat
         (highest,)
     ]
     assert db("select count(*) from contacts_fts where contacts_fts match 'a*'") != [(0,)]
+    assert db("select count(*) from contacts_fts where contacts_fts match 'zed'") == [(1,)]
     db("insert into contacts_fts(contacts_fts) values('integrity-check')")
 
 

@@ -32,7 +32,7 @@ from salesfunnel.importing.source import CsvInput
 from salesfunnel.importing.writer import BulkMode, BulkWriter, Constants, sqlite_import_cache
 from salesfunnel.schemas import ImportSummaryPublic
 from salesfunnel.services.prospects import get_or_create_list
-from salesfunnel.services.search import index_new_rows
+from salesfunnel.services.search import index_new_rows_unless_far_behind
 
 DROP_INDEXES_AFTER = 20_000  # rows imported before rebuilding indexes beats updating them
 IMPORT_CACHE_KIB = 8 * 1024  # SQLite page cache during the import (memory vs. speed)
@@ -106,8 +106,8 @@ def import_prospects(
             (first_company,),
         )  # companies only duplicates named
         _record_creation(uow, first_id, prospect_list.id, stage, batch.id, now)
-        if not counted.bulk:
-            index_new_rows(cursor)  # make the new contacts (and companies) searchable now
+        if not counted.bulk:  # make the new contacts (and companies) searchable now
+            index_new_rows_unless_far_behind(cursor)
         # A big import leaves its rows to the first search after it (services.search
         # .index_if_far_behind): search finds them meanwhile by reading their keys.
     finally:
