@@ -381,3 +381,26 @@ def test_a_real_terminal_is_asked_and_no_means_nothing_changes(ok, db) -> None:
     assert process.returncode == 1
     assert out == b""
     assert db("select prospect_status from contacts") == [("open",)]
+
+
+@pytest.mark.parametrize(("debug", "shown"), [("", False), ("1", True)])
+def test_what_sqlalchemy_logs_after_ctrl_c_is_not_printed_unless_debugging(debug, shown) -> None:
+    """Ctrl-C in a fetch makes SQLAlchemy log "Error closing cursor" with a traceback."""
+    script = (
+        "import logging, salesfunnel.db.engine\n"
+        "try:\n"
+        "    raise KeyboardInterrupt\n"
+        "except KeyboardInterrupt:\n"
+        "    logging.getLogger('sqlalchemy.pool.impl.QueuePool').error("
+        "'Error closing cursor', exc_info=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SALESFUNNEL_DEBUG": debug},
+    )
+    assert done.returncode == 0
+    assert ("Error closing cursor" in done.stderr) is shown
+    assert ("Traceback" in done.stderr) is shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Callable
@@ -17,6 +18,13 @@ from salesfunnel.db.sqlite import SCHEMA_HEAD, configure
 from salesfunnel.errors import DatabaseError
 
 Notify = Callable[[str], None]
+
+# SQLAlchemy logs some failures it recovers from (a cursor it can't close after Ctrl-C
+# cut a fetch short), traceback and all; with no handler set up, Python would print
+# them on stderr.  The error boundary (cli/__init__.py) says what happened, in one line.
+# SALESFUNNEL_DEBUG=1 lets them through.
+if os.environ.get("SALESFUNNEL_DEBUG", "").strip() in ("", "0"):
+    logging.getLogger("sqlalchemy").addHandler(logging.NullHandler())
 
 
 def open_engine(url: str, notify: Notify = lambda message: None) -> Engine:
