@@ -6,7 +6,15 @@ the statuses themselves live in one enum.
 
 from __future__ import annotations
 
+import os
 from enum import IntEnum
+
+DEBUG_VARIABLE = "SALESFUNNEL_DEBUG"
+
+
+def debugging() -> bool:
+    """Whether to show what is normally hidden: tracebacks, libraries' own log lines."""
+    return os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0")
 
 
 class ExitStatus(IntEnum):

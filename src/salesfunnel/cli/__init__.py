@@ -21,9 +21,8 @@ from typer.core import TyperGroup
 
 from salesfunnel import __version__
 from salesfunnel.cli.state import AppState
-from salesfunnel.errors import ExitStatus, SalesfunnelError
+from salesfunnel.errors import DEBUG_VARIABLE, ExitStatus, SalesfunnelError, debugging
 
-DEBUG_VARIABLE = "SALESFUNNEL_DEBUG"
 COMPLETION_VARIABLE = "_SALESFUNNEL_COMPLETE"  # set by the shell when it asks Typer to complete
 INTERRUPTED = "Interrupted: nothing was written."
 INTERRUPTED_AFTER_SAVING = "Interrupted after the change was saved."
@@ -56,10 +55,6 @@ class ErrorBoundary(TyperGroup):
                 err=True,
             )
             raise typer.Exit(ExitStatus.REFUSED) from None
-
-
-def debugging() -> bool:
-    return os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0")
 
 
 def _is_click_exception(error: Exception) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from salesfunnel import clock
 from salesfunnel.db.location import sqlite_path
 from salesfunnel.db.sqlite import SCHEMA_HEAD, configure
-from salesfunnel.errors import DatabaseError
+from salesfunnel.errors import DatabaseError, debugging
 
 Notify = Callable[[str], None]
 
@@ -23,7 +23,7 @@ Notify = Callable[[str], None]
 # cut a fetch short), traceback and all; with no handler set up, Python would print
 # them on stderr.  The error boundary (cli/__init__.py) says what happened, in one line.
 # SALESFUNNEL_DEBUG=1 lets them through.
-if os.environ.get("SALESFUNNEL_DEBUG", "").strip() in ("", "0"):
+if not debugging():
     logging.getLogger("sqlalchemy").addHandler(logging.NullHandler())
 
 

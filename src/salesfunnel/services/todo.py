@@ -289,9 +289,9 @@ def _open_leads(
     limit_days = int(day.settings["lead.stale_days"])
     fresh_from = local_moment(last_fresh_day(day.today, limit_days), time.min).astimezone(UTC)
     in_range = f"{TOUCH} < :fresh_from" if stale else f"{TOUCH} >= :fresh_from"
-    window: dict[str, Any] = (
-        {"fresh_from": fresh_from, "today": day.today} if stale else {"fresh_from": fresh_from}
-    )
+    window: dict[str, Any] = {"fresh_from": fresh_from}
+    if stale:
+        window["today"] = day.today  # only stale leads ask for a step from today on
     steps = f"{LEAD_STEPS} AND a.due_date >= :today" if stale else LEAD_STEPS
     query = f"""
         SELECT c.id, c.name, c.company_id, c.lead_status, {TOUCH} AS touched
