@@ -1,18 +1,18 @@
-"""Prospects -> the parameter tuples of the import's INSERT, in the statement's order.
+"""A read batch -> the columns of the import's INSERT, in the statement's order.
 
-Pure Python (no database), so it can run in the reader process: everything a
-row needs is worked out here -- its id, its search key, its tags -- except the
-company's id: the row carries the company's name, which the writer replaces.
+Pure Python (no database): everything a row needs is worked out here -- its id,
+its search key, its tags -- except the company's id: the company column carries
+the company's name, which the writer replaces.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from typing import Any
 
 from salesfunnel.domain.text import company_search_key
-from salesfunnel.importing.rows import Prospect
+from salesfunnel.importing.columns import ReadBatch
 from salesfunnel.importing.searchkeys import SearchKeys
 
 COMPANIES_REMEMBERED = 50_000  # names already sent for insertion (bounded memory)
@@ -22,46 +22,54 @@ COMPANIES_REMEMBERED = 50_000  # names already sent for insertion (bounded memor
 class Packed:
     """One batch, ready for the database."""
 
-    rows: list[list[object]]  # the contacts INSERT's parameters (the company by name)
+    columns: list[list[Any]]  # the INSERT's parameters, a column each ("" = NULL)
+    company_at: int | None  # which column holds company names, for the writer to replace
     tags: list[tuple[int, str]]  # (contact id, tag)
     companies: list[tuple[str, str | None]]  # (name, search key) not sent before
 
+    @property
+    def count(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
 
 class RowPacker:
-    """Hands out ids in file order and lays each prospect out as the INSERT wants it."""
+    """Hands out ids in file order and lays each batch out as the INSERT wants it."""
 
     def __init__(self, columns: Sequence[str], first_id: int) -> None:
-        # Each tuple is picked, in the statement's order, out of
-        # (id, company name, search key, *prospect): one C-level call per row.
-        available = ["id", "company_id", "search_key", *Prospect._fields]
-        self._pick = itemgetter(*(available.index(name) for name in columns))
+        self.columns = list(columns)
         self._search_keys = SearchKeys()
         self._companies: set[str] = set()
         self.next_id = first_id
 
-    def pack(self, prospects: Sequence[Prospect]) -> Packed:
-        pick, first, key = self._pick, self.next_id, self._search_keys.key
-        rows = [
-            [
-                *pick(
-                    (
-                        first + offset,
-                        p.company,  # the writer turns the name into the company's id
-                        key(p.name, p.email, p.phone, p.company, digits=p.phone_key),
-                        *p,
-                    )
+    def pack(self, batch: ReadBatch) -> Packed:
+        first, fields = self.next_id, batch.columns
+        companies: list[str] = fields["company"]
+        laid_out: list[list[Any]] = []
+        for name in self.columns:
+            if name == "id":
+                laid_out.append(list(range(first, first + batch.count)))
+            elif name == "company_id":
+                laid_out.append(companies)
+            elif name == "search_key":
+                keys = self._search_keys.keys(
+                    fields["name"],
+                    fields["email"],
+                    batch.digits,
+                    companies,
                 )
-            ]
-            for offset, p in enumerate(prospects)
-        ]
-        tags = [(first + i, tag) for i, p in enumerate(prospects) if p.tags for tag in p.tags]
-        self.next_id += len(prospects)
-        return Packed(rows, tags, self._new_companies(prospects))
+                laid_out.append(keys)
+            else:
+                laid_out.append(fields[name])
+        tags = [(first + i, tag) for i, each in enumerate(fields["tags"]) if each for tag in each]
+        self.next_id += batch.count
+        company_at = self.columns.index("company_id") if "company_id" in self.columns else None
+        return Packed(laid_out, company_at, tags, self._new_companies(companies))
 
-    def _new_companies(self, prospects: Sequence[Prospect]) -> list[tuple[str, str | None]]:
+    def _new_companies(self, names: Sequence[str]) -> list[tuple[str, str | None]]:
         seen = self._companies
-        names = {p.company for p in prospects if p.company and p.company not in seen}
-        if len(seen) + len(names) > COMPANIES_REMEMBERED:
+        new = set(names) - seen
+        new.discard("")
+        if len(seen) + len(new) > COMPANIES_REMEMBERED:
             seen.clear()  # sending a name twice is harmless: INSERT OR IGNORE
-        seen.update(names)
-        return [(name, company_search_key(name)) for name in names]
+        seen.update(new)
+        return [(name, company_search_key(name)) for name in new]

@@ -56,6 +56,7 @@ class RowReader:
     def __init__(
         self, mapping: Mapping, *, default_source: str | None = None, lower_source: bool = False
     ) -> None:
+        self.mapping = mapping
         self.width = mapping.width
         self.default_source = default_source
         self.lower_source = lower_source  # leads keep sources lower-cased, as `lead add` does
@@ -65,13 +66,13 @@ class RowReader:
         self._fields = itemgetter(*(where[f][0] if where[f] else absent for f in _READ))
         # Fields fed by several columns (Phone + Mobile): the first non-empty wins,
         # the others are kept as extra fields under their own header.
-        self._several = [
+        self.several = [
             tuple((i, mapping.columns[i].key) for i in found)
             for found in where.values()
             if len(found) > 1
         ]
         self._extras = tuple((c.index, c.key) for c in mapping.extras)
-        self._value_key = mapping.columns[where["value"][0]].key if where["value"] else "value"
+        self.value_key = mapping.columns[where["value"][0]].key if where["value"] else "value"
         self.unfilled = self._unfilled(where)
         self.unguard = mapping.from_export  # undo the export's guard against formulas
 
@@ -88,7 +89,7 @@ class RowReader:
             unfilled |= {"phone": None, "phone_key": None}
         if "tags" in missing:
             unfilled["tags"] = None
-        if not self._extras and not self._several and "value" in missing:
+        if not self._extras and not self.several and "value" in missing:
             unfilled["extra"] = None
         return unfilled
 
@@ -106,7 +107,7 @@ class RowReader:
             cells = [unguard(cell) for cell in cells]
         cells.append("")
         extra = {key: cells[i] for i, key in self._extras if cells[i]} if self._extras else None
-        if self._several:
+        if self.several:
             extra = self._pick(cells, extra or {})
         (
             name, first, middle, last, email, phone, company, title,
@@ -120,7 +121,7 @@ class RowReader:
         if value:
             amount = values.parse_amount(value)
             if amount is None:
-                extra = {**(extra or {}), self._value_key: value}
+                extra = {**(extra or {}), self.value_key: value}
         if not source:
             source = self.default_source
         elif self.lower_source:
@@ -161,7 +162,7 @@ class RowReader:
 
     def _pick(self, cells: list[str], extra: dict[str, str]) -> dict[str, str]:
         """The first non-empty column feeds the field (moved to the field's first column)."""
-        for columns in self._several:
+        for columns in self.several:
             first = columns[0][0]
             for index, key in columns[1:]:
                 if not cells[index]:

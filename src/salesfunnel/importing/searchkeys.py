@@ -2,35 +2,38 @@
 
 Folding (accents, case) is the costly part of a key, and the words of names and
 companies repeat across a list (Silva, Ltda., Иванов); folding each distinct
-word once and remembering it makes a key a few dictionary lookups.  The result
-is exactly ``search_key_for``'s (a test holds the two together).
+word once and remembering it makes a key a few dictionary lookups, and a batch
+of keys is made a column at a time.  The result is exactly ``search_key_for``'s
+(a test holds the two together).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from salesfunnel.domain.text import MIN_PHONE_DIGITS, PHONE_SUFFIX_MARK, digits_of, fold
 
 FOLDED_WORDS = 200_000  # distinct words remembered (bounded memory)
 
 
+class _FoldedWords(dict[str, str]):
+    """Word -> its folded form, worked out the first time it is asked for."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= FOLDED_WORDS:
+            self.clear()
+        folded = self[word] = fold(word)
+        return folded
+
+
 class SearchKeys:
     def __init__(self) -> None:
-        self._folded: dict[str, str] = {}
+        self._folded = _FoldedWords()
 
-    def fold(self, text: str) -> str:
-        if text.isascii():
-            return text.lower()
-        cache = self._folded
-        words = text.split()
-        out = []
-        for word in words:
-            folded = cache.get(word)
-            if folded is None:
-                if len(cache) >= FOLDED_WORDS:
-                    cache.clear()
-                folded = cache[word] = fold(word)
-            out.append(folded)
-        return " ".join(out)
+    def fold_all(self, texts: Sequence[str]) -> list[str]:
+        """``fold()`` of each text, up to spacing (a key's words are joined by one space)."""
+        folded = self._folded.__getitem__
+        return [t.lower() if t.isascii() else " ".join(map(folded, t.split())) for t in texts]
 
     def key(
         self,
@@ -47,10 +50,21 @@ class SearchKeys:
         """
         if digits is None:
             digits = digits_of(phone)
-        suffix = PHONE_SUFFIX_MARK + digits[::-1] if len(digits) >= MIN_PHONE_DIGITS else ""
-        fold_ = self.fold
-        text = (
-            f"{fold_(name) if name else ''} {fold_(email) if email else ''} {digits} "
-            f"{fold_(company) if company else ''} {suffix}"
+        return self.keys([name or ""], [email or ""], [digits], [company or ""])[0] or None
+
+    def keys(
+        self,
+        names: Sequence[str],
+        emails: Sequence[str],
+        digits: Sequence[str],
+        companies: Sequence[str],
+    ) -> list[str]:
+        """The keys of a batch, given as columns ("" where a contact has none; digits:
+        all of the phone's)."""
+        fold = self.fold_all
+        mark, least = PHONE_SUFFIX_MARK, MIN_PHONE_DIGITS
+        suffixes = [mark + d[::-1] if len(d) >= least else "" for d in digits]
+        texts = map(
+            " ".join, zip(fold(names), fold(emails), digits, fold(companies), suffixes, strict=True)
         )
-        return " ".join(text.split()) or None
+        return list(map(" ".join, map(str.split, texts)))

@@ -23,6 +23,7 @@ from salesfunnel.db.uow import UnitOfWork
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage
 from salesfunnel.errors import DatabaseError
 from salesfunnel.importing.batches import batches
+from salesfunnel.importing.columns import BatchReader
 from salesfunnel.importing.dedupe import Duplicates, remove_duplicates
 from salesfunnel.importing.pack import RowPacker
 from salesfunnel.importing.plan import ImportPlan
@@ -139,7 +140,7 @@ def _stream(
     """Store every batch as it comes; a big import rebuilds the indexes at its end."""
     counted = _Counted()
     existing = first_id - 1
-    for batch in batches(source, reader, RowPacker(writer.columns, first_id)):
+    for batch in batches(source, BatchReader(reader), RowPacker(writer.columns, first_id)):
         writer.write(batch.packed)
         for line, reason, row in batch.rejects:
             rejects.add(line, reason, row)

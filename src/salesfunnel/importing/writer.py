@@ -15,9 +15,10 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, literal, literal_column
+from sqlalchemy import Table, bindparam, func, insert, literal, literal_column
 from sqlalchemy.engine import Dialect
 
 from salesfunnel.db.tables import Company, Contact, ContactTag
@@ -58,14 +59,25 @@ class Constants:
 
 
 def positional_insert(
-    table: Table, columns: Sequence[str], dialect: Dialect, fixed: dict[str, Any] | None = None
+    table: Table,
+    columns: Sequence[str],
+    dialect: Dialect,
+    fixed: dict[str, Any] | None = None,
+    *,
+    empty_is_null: Sequence[str] = (),
 ) -> str:
     """``INSERT INTO t (a, b, c) VALUES (?, ?, 'x')`` in the dialect's paramstyle.
 
     ``columns`` are bound per row, in this order; ``fixed`` values are written into
-    the statement once (rendered by the columns' own types), so no row carries them.
+    the statement once (rendered by the columns' own types), so no row carries them;
+    the ``empty_is_null`` columns store an empty string bound to them as NULL.
     """
-    values: dict[str, Any] = {name: bindparam(name) for name in columns}
+    values: dict[str, Any] = {
+        name: func.nullif(bindparam(name), literal_column("''"))
+        if name in empty_is_null
+        else bindparam(name)
+        for name in columns
+    }
     for name, value in (fixed or {}).items():
         literal_sql = (
             literal(value, type_=table.c[name].type)
@@ -112,10 +124,17 @@ class BulkWriter:
             for c in CONTACTS.columns
             if c.name not in wanted and c.name not in fixed and c.server_default is None
         } | fixed
-        self._company_at = self.columns.index("company_id") if "company_id" in wanted else None
         self._company_ids: dict[str, int] = {}
         companies = Company.__table__
-        self._contact_sql = positional_insert(CONTACTS, self.columns, dialect, fixed)
+        self._contact_sql = positional_insert(
+            CONTACTS,
+            self.columns,
+            dialect,
+            fixed,
+            empty_is_null=[
+                name for name in self.columns if name not in ("id", "search_key", "email_flagged")
+            ],
+        )
         self._tag_sql = positional_insert(ContactTag.__table__, ["contact_id", "tag"], dialect)
         self._tag_sql = self._tag_sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
         self._company_sql = positional_insert(
@@ -127,30 +146,31 @@ class BulkWriter:
         """Insert a batch: its new companies first, then its contacts and their tags."""
         if packed.companies:
             self.cursor.executemany(self._company_sql, packed.companies)
-        if self._company_at is not None:
-            self._name_to_id(packed.rows, self._company_at)
-        self.cursor.executemany(self._contact_sql, packed.rows)
+        columns = packed.columns
+        if packed.company_at is not None:
+            columns = list(columns)
+            columns[packed.company_at] = self._ids_of(columns[packed.company_at])
+        self.cursor.executemany(self._contact_sql, zip(*columns, strict=True))
         if packed.tags:
             self.cursor.executemany(self._tag_sql, packed.tags)
-        self.written += len(packed.rows)
+        self.written += packed.count
 
-    def _name_to_id(self, rows: list[list[Any]], at: int) -> None:
-        """Each row's company name, at ``at``, becomes the company's id (names remembered)."""
+    def _ids_of(self, names: list[str]) -> list[Any]:
+        """Each company name's id ("" where there is none); names remembered between batches."""
         ids = self._company_ids
-        missing = {row[at] for row in rows if row[at] is not None and row[at] not in ids}
+        missing = set(names) - ids.keys()
+        missing.discard("")
         if missing:
             if len(ids) + len(missing) > COMPANY_IDS:
                 ids.clear()
-                missing = {row[at] for row in rows if row[at] is not None}
+                missing = set(names)
+                missing.discard("")
             found = self.cursor.execute(
                 "SELECT name, id FROM companies WHERE name IN (SELECT value FROM json_each(?))",
                 (json.dumps(sorted(missing), ensure_ascii=False),),
             )
             ids.update(found.fetchall())
-        for row in rows:
-            name = row[at]
-            if name is not None:
-                row[at] = ids[name]
+        return list(map(ids.get, names, repeat("")))
 
 
 class SecondaryIndexes:

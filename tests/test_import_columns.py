@@ -1,0 +1,105 @@
+"""The importer reads a batch a column at a time; it must read exactly what
+`RowReader.read` reads record by record, whatever the header and the cells."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from salesfunnel.domain.text import search_key_for
+from salesfunnel.importing.columns import BatchReader
+from salesfunnel.importing.headers import map_headers
+from salesfunnel.importing.pack import RowPacker
+from salesfunnel.importing.rows import RowReader
+
+HEADERS = [
+    "Name", "E-mail", "Phone", "Company", "Value", "Tags", "Source", "Cidade",
+    "First Name", "Middle Name", "Last Name", "Notes", "Favourite colour", "Cargo",
+]  # fmt: skip
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "  Ana  ",
+            "João Gonçalves",
+            "ИВАНОВ Иван",
+            "ana@example.com",
+            "Ana@Example.COM",
+            "not an email",
+            "ana@",
+            "+55 (11) 98765-4321",
+            "0034 612",
+            "²³",
+            "n/a",
+            "R$ 12.500,00",
+            "12,5",
+            "lots",
+            "VIP; Feira, vip",
+            "Núñez & Hijos",
+            "Ltda.",
+            "\u00a0",
+            "x",
+        ]  # fmt: skip
+    ),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12),
+)
+
+
+@st.composite
+def files(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
+    header = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8, unique=True))
+    if not any(h in header for h in ("Name", "E-mail", "Phone", "First Name", "Last Name")):
+        header.append("Name")
+    width = len(header)
+    regular = st.lists(CELLS, min_size=width, max_size=width)
+    ragged = st.lists(CELLS, max_size=width + 2)
+    records = draw(st.lists(regular, max_size=25))
+    if records and draw(st.integers(0, 4)) == 0:  # now and then, a ragged record somewhere
+        records.insert(draw(st.integers(0, len(records))), draw(ragged))
+    return header, records
+
+
+@settings(max_examples=300)
+@given(files(), st.booleans())
+def test_reading_by_columns_reads_what_reading_each_record_does(file, as_leads) -> None:
+    header, records = file
+    reader = BatchReader(RowReader(map_headers(header), default_source="list",
+                                   lower_source=as_leads))  # fmt: skip
+    by_columns, each = reader.read(records), reader.read_each(records)
+    assert by_columns.columns == each.columns
+    assert by_columns.digits == each.digits
+    assert by_columns.rejects == each.rejects
+    assert by_columns.blank == each.blank
+
+
+@settings(max_examples=200)
+@given(files())
+def test_a_packed_batch_has_the_domains_search_keys(file) -> None:
+    header, records = file
+    read = BatchReader(RowReader(map_headers(header), default_source="list")).read(records)
+    packed = RowPacker(["id", "search_key", "name"], first_id=10).pack(read)
+    ids, keys, names = packed.columns
+    assert ids == list(range(10, 10 + read.count))
+    fields = read.columns
+    for i, key in enumerate(keys):
+        expected = search_key_for(
+            names[i],
+            fields["email"][i] or None,
+            fields["phone"][i] or None,  # type: ignore[arg-type]
+            fields["company"][i] or None,  # type: ignore[arg-type]
+        )
+        assert key == (expected or "")
+
+
+def test_a_clean_batch_is_read_by_columns_and_a_ragged_one_record_by_record() -> None:
+    reader = BatchReader(RowReader(map_headers(["Name", "Phone"]), default_source="list"))
+    clean = [["Ana", "1234567"], ["", ""], ["Bia", ""]]
+    assert reader.by_columns
+    read = reader.read([clean[0], clean[2]])
+    assert read.columns["name"] == ["Ana", "Bia"]
+    assert read.columns["phone_key"] == ["1234567", ""]
+    ragged = reader.read([*clean, ["Caio", "1", "surplus"]])
+    assert ragged.blank == 1
+    assert ragged.rejects == [(3, "3 fields where the header has 2")]
+    assert ragged.columns["name"] == ["Ana", "Bia"]
