@@ -17,6 +17,7 @@ import shutil
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -176,9 +177,10 @@ def rebuilt(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     names: list[str] = []
     restore = writer.SecondaryIndexes.restore
 
-    def recording(self: writer.SecondaryIndexes) -> None:
-        names.extend(name for name, _sql in self._dropped)
-        restore(self)
+    def recording(self: writer.SecondaryIndexes, **kwargs: Any) -> None:
+        before = {name for name, _sql, _columns in self._dropped}
+        restore(self, **kwargs)
+        names.extend(sorted(before - {name for name, _sql, _columns in self._dropped}))
 
     monkeypatch.setattr(writer.SecondaryIndexes, "restore", recording)
     return names

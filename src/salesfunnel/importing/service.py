@@ -36,6 +36,7 @@ from salesfunnel.services.prospects import get_or_create_list
 from salesfunnel.services.search import index_new_rows_unless_far_behind
 
 DROP_INDEXES_AFTER = 20_000  # rows imported before rebuilding indexes beats updating them
+DUPLICATE_KEYS = ("email_key", "phone_key")  # the columns duplicates are found by
 IMPORT_CACHE_KIB = 8 * 1024  # SQLite page cache during the import (memory vs. speed)
 
 Progress = Callable[[int, int, str], None]  # (bytes read, rows read, what it is doing)
@@ -94,6 +95,8 @@ def import_prospects(
     try:
         bulk = BulkMode(cursor, {"contacts": first_id, "companies": first_company}, writer.shared)
         counted = _stream(source, reader, writer, rejects, bulk, first_id, progress)
+        if bulk.engaged:  # the key indexes first: finding duplicates reads them
+            bulk.indexes.restore(only=DUPLICATE_KEYS)
         duplicates = remove_duplicates(
             cursor,
             first_id,
@@ -101,6 +104,8 @@ def import_prospects(
             update=options.on_duplicate == "update",
             import_id=batch.id,
         )
+        if bulk.engaged:  # the other indexes after: they don't take the duplicates in
+            bulk.release()
         cursor.execute(
             "DELETE FROM companies WHERE id >= ? AND NOT EXISTS "
             "(SELECT 1 FROM contacts WHERE contacts.company_id = companies.id)",
@@ -154,9 +159,7 @@ def _stream(
     if progress is not None:
         progress(source.size or 0, counted.rows, "indexes, duplicates, history")
     counted.written = writer.written
-    if bulk.engaged:
-        bulk.release()
-        counted.bulk = True
+    counted.bulk = bulk.engaged
     return counted
 
 

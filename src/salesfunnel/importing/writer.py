@@ -192,7 +192,7 @@ class SecondaryIndexes:
         self.table = table
         self.shared = shared or {}
         self.constant = set(self.shared)
-        self._dropped: list[tuple[str, str]] = []
+        self._dropped: list[tuple[str, str, list[str]]] = []  # name, SQL, key columns
 
     @property
     def dropped(self) -> bool:
@@ -204,19 +204,18 @@ class SecondaryIndexes:
             "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
             (self.table,),
         ).fetchall()
-        rows = [
-            (name, sql)
-            for name, sql in rows
-            if not self._appended_to(name) and not self._never_entered(sql)
-        ]
-        for name, _sql in rows:
+        dropped = []
+        for name, sql in rows:
+            columns = self._key_columns(name)
+            if (columns and set(columns) <= self.constant) or self._never_entered(sql):
+                continue  # appended to at its end, or never entered
             self.cursor.execute(f'DROP INDEX "{name}"')
-        self._dropped = rows
+            dropped.append((name, sql, columns))
+        self._dropped = dropped
 
-    def _appended_to(self, index: str) -> bool:
-        """Every key column is one the import's rows all share (no expression columns)."""
-        columns = [row[2] for row in self.cursor.execute(f'PRAGMA index_info("{index}")')]
-        return bool(columns) and all(column in self.constant for column in columns)
+    def _key_columns(self, index: str) -> list[str]:
+        """The index's key columns (an expression column counts as None)."""
+        return [row[2] for row in self.cursor.execute(f'PRAGMA index_info("{index}")')]
 
     def _never_entered(self, sql: str) -> bool:
         """A partial index whose WHERE no imported row meets, judged on the shared values.
@@ -238,11 +237,16 @@ class SecondaryIndexes:
             return False
         return met is None
 
-    def restore(self) -> None:
-        """Build them again, from the very statements that made them."""
-        for _name, sql in self._dropped:
-            self.cursor.execute(sql)
-        self._dropped = []
+    def restore(self, *, only: Sequence[str] | None = None) -> None:
+        """Build them again, from the very statements that made them; ``only`` those
+        on these columns, if given (the others wait for the next call)."""
+        waiting = []
+        for name, sql, columns in self._dropped:
+            if only is None or (columns and set(columns) <= set(only)):
+                self.cursor.execute(sql)
+            else:
+                waiting.append((name, sql, columns))
+        self._dropped = waiting
 
 
 _PARTIAL_WHERE = re.compile(r"\)\s*WHERE\s+(.+)$", re.IGNORECASE | re.DOTALL)
