@@ -80,7 +80,7 @@ def test_a_packed_batch_has_the_domains_search_keys(file) -> None:
     read = BatchReader(RowReader(map_headers(header), default_source="list")).read(records)
     packed = RowPacker(["id", "search_key", "name"], first_id=10).pack(read)
     ids, keys, names = packed.columns
-    assert ids == list(range(10, 10 + read.count))
+    assert list(ids) == list(range(10, 10 + read.count))
     fields = read.columns
     for i, key in enumerate(keys):
         expected = search_key_for(

@@ -59,13 +59,36 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (a big import reads its file in one)."""
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in found]
+
+
+def ended(pid: int, within: float) -> bool:
+    """Gone, or a zombie nobody reaped yet (in a container, PID 1 may not)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except FileNotFoundError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_a_killed_import_leaves_no_partial_list(big_file, db_path, ok, db) -> None:
     ok("prospect", "add", "Before", "--email", "before@example.com")
     process = start_import(big_file)
     wait_until_writing(db_path, process)
+    reading = children(process.pid)
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    assert len(reading) == 1  # the file was read in a second process...
+    assert ended(reading[0], within=10)  # ...which ends with the one it served
 
     lists = cli("prospect", "lists", "--json")
     assert lists.returncode == 0, lists.stderr

@@ -186,12 +186,17 @@ def _progress(source: CsvInput) -> Iterator[Progress | None]:
         if source.size
         else [TextColumn("{task.description}")]
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    # Refreshed by each batch, not by a thread of its own: a big import forks a reader
+    # process, which a second thread would make unsafe (importing/ahead.py).
+    with Progress(
+        *columns, console=Console(stderr=True), transient=True, auto_refresh=False
+    ) as bar:
         task = bar.add_task(f"Importing {source.name}", total=source.size)
 
         def advance(done: int, rows: int, doing: str) -> None:
             label = f"Importing {source.name}: {rows:,} rows" + (f"; {doing}" if doing else "")
             bar.update(task, completed=done if source.size else None, description=label)
+            bar.refresh()
 
         yield advance
 

@@ -22,7 +22,7 @@ COMPANIES_REMEMBERED = 50_000  # names already sent for insertion (bounded memor
 class Packed:
     """One batch, ready for the database."""
 
-    columns: list[list[Any]]  # the INSERT's parameters, a column each ("" = NULL)
+    columns: list[Sequence[Any]]  # the INSERT's parameters, a column each ("" = NULL)
     company_at: int | None  # which column holds company names, for the writer to replace
     tags: list[tuple[int, str]]  # (contact id, tag)
     companies: list[tuple[str, str | None]]  # (name, search key) not sent before
@@ -44,10 +44,10 @@ class RowPacker:
     def pack(self, batch: ReadBatch) -> Packed:
         first, fields = self.next_id, batch.columns
         companies: list[str] = fields["company"]
-        laid_out: list[list[Any]] = []
+        laid_out: list[Sequence[Any]] = []
         for name in self.columns:
             if name == "id":
-                laid_out.append(list(range(first, first + batch.count)))
+                laid_out.append(range(first, first + batch.count))
             elif name == "company_id":
                 laid_out.append(companies)
             elif name == "search_key":

@@ -22,6 +22,7 @@ from salesfunnel.db.tables import Contact, ImportBatch, LifecycleEvent
 from salesfunnel.db.uow import UnitOfWork
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage
 from salesfunnel.errors import DatabaseError
+from salesfunnel.importing.ahead import made_ahead, worth_a_second_process
 from salesfunnel.importing.batches import batches
 from salesfunnel.importing.columns import BatchReader
 from salesfunnel.importing.dedupe import Duplicates, remove_duplicates
@@ -145,7 +146,10 @@ def _stream(
     """Store every batch as it comes; a big import rebuilds the indexes at its end."""
     counted = _Counted()
     existing = first_id - 1
-    for batch in batches(source, BatchReader(reader), RowPacker(writer.columns, first_id)):
+    made = batches(source, BatchReader(reader), RowPacker(writer.columns, first_id))
+    if worth_a_second_process(source.size):
+        made = made_ahead(made)
+    for batch in made:
         writer.write(batch.packed)
         for line, reason, row in batch.rejects:
             rejects.add(line, reason, row)
