@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,17 +110,60 @@ def fill(command: list[str], db: Path, file: Path) -> list[str]:
     return [part.format(db=db, file=file) for part in command]
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process under it (salesfunnel reads a big file in a second one)."""
+    found, waiting = [], [pid]
+    while waiting:
+        current = waiting.pop()
+        found.append(current)
+        try:
+            waiting += map(int, Path(f"/proc/{current}/task/{current}/children").read_text().split())
+        except OSError:
+            pass
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: a page two processes share counts half in each."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class PeakMemory(threading.Thread):
+    """The most memory a process and its children held together, sampled every 20 ms."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            self.peak = max(self.peak, sum(_pss_kib(pid) for pid in _tree(self.pid)))
+
+
 def timed(command: list[str]) -> tuple[float, float, int]:
-    """Wall time, CPU time (user + system) and peak RSS (KiB) of one whole process."""
+    """Wall time, CPU time (user + system, children included) and peak memory (KiB): the
+    larger of the largest process's RSS and what all its processes held together (PSS)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = PeakMemory(process.pid)
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
+    sampler.done.set()
+    sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
     if process.returncode != 0:
         sys.exit(f"{command[0]} failed ({process.returncode}): {errors.strip()[-500:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    return wall, usage.ru_utime + usage.ru_stime, max(sampler.peak, usage.ru_maxrss)
 
 
 def run(tool: Tool, file: Path) -> None:

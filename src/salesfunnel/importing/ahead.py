@@ -1,6 +1,6 @@
 """A big file's batches are made in a second process while this one stores them.
 
-Reading, checking and laying out rows is Python; storing them is SQLite.  On a
+Reading and checking rows is Python; storing them is mostly SQLite.  On a
 machine with a second core the two halves can overlap, but not as threads (the
 interpreter's lock would make them take turns), so a forked child reads the
 file and sends each batch through a pipe, one or two ahead of the writer.
@@ -128,17 +128,21 @@ def _pickled_error(error: Exception) -> bytes:
 
 def _encode(batch: Batch) -> bytes:
     """The batch pickled, its text columns each as one joined string."""
-    columns = batch.packed.columns
-    batch.packed.columns = [_joined(column) for column in columns]
+    read = batch.read
+    columns, digits = read.columns, read.digits
+    read.columns = {name: _joined(column) for name, column in columns.items()}
+    read.digits = _joined(digits)
     try:
         return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
-        batch.packed.columns = columns
+        read.columns, read.digits = columns, digits
 
 
 def _decode(payload: bytes) -> Batch:
     batch: Batch = pickle.loads(payload)
-    batch.packed.columns = [_split(column) for column in batch.packed.columns]
+    read = batch.read
+    read.columns = {name: _split(column) for name, column in read.columns.items()}
+    read.digits = _split(read.digits)
     return batch
 
 

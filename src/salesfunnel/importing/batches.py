@@ -1,11 +1,10 @@
-"""Records -> checked, packed batches: the pure-Python half of an import.
+"""Records -> checked batches: the half of an import that reads the file.
 
 Each batch holds up to ``BATCH_ROWS`` records, read a column at a time
-(:mod:`columns`) and laid out for the INSERT, the records it rejected (with
-line and reason), and its counts; the writer stores each batch before the next
-is read, so memory holds about one batch whatever the file's size.  No
-database here (docs/benchmarks.md says why this half does not run in a process
-of its own).
+(:mod:`columns`), the records it rejected (with line and reason), and its
+counts; the writer stores each batch before the next is read (or while the
+next is read, in a second process: :mod:`ahead`), so memory holds a batch or
+two whatever the file's size.  No database here.
 """
 
 from __future__ import annotations
@@ -13,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from salesfunnel.importing.columns import BatchReader
-from salesfunnel.importing.pack import Packed, RowPacker
+from salesfunnel.importing.columns import BatchReader, ReadBatch
 from salesfunnel.importing.source import CsvInput
 
-BATCH_ROWS = 5_000  # records per batch: big enough to amortize, small for memory
+BATCH_ROWS = 2_000  # records per batch: big enough to amortize, small for memory
 
 
 @dataclass
 class Batch:
-    packed: Packed  # the rows, laid out for the INSERT
+    read: ReadBatch  # the prospects' values, a column each
     rejects: list[tuple[int, str, Sequence[str]]] = field(default_factory=list)
     records: int = 0  # records read, blank lines included
     blank: int = 0
@@ -30,7 +28,7 @@ class Batch:
     bytes_read: int = 0
 
 
-def batches(source: CsvInput, reader: BatchReader, packer: RowPacker) -> Iterator[Batch]:
+def batches(source: CsvInput, reader: BatchReader) -> Iterator[Batch]:
     """Every record of ``source``, checked and packed, a batch at a time."""
     records: list[list[str]] = []
     lines: list[int] = []  # the line each record starts on
@@ -41,22 +39,21 @@ def batches(source: CsvInput, reader: BatchReader, packer: RowPacker) -> Iterato
             lines.append(line)
             line = rows.line_num + 1
             if len(records) >= BATCH_ROWS:
-                yield _batch(records, lines, reader, packer, source)
+                yield _batch(records, lines, reader, source)
                 records, lines = [], []
     if records:
-        yield _batch(records, lines, reader, packer, source)
+        yield _batch(records, lines, reader, source)
 
 
 def _batch(
     records: list[list[str]],
     lines: list[int],
     reader: BatchReader,
-    packer: RowPacker,
     source: CsvInput,
 ) -> Batch:
     read = reader.read(records)
     return Batch(
-        packed=packer.pack(read),
+        read=read,
         rejects=[(lines[i], reason, records[i]) for i, reason in read.rejects],
         records=len(records),
         blank=read.blank,

@@ -146,11 +146,12 @@ def _stream(
     """Store every batch as it comes; a big import rebuilds the indexes at its end."""
     counted = _Counted()
     existing = first_id - 1
-    made = batches(source, BatchReader(reader), RowPacker(writer.columns, first_id))
+    made = batches(source, BatchReader(reader))
     if worth_a_second_process(source.size):
         made = made_ahead(made)
+    packer = RowPacker(writer.columns, first_id)
     for batch in made:
-        writer.write(batch.packed)
+        writer.write(packer.pack(batch.read))
         for line, reason, row in batch.rejects:
             rejects.add(line, reason, row)
         counted.rows += batch.records - batch.blank
