@@ -117,7 +117,9 @@ def _tree(pid: int) -> list[int]:
         current = waiting.pop()
         found.append(current)
         try:
-            waiting += map(int, Path(f"/proc/{current}/task/{current}/children").read_text().split())
+            waiting += map(
+                int, Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            )
         except OSError:
             pass
     return found

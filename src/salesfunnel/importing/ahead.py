@@ -20,6 +20,7 @@ import os
 import pickle
 import signal
 import struct
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
@@ -34,12 +35,14 @@ _PIPE_BYTES = 1024 * 1024  # a bigger pipe: fewer switches between the two proce
 
 
 def worth_a_second_process(size: int | None) -> bool:
-    """A file big enough, a second core to run on, and a process that can fork safely."""
-    if size is None or size < AHEAD_FROM_BYTES or not hasattr(os, "fork"):
+    """A file big enough, a second core to run on, and a process that can fork safely.
+
+    Linux only: macOS's system libraries don't promise a forked child works.  A fork
+    copies one thread, so with others running a lock one of them held stays locked.
+    """
+    if size is None or size < AHEAD_FROM_BYTES or sys.platform != "linux":
         return False
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    # A fork copies one thread: with others running, a lock one of them held stays locked.
-    return (cores or 1) > 1 and threading.active_count() == 1
+    return len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1
 
 
 def made_ahead(batches: Iterable[Batch]) -> Iterator[Batch]:

@@ -29,7 +29,7 @@ class Batch:
 
 
 def batches(source: CsvInput, reader: BatchReader) -> Iterator[Batch]:
-    """Every record of ``source``, checked and packed, a batch at a time."""
+    """Every record of ``source``, checked, a batch at a time."""
     records: list[list[str]] = []
     lines: list[int] = []  # the line each record starts on
     with source.reading() as rows:

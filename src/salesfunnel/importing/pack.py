@@ -1,8 +1,8 @@
 """A read batch -> the columns of the import's INSERT, in the statement's order.
 
-Pure Python (no database): everything a row needs is worked out here -- its id,
-its search key, its tags -- except the company's id: the company column carries
-the company's name, which the writer replaces.
+Everything a row needs is worked out here -- its id, its search key, its tags --
+except the company's id: the company column carries the company's name, which
+the writer replaces.  It runs in the writing process, which hands out the ids.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """One CSV record -> one prospect, or the reason it can't be one.
 
-This runs once per row of a million-row file, so :meth:`RowReader.read` works
+:meth:`RowReader.read` is the rule for a record; an import reads whole batches a
+column at a time (:mod:`columns`), held to give the same result, and comes back
+here for the records that batch reading leaves alone (ragged, blank).  It works
 on plain lists and tuples with precomputed column positions; what it returns is
 still a readable :class:`Prospect`.  Standard library only.
 """

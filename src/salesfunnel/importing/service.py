@@ -1,10 +1,11 @@
 """The `prospect import` use case: one file, one list, one transaction.
 
-Rows stream from the file through :class:`RowReader` into :class:`BulkWriter`
-in batches; duplicates are then removed in SQL (:mod:`dedupe`), and the
-lifecycle history records every new contact.  Nothing here commits: the unit
-of work does, once, when the command ends well, so an import lands whole or
-not at all.
+Rows stream from the file in batches, read a column at a time (:mod:`columns`;
+in a second process for a big file, :mod:`ahead`), laid out (:mod:`pack`) and
+stored by :class:`BulkWriter`; duplicates are then removed in SQL
+(:mod:`dedupe`), and the lifecycle history records every new contact.  Nothing
+here commits: the unit of work does, once, when the command ends well, so an
+import lands whole or not at all.
 """
 
 from __future__ import annotations

@@ -155,7 +155,7 @@ class BulkWriter:
             self.cursor.executemany(self._tag_sql, packed.tags)
         self.written += packed.count
 
-    def _ids_of(self, names: list[str]) -> list[Any]:
+    def _ids_of(self, names: Sequence[str]) -> list[Any]:
         """Each company name's id ("" where there is none); names remembered between batches."""
         ids = self._company_ids
         missing = set(names) - ids.keys()

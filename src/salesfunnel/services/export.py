@@ -327,7 +327,7 @@ def write_csv(table: Table, stream: TextIO, *, excel: bool = False) -> int:
     keys = table.extra_keys
     count = 0
     for row in table.rows:
-        line = [cell(value) for cell, value in zip(cells, row, strict=True)]
+        line = [cell(value) for cell, value in zip(cells, row, strict=False)]
         if keys:
             extra = row[-1]
             line += [csv_cell(extra.get(key)) for key in keys]
@@ -342,7 +342,7 @@ def write_json(table: Table, stream: TextIO) -> int:
     count = 0
     stream.write("[")
     for row in table.rows:
-        item = dict(zip(names, row, strict=True))
+        item = dict(zip(names, row, strict=False))
         if "id" in item:  # the id first, as in every JSON document salesfunnel prints
             item = {"id": item.pop("id"), **item}
         if table.has_extra:
