@@ -68,28 +68,35 @@ def test_reading_by_columns_reads_what_reading_each_record_does(file, as_leads) 
                                    lower_source=as_leads))  # fmt: skip
     by_columns, each = reader.read(records), reader.read_each(records)
     assert by_columns.columns == each.columns
-    assert by_columns.digits == each.digits
     assert by_columns.rejects == each.rejects
     assert by_columns.blank == each.blank
 
 
 @settings(max_examples=200)
 @given(files())
-def test_a_packed_batch_has_the_domains_search_keys(file) -> None:
+def test_every_prospect_read_has_the_domains_search_key(file) -> None:
     header, records = file
-    read = BatchReader(RowReader(map_headers(header), default_source="list")).read(records)
-    packed = RowPacker(["id", "search_key", "name"], first_id=10).pack(read)
-    ids, keys, names = packed.columns
-    assert list(ids) == list(range(10, 10 + read.count))
-    fields = read.columns
-    for i, key in enumerate(keys):
-        expected = search_key_for(
-            names[i],
-            fields["email"][i] or None,
-            fields["phone"][i] or None,  # type: ignore[arg-type]
-            fields["company"][i] or None,  # type: ignore[arg-type]
-        )
-        assert key == (expected or "")
+    reader = BatchReader(RowReader(map_headers(header), default_source="list"))
+    for read in (reader.read(records), reader.read_each(records)):
+        fields = read.columns
+        expected = [
+            search_key_for(name, email or None, phone or None, company or None) or ""
+            for name, email, phone, company in zip(
+                fields["name"], fields["email"], fields["phone"], fields["company"], strict=True
+            )
+        ]
+        assert fields["search_key"] == expected
+
+
+def test_a_packed_batch_takes_ids_in_file_order() -> None:
+    reader = BatchReader(RowReader(map_headers(["Name", "Tags"]), default_source="list"))
+    read = reader.read([["Ana", "vip"], ["Bia", ""], ["Caio", "a; b"]])
+    packed = RowPacker(["id", "name", "search_key"], first_id=10).pack(read)
+    ids, names, keys = packed.columns
+    assert list(ids) == [10, 11, 12]
+    assert names == ["Ana", "Bia", "Caio"]
+    assert keys == ["ana", "bia", "caio"]
+    assert packed.tags == [(10, "vip"), (12, "a"), (12, "b")]
 
 
 def test_a_clean_batch_is_read_by_columns_and_a_ragged_one_record_by_record() -> None:

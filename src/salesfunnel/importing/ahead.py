@@ -132,20 +132,18 @@ def _pickled_error(error: Exception) -> bytes:
 def _encode(batch: Batch) -> bytes:
     """The batch pickled, its text columns each as one joined string."""
     read = batch.read
-    columns, digits = read.columns, read.digits
+    columns = read.columns
     read.columns = {name: _joined(column) for name, column in columns.items()}
-    read.digits = _joined(digits)
     try:
         return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
-        read.columns, read.digits = columns, digits
+        read.columns = columns
 
 
 def _decode(payload: bytes) -> Batch:
     batch: Batch = pickle.loads(payload)
     read = batch.read
     read.columns = {name: _split(column) for name, column in read.columns.items()}
-    read.digits = _split(read.digits)
     return batch
 
 

@@ -26,6 +26,7 @@ from salesfunnel.domain.text import MATCHING_PHONE_DIGITS
 from salesfunnel.importing import values
 from salesfunnel.importing.headers import FIELDS
 from salesfunnel.importing.rows import NO_CONTACT, Prospect, RowReader
+from salesfunnel.importing.searchkeys import SearchKeys
 
 _digits_of = partial(values.NON_DIGITS.sub, "")
 _email_match = values.EMAIL.fullmatch
@@ -40,14 +41,14 @@ _NAME_PARTS = ("first_name", "middle_name", "last_name")
 class ReadBatch:
     """What a batch of records became: the prospects' fields as columns, and the rest."""
 
-    columns: dict[str, list[Any]]  # Prospect field -> one value per prospect ("" = empty)
-    digits: list[str]  # each prospect's phone digits, however few (its search key has them)
+    # Prospect field (and "search_key") -> one value per prospect ("" = empty)
+    columns: dict[str, list[Any]]
     rejects: list[tuple[int, str]] = field(default_factory=list)  # (record index, reason)
     blank: int = 0
 
     @property
     def count(self) -> int:
-        return len(self.digits)
+        return len(self.columns["name"])
 
 
 class BatchReader:
@@ -55,6 +56,7 @@ class BatchReader:
 
     def __init__(self, reader: RowReader) -> None:
         self.reader = reader
+        self._search_keys = SearchKeys()
         self._at: dict[str, int | None] = {}
         for name in FIELDS:
             found = reader.mapping.indexes(name)
@@ -92,7 +94,8 @@ class BatchReader:
                 column = ["" if v is None else v for v in column]
             columns[name] = column
         digits = list(map(_digits_of, columns["phone"]))
-        return ReadBatch(columns, digits, rejects, blank)
+        columns["search_key"] = self._keys(columns, digits)
+        return ReadBatch(columns, rejects, blank)
 
     def _column(self, cells: list[list[str]], name: str) -> list[str]:
         index = self._at[name]
@@ -127,7 +130,13 @@ class BatchReader:
         columns["tags"] = [
             values.split_tags(t) or None if t else None for t in self._column(cells, "tags")
         ]
-        return ReadBatch(columns, digits, rejects)
+        columns["search_key"] = self._keys(columns, digits)
+        return ReadBatch(columns, rejects)
+
+    def _keys(self, columns: dict[str, list[Any]], digits: list[str]) -> list[str]:
+        """Each prospect's search key, from its name, email, phone digits and company."""
+        return self._search_keys.keys(columns["name"], columns["email"], digits,
+                                      columns["company"])  # fmt: skip
 
     def _who(self, cells: list[list[str]]) -> list[bool]:
         """Which records name someone: a name, an email, or a phone with a digit in it."""

@@ -1,8 +1,9 @@
 """A read batch -> the columns of the import's INSERT, in the statement's order.
 
-Everything a row needs is worked out here -- its id, its search key, its tags --
-except the company's id: the company column carries the company's name, which
-the writer replaces.  It runs in the writing process, which hands out the ids.
+What a row needs besides its values is worked out here -- its id, its tags,
+the companies to create -- except the company's id: the company column carries
+the company's name, which the writer replaces.  It runs in the writing process,
+which hands out the ids.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 
 from salesfunnel.domain.text import company_search_key
 from salesfunnel.importing.columns import ReadBatch
-from salesfunnel.importing.searchkeys import SearchKeys
 
 COMPANIES_REMEMBERED = 50_000  # names already sent for insertion (bounded memory)
 
@@ -37,7 +37,6 @@ class RowPacker:
 
     def __init__(self, columns: Sequence[str], first_id: int) -> None:
         self.columns = list(columns)
-        self._search_keys = SearchKeys()
         self._companies: set[str] = set()
         self.next_id = first_id
 
@@ -50,14 +49,6 @@ class RowPacker:
                 laid_out.append(range(first, first + batch.count))
             elif name == "company_id":
                 laid_out.append(companies)
-            elif name == "search_key":
-                keys = self._search_keys.keys(
-                    fields["name"],
-                    fields["email"],
-                    batch.digits,
-                    companies,
-                )
-                laid_out.append(keys)
             else:
                 laid_out.append(fields[name])
         tags = [(first + i, tag) for i, each in enumerate(fields["tags"]) if each for tag in each]
