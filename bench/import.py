@@ -15,9 +15,12 @@ in /tmp.  Each tool imports it into a fresh database, as a whole process:
 * the ``sqlite3`` shell's ``.import --csv FILE prospects`` (``apt-get install -y sqlite3``).
 
 Runs go round-robin (tool A, B, C, A, B, C...) so that load from elsewhere falls on
-every tool alike; each figure is the median of ``--runs``.  Peak memory is the
-process's maximum resident set, from ``wait4``.  The package is byte-compiled first
-(these machines set PYTHONDONTWRITEBYTECODE=1).  Prints a Markdown table.
+every tool alike; each figure is the median of ``--runs``.  CPU time includes the
+processes a tool starts (salesfunnel reads a big file in a second one).  Peak memory
+is the larger of the biggest process's maximum resident set (``wait4``) and what all
+the tool's processes held together, sampled every 20 ms as summed PSS (a page two
+processes share counts once).  The package is byte-compiled first (these machines set
+PYTHONDONTWRITEBYTECODE=1).  Prints a Markdown table.
 """
 
 from __future__ import annotations
