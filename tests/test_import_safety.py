@@ -31,13 +31,15 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def start_import(path: Path) -> subprocess.Popen[bytes]:
+def start_import(path: Path, *, own_group: bool = False) -> subprocess.Popen[bytes]:
+    """``own_group``: in a process group of its own, as a terminal's foreground job is."""
     return subprocess.Popen(
         [str(SALESFUNNEL), "prospect", "import", str(path), "--list", "big"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         # a shell may start background jobs with SIGINT ignored; a terminal would not
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        process_group=0 if own_group else None,
     )
 
 
@@ -110,6 +112,23 @@ def test_ctrl_c_part_way_rolls_back_and_says_so(big_file, db_path, db) -> None:
     assert out == b""
     assert db("select count(*) from contacts") == [(0,)]
     assert db("select count(*) from prospect_lists") == [(0,)]
+
+
+def test_ctrl_c_at_a_terminal_reaches_both_processes_and_only_one_answers(
+    big_file, db_path, db
+) -> None:
+    """A terminal sends Ctrl-C to the whole foreground job: the reading process ignores
+    it, the writing one rolls back and says so, once, with no traceback."""
+    process = start_import(big_file, own_group=True)
+    wait_until_writing(db_path, process)
+    reading = children(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.decode() == "Interrupted: nothing was written.\n"
+    assert out == b""
+    assert len(reading) == 1 and ended(reading[0], within=10)
+    assert db("select count(*) from contacts") == [(0,)]
 
 
 def test_a_reader_is_not_refused_while_an_import_runs(big_file, db_path, ok, db) -> None:
