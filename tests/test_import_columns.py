@@ -54,9 +54,11 @@ def files(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
     width = len(header)
     regular = st.lists(CELLS, min_size=width, max_size=width)
     ragged = st.lists(CELLS, max_size=width + 2)
+    blank = st.sampled_from([[], [""] * width, [" "] * width, [""] * (width + 1)])
     records = draw(st.lists(regular, max_size=25))
-    if records and draw(st.integers(0, 4)) == 0:  # now and then, a ragged record somewhere
-        records.insert(draw(st.integers(0, len(records))), draw(ragged))
+    for odd in (ragged, blank):  # now and then, an odd record somewhere
+        if records and draw(st.integers(0, 3)) == 0:
+            records.insert(draw(st.integers(0, len(records))), draw(odd))
     return header, records
 
 
@@ -99,14 +101,15 @@ def test_a_packed_batch_takes_ids_in_file_order() -> None:
     assert packed.tags == [(10, "vip"), (12, "a"), (12, "b")]
 
 
-def test_a_clean_batch_is_read_by_columns_and_a_ragged_one_record_by_record() -> None:
+def test_odd_records_are_fitted_counted_as_blank_or_rejected_in_place() -> None:
     reader = BatchReader(RowReader(map_headers(["Name", "Phone"]), default_source="list"))
-    clean = [["Ana", "1234567"], ["", ""], ["Bia", ""]]
+    clean = [["Ana", "1234567"], ["Bia", ""]]
     assert reader.by_columns
-    read = reader.read([clean[0], clean[2]])
+    read = reader.read(clean)
     assert read.columns["name"] == ["Ana", "Bia"]
     assert read.columns["phone_key"] == ["1234567", ""]
-    ragged = reader.read([*clean, ["Caio", "1", "surplus"]])
-    assert ragged.blank == 1
-    assert ragged.rejects == [(3, "3 fields where the header has 2")]
-    assert ragged.columns["name"] == ["Ana", "Bia"]
+    odd = [["Caio", "1", "surplus"], [], ["Dora", "", "", " "], [" ", " "]]
+    read = reader.read([clean[0], *odd, clean[1]])
+    assert read.blank == 2
+    assert read.rejects == [(1, "3 fields where the header has 2")]
+    assert read.columns["name"] == ["Ana", "Dora", "Bia"]

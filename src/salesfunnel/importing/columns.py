@@ -4,9 +4,10 @@
 thousands at once, column by column: each column is stripped, lower-cased or
 matched by one ``map`` over a C-level function, so a million-row import spends
 its time in C rather than in a Python loop per cell.  A batch this doesn't
-handle the same way (ragged or blank records, a field fed by several columns,
-one of salesfunnel's own exports) goes through ``RowReader.read`` record by
-record instead; the tests hold the two to the same result.
+handle the same way (a field fed by several columns, one of salesfunnel's own
+exports) goes through ``RowReader.read`` record by record instead, and so do
+the odd records of a batch (another width: fitted or rejected as ``read`` says);
+the tests hold the two to the same result.
 
 Empty text stays ``""`` here, not ``None``: the INSERT turns it into NULL
 (``nullif(?, '')``), and the driver binds a string faster than ``None``.
@@ -66,12 +67,48 @@ class BatchReader:
         self.by_columns = not reader.several and not reader.unguard
 
     def read(self, records: Sequence[Sequence[str]]) -> ReadBatch:
-        if not self.by_columns or not records or set(map(len, records)) != {self.reader.width}:
-            return self.read_each(records)  # ragged records are reported as read() does
-        cells = [list(map(str.strip, column)) for column in zip(*records, strict=True)]
-        if not all(map(any, zip(*cells, strict=True))):  # a blank record (rare)
+        if not self.by_columns or not records:
             return self.read_each(records)
-        return self._read_columns(cells)
+        width = self.reader.width
+        if set(map(len, records)) != {width}:
+            return self._read_fitted(records)
+        cells = [list(map(str.strip, column)) for column in zip(*records, strict=True)]
+        filled = list(map(any, zip(*cells, strict=True)))
+        if all(filled):
+            return self._read_columns(cells)
+        # Blank records (delimiters only) count as blank lines; the rest are read.
+        positions = list(compress(range(len(records)), filled))
+        cells = [list(compress(column, filled)) for column in cells]
+        read = self._read_columns(cells) if positions else self.read_each([])
+        read.rejects = [(positions[i], reason) for i, reason in read.rejects]
+        read.blank = len(records) - len(positions)
+        return read
+
+    def _read_fitted(self, records: Sequence[Sequence[str]]) -> ReadBatch:
+        """Records of another width are fitted (trailing empty cells dropped), or counted as
+        blank, or rejected, as ``RowReader.read`` does; the rest are read by columns."""
+        fitting: list[Sequence[str]] = []
+        positions: list[int] = []
+        rejects: list[tuple[int, str]] = []
+        blank = 0
+        width, fit = self.reader.width, self.reader.fit
+        for index, record in enumerate(records):
+            if len(record) != width:
+                fitted = fit(record)
+                if fitted is None:
+                    blank += 1
+                    continue
+                if isinstance(fitted, str):
+                    rejects.append((index, fitted))
+                    continue
+                record = fitted
+            fitting.append(record)
+            positions.append(index)
+        read = self.read(fitting)
+        rejects += [(positions[i], reason) for i, reason in read.rejects]
+        read.rejects = sorted(rejects)
+        read.blank += blank
+        return read
 
     def read_each(self, records: Sequence[Sequence[str]]) -> ReadBatch:
         """Record by record, through ``RowReader.read``: what :meth:`read` must equal."""

@@ -98,7 +98,7 @@ class RowReader:
     def read(self, row: Sequence[str]) -> Prospect | str | None:
         """A prospect; a reason (str) to reject the row; or None for a blank line."""
         if len(row) != self.width:
-            fitted = self._fit(row)
+            fitted = self.fit(row)
             if not isinstance(fitted, list):
                 return fitted
             row = fitted
@@ -154,7 +154,7 @@ class RowReader:
             ),
         )
 
-    def _fit(self, row: Sequence[str]) -> list[str] | str | None:
+    def fit(self, row: Sequence[str]) -> list[str] | str | None:
         """Trailing empty cells are harmless (Excel adds them); anything else is ragged."""
         if not any(cell.strip() for cell in row):
             return None
