@@ -4,8 +4,16 @@ database reopened to check what it holds."""
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -332,6 +340,45 @@ def test_no_progress_bar_or_escape_codes_when_piped(tmp_path, ok) -> None:
     result = ok("prospect", "import", str(path))
     assert "\x1b" not in result.stderr and "\r" not in result.stderr
     assert result.stderr.splitlines()[0] == "Imported    6,000 prospects into list 'p' (import #1)"
+
+
+def test_a_progress_bar_on_a_terminal_for_a_big_file_read_in_two_processes(tmp_path, db) -> None:
+    """On a terminal the bar shows the rows as they go (refreshed by each batch), and the
+    summary follows it; on two cores, a file this big is read in a second process."""
+    from salesfunnel.importing import ahead
+
+    path = tmp_path / "big.csv"
+    line = "Pessoa {0},p{0}@exemplo.com.br,+55 11 9{0:08d},Empresa {1},notas {0}\n"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("name,email,phone,company,notes\n")
+        rows = 0
+        while out.tell() < ahead.AHEAD_FROM_BYTES + 1024:
+            out.write(line.format(rows, rows % 300))
+            rows += 1
+    main_fd, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("salesfunnel")), "prospect", "import", path.name],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=terminal, cwd=tmp_path,
+    )  # fmt: skip
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.communicate(timeout=60)
+    os.close(main_fd)
+    shown = seen.decode(errors="replace")
+    assert process.returncode == 0, shown
+    assert re.search(r"Importing big\.csv: [\d,]+ rows", shown)
+    assert "━" in shown  # the bar itself
+    assert f"Imported    {rows:,} prospects into list 'big'" in shown
+    assert db("select count(*) from contacts") == [(rows,)]
 
 
 def test_forced_encoding_and_delimiter(tmp_path, ok, db) -> None:
