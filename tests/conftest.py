@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import select
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -79,3 +81,23 @@ def db(db_path: Path) -> Iterator[Callable[[str, tuple[object, ...]], list[tuple
     yield query
     for connection in connections:
         connection.close()
+
+
+@pytest.fixture
+def read_terminal() -> Callable[[int], bytes]:
+    """Everything a pseudo-terminal shows until the command on it ends (or 30 s of silence)."""
+
+    def read(main: int) -> bytes:
+        chunks = []
+        while select.select([main], [], [], 30)[0]:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal closed: the command is done
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(main)
+        return b"".join(chunks)
+
+    return read

@@ -342,7 +342,9 @@ def test_no_progress_bar_or_escape_codes_when_piped(tmp_path, ok) -> None:
     assert result.stderr.splitlines()[0] == "Imported    6,000 prospects into list 'p' (import #1)"
 
 
-def test_a_progress_bar_on_a_terminal_for_a_big_file_read_in_two_processes(tmp_path, db) -> None:
+def test_a_progress_bar_on_a_terminal_for_a_big_file_read_in_two_processes(
+    tmp_path, db, read_terminal
+) -> None:
     """On a terminal the bar shows the rows as they go (refreshed by each batch), and the
     summary follows it; on two cores, a file this big is read in a second process."""
     from salesfunnel.importing import ahead
@@ -362,18 +364,8 @@ def test_a_progress_bar_on_a_terminal_for_a_big_file_read_in_two_processes(tmp_p
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=terminal, cwd=tmp_path,
     )  # fmt: skip
     os.close(terminal)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(main_fd, 65536)
-        except OSError:  # the terminal closed: the process is done
-            break
-        if not chunk:
-            break
-        seen += chunk
+    shown = read_terminal(main_fd).decode(errors="replace")
     process.communicate(timeout=60)
-    os.close(main_fd)
-    shown = seen.decode(errors="replace")
     assert process.returncode == 0, shown
     assert re.search(r"Importing big\.csv: [\d,]+ rows", shown)
     assert "━" in shown  # the bar itself

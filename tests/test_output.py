@@ -6,7 +6,6 @@ import io
 import json
 import os
 import pty
-import select
 import sqlite3
 import subprocess
 import sys
@@ -169,7 +168,7 @@ def test_brackets_in_data_are_shown_as_typed_on_a_terminal(terminal_env, name) -
     assert text.count(name) == 3  # in the table, the title and the field: data, not markup
 
 
-def test_a_real_terminal_gets_rich_output(ok, terminal_env) -> None:
+def test_a_real_terminal_gets_rich_output(ok, terminal_env, read_terminal) -> None:
     ok("lead", "add", "Ana Term", "--star")
     main, secondary = pty.openpty()
     process = subprocess.Popen(
@@ -180,22 +179,10 @@ def test_a_real_terminal_gets_rich_output(ok, terminal_env) -> None:
         env=dict(os.environ),
     )
     os.close(secondary)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([main], [], [], 30)
-        if not ready:
-            break
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:  # the terminal closed: the command is done
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(main)
+    shown = read_terminal(main)
     _, errors = process.communicate(timeout=30)
     assert process.returncode == 0, errors
-    text = b"".join(chunks).decode()
+    text = shown.decode()
     assert "Ana Term" in text
     assert "\x1b[" in text
     assert "━" in text or "─" in text
