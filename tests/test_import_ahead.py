@@ -89,6 +89,20 @@ def test_an_error_in_the_reading_process_is_the_users_error(
     assert db("select count(*) from contacts") == [(0,)]
 
 
+def test_when_no_process_can_be_started_one_does_both_halves(
+    tmp_path, ok, db, monkeypatch, forks
+) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ahead, "AHEAD_FROM_BYTES", 0)
+    monkeypatch.setattr(ahead.os, "fork", no_fork)
+    path = tricky_list(tmp_path / "lista.csv", rows=300)
+    summary = json.loads(ok("prospect", "import", str(path), "--json").stdout)
+    assert forks == [1]
+    assert summary["imported"] == db("select count(*) from contacts")[0][0] > 250
+
+
 def test_small_files_and_standard_input_stay_in_one_process() -> None:
     assert not ahead.worth_a_second_process(None)
     assert not ahead.worth_a_second_process(ahead.AHEAD_FROM_BYTES - 1)

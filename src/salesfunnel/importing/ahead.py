@@ -49,7 +49,13 @@ def made_ahead(batches: Iterable[Batch]) -> Iterator[Batch]:
     """``batches``, made in a forked child and received here in order."""
     receiving, sending = os.pipe()
     _widen(sending)
-    child = os.fork()
+    try:
+        child = os.fork()
+    except OSError:  # no process to spare (a limit on processes): read them here
+        os.close(receiving)
+        os.close(sending)
+        yield from batches
+        return
     if child == 0:  # pragma: no cover (runs in the child; its work is checked by the parent)
         os.close(receiving)
         _serve(batches, sending)
@@ -94,6 +100,8 @@ def _receive(stream: BinaryIO) -> Iterator[Batch]:
             raise RuntimeError("the process reading the file stopped without a word")
         size, kind = _FRAME.unpack(head)
         payload = stream.read(size)
+        if len(payload) < size:
+            raise RuntimeError("the process reading the file stopped part way through a batch")
         if kind == _BATCH:
             yield _decode(payload)
         elif kind == _END:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from salesfunnel.domain.text import MIN_PHONE_DIGITS, PHONE_SUFFIX_MARK, digits_of, fold
+from salesfunnel.domain.text import MIN_PHONE_DIGITS, PHONE_SUFFIX_MARK, fold
 
 FOLDED_WORDS = 200_000  # distinct words remembered (bounded memory)
 
@@ -34,23 +34,6 @@ class SearchKeys:
         """``fold()`` of each text, up to spacing (a key's words are joined by one space)."""
         folded = self._folded.__getitem__
         return [t.lower() if t.isascii() else " ".join(map(folded, t.split())) for t in texts]
-
-    def key(
-        self,
-        name: str | None,
-        email: str | None,
-        phone: str | None,
-        company: str | None,
-        *,
-        digits: str | None = None,
-    ) -> str | None:
-        """The same as ``search_key_for(name, email, phone, company)``, faster.
-
-        ``digits``, when given, are the phone's digits already worked out.
-        """
-        if digits is None:
-            digits = digits_of(phone)
-        return self.keys([name or ""], [email or ""], [digits], [company or ""])[0] or None
 
     def keys(
         self,
