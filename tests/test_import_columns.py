@@ -15,6 +15,7 @@ from salesfunnel.importing.rows import RowReader
 HEADERS = [
     "Name", "E-mail", "Phone", "Company", "Value", "Tags", "Source", "Cidade",
     "First Name", "Middle Name", "Last Name", "Notes", "Favourite colour", "Cargo",
+    "Mobile Phone Number", "Telefone", "Nome", "Correo",  # a second column for a field
 ]  # fmt: skip
 CELLS = st.one_of(
     st.sampled_from(
@@ -48,7 +49,7 @@ CELLS = st.one_of(
 
 @st.composite
 def files(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
-    header = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8, unique=True))
+    header = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=10, unique=True))
     if not any(h in header for h in ("Name", "E-mail", "Phone", "First Name", "Last Name")):
         header.append("Name")
     width = len(header)

@@ -4,10 +4,10 @@
 thousands at once, column by column: each column is stripped, lower-cased or
 matched by one ``map`` over a C-level function, so a million-row import spends
 its time in C rather than in a Python loop per cell.  A batch this doesn't
-handle the same way (a field fed by several columns, one of salesfunnel's own
-exports) goes through ``RowReader.read`` record by record instead, and so do
-the odd records of a batch (another width: fitted or rejected as ``read`` says);
-the tests hold the two to the same result.
+handle the same way (one of salesfunnel's own exports) goes through
+``RowReader.read`` record by record instead, and so do the odd records of a
+batch (another width: fitted or rejected as ``read`` says); the tests hold the
+two to the same result.
 
 Empty text stays ``""`` here, not ``None``: the INSERT turns it into NULL
 (``nullif(?, '')``), and the driver binds a string faster than ``None``.
@@ -63,8 +63,8 @@ class BatchReader:
             found = reader.mapping.indexes(name)
             self._at[name] = found[0] if found else None
         self._extras = [(c.index, c.key) for c in reader.mapping.extras]
-        # Layouts read record by record: a field fed by several columns, an export's cells.
-        self.by_columns = not reader.several and not reader.unguard
+        # Read record by record: salesfunnel's own exports (their cells are unguarded).
+        self.by_columns = not reader.unguard
 
     def read(self, records: Sequence[Sequence[str]]) -> ReadBatch:
         if not self.by_columns or not records:
@@ -139,10 +139,12 @@ class BatchReader:
         return cells[index] if index is not None else [""] * len(cells[0])
 
     def _read_columns(self, cells: list[list[str]]) -> ReadBatch:
+        picked = self._pick(cells)
         kept = self._who(cells)
         rejects = [(i, NO_CONTACT) for i in compress(range(len(kept)), map(not_, kept))]
         if rejects:
             cells = [list(compress(column, kept)) for column in cells]
+            picked = list(compress(picked, kept))
         reader = self.reader
         name = self._names(cells)
         email, phone = self._column(cells, "email"), self._column(cells, "phone")
@@ -163,7 +165,7 @@ class BatchReader:
             columns["source"] = [s.lower() if s else default for s in sources]
         else:
             columns["source"] = [s or default for s in sources]
-        columns["value"], columns["extra"] = self._amounts_and_extras(cells)
+        columns["value"], columns["extra"] = self._amounts_and_extras(cells, picked)
         columns["tags"] = [
             values.split_tags(t) or None if t else None for t in self._column(cells, "tags")
         ]
@@ -174,6 +176,25 @@ class BatchReader:
         """Each prospect's search key, from its name, email, phone digits and company."""
         return self._search_keys.keys(columns["name"], columns["email"], digits,
                                       columns["company"])  # fmt: skip
+
+    def _pick(self, cells: list[list[str]]) -> list[dict[str, str] | None]:
+        """A field fed by several columns (Phone, Mobile) takes the first non-empty one, moved
+        into its first column; the others' values are kept as extra fields, per record."""
+        count = len(cells[0])
+        picked: list[dict[str, str] | None] = [None] * count
+        for columns in self.reader.several:
+            first = cells[columns[0][0]]
+            for index, key in columns[1:]:
+                other = cells[index]
+                for i in compress(range(count), other):
+                    if not first[i]:
+                        first[i] = other[i]
+                    else:
+                        extra = picked[i]
+                        if extra is None:
+                            extra = picked[i] = {}
+                        extra[key] = other[i]
+        return picked
 
     def _who(self, cells: list[list[str]]) -> list[bool]:
         """Which records name someone: a name, an email, or a phone with a digit in it."""
@@ -197,8 +218,11 @@ class BatchReader:
             for n, each in zip(names, zip(*parts, strict=True), strict=True)
         ]
 
-    def _amounts_and_extras(self, cells: list[list[str]]) -> tuple[list[Any], list[Any]]:
-        """Amounts, and the extra fields as JSON (with any value that isn't an amount)."""
+    def _amounts_and_extras(
+        self, cells: list[list[str]], picked: list[dict[str, str] | None]
+    ) -> tuple[list[Any], list[Any]]:
+        """Amounts, and the extra fields as JSON: the unmapped columns, the values a field's
+        other columns had, and any value that isn't an amount, in that order."""
         texts = self._column(cells, "value")
         count = len(texts)
         extras: list[dict[str, str] | None] = [None] * count
@@ -207,6 +231,11 @@ class BatchReader:
             extras = [
                 {key: v for key, v in zip(keys, each, strict=True) if v} or None
                 for each in zip(*(cells[i] for i, _ in self._extras), strict=True)
+            ]
+        if self.reader.several:
+            extras = [
+                ({**mine, **more} if mine else more) if more else mine
+                for mine, more in zip(extras, picked, strict=True)
             ]
         amounts: list[Any] = [""] * count
         for i in compress(range(count), texts):
