@@ -15,6 +15,8 @@ import pytest
 
 SALESFUNNEL = Path(sys.executable).with_name("salesfunnel")
 ROWS = 200_000
+# A big file is read in a second process where there is a second core to run it on.
+READING_PROCESSES = 1 if len(os.sched_getaffinity(0)) > 1 else 0
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +91,8 @@ def test_a_killed_import_leaves_no_partial_list(big_file, db_path, ok, db) -> No
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=30)
     assert process.returncode == -signal.SIGKILL
-    assert len(reading) == 1  # the file was read in a second process...
-    assert ended(reading[0], within=10)  # ...which ends with the one it served
+    assert len(reading) == READING_PROCESSES  # the file was read in a second process...
+    assert all(ended(pid, within=10) for pid in reading)  # ...which ends with the first
 
     lists = cli("prospect", "lists", "--json")
     assert lists.returncode == 0, lists.stderr
@@ -127,7 +129,8 @@ def test_ctrl_c_at_a_terminal_reaches_both_processes_and_only_one_answers(
     assert process.returncode == 130
     assert err.decode() == "Interrupted: nothing was written.\n"
     assert out == b""
-    assert len(reading) == 1 and ended(reading[0], within=10)
+    assert len(reading) == READING_PROCESSES
+    assert all(ended(pid, within=10) for pid in reading)
     assert db("select count(*) from contacts") == [(0,)]
 
 
