@@ -140,15 +140,15 @@ class BatchReader:
 
     def _read_columns(self, cells: list[list[str]]) -> ReadBatch:
         picked = self._pick(cells)
-        kept = self._who(cells)
+        name, phone = self._names(cells), self._column(cells, "phone")
+        digits = list(map(_digits_of, phone))
+        kept = self._who(name, self._column(cells, "email"), phone, digits)
         rejects = [(i, NO_CONTACT) for i in compress(range(len(kept)), map(not_, kept))]
         if rejects:
             cells = [list(compress(column, kept)) for column in cells]
-            picked = list(compress(picked, kept))
+            picked, name, digits = (list(compress(c, kept)) for c in (picked, name, digits))
         reader = self.reader
-        name = self._names(cells)
         email, phone = self._column(cells, "email"), self._column(cells, "phone")
-        digits = list(map(_digits_of, phone))
         columns: dict[str, list[Any]] = {
             "name": [n or e or p for n, e, p in zip(name, email, phone, strict=True)],
             "email": email,
@@ -196,13 +196,10 @@ class BatchReader:
                         extra[key] = other[i]
         return picked
 
-    def _who(self, cells: list[list[str]]) -> list[bool]:
+    @staticmethod
+    def _who(name: list[str], email: list[str], phone: list[str], digits: list[str]) -> list[bool]:
         """Which records name someone: a name, an email, or a phone with a digit in it."""
-        name, email = self._names(cells), self._column(cells, "email")
-        phone = self._column(cells, "phone")
-        kept = [
-            bool(n or e or d) for n, e, d in zip(name, email, map(_digits_of, phone), strict=True)
-        ]
+        kept = [bool(n or e or d) for n, e, d in zip(name, email, digits, strict=True)]
         for i in compress(range(len(kept)), map(not_, kept)):
             kept[i] = bool(phone[i]) and values.has_digit(phone[i])  # digits of any script
         return kept
