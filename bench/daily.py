@@ -508,25 +508,26 @@ def time_commands(big: Path, empty: Path, runs: int) -> list[tuple[str, Timing, 
 def show_plans(path: Path) -> None:
     """Every statement `todo` runs, with its time and SQLite's plan for it."""
     os.environ["SALESFUNNEL_NOW"] = NOW
-    from salesfunnel.db.reader import SqliteReader, _sqlite_value
-    from salesfunnel.db.uow import ReadOnlyWork
+    from salesfunnel.db.rows import sqlite_value
+    from salesfunnel.db.work import SqliteDriver, Work
     from salesfunnel.services.todo import todo_list
 
     statements: list[tuple[str, dict[str, object], float]] = []
 
-    class TimingReader(SqliteReader):
-        def rows(self, sql, params=None):  # type: ignore[no-untyped-def]
+    class TimingDriver(SqliteDriver):
+        def run(self, sql, params):  # type: ignore[no-untyped-def]
             started = time.perf_counter()
-            found = super().rows(sql, params)
-            bound = {k: _sqlite_value(v) for k, v in (params or {}).items()}
+            found = super().run(sql, params)
+            bound = {k: sqlite_value(v) for k, v in params.items()}
             statements.append((sql, bound, time.perf_counter() - started))
             return found
 
-    reader = TimingReader(sqlite3.connect(path), owned=True)
+    driver = TimingDriver(sqlite3.connect(path, isolation_level=None))
     started = time.perf_counter()
-    with ReadOnlyWork(reader, reader.close) as work:
+    with Work(driver, write=False) as work:
         todo_list(work)
     total = time.perf_counter() - started
+    driver.close()
     raw = sqlite3.connect(path)
     for statement, parameters, seconds in statements:
         print(f"-- {seconds * 1000:.2f} ms\n{' '.join(statement.split())}")

@@ -71,9 +71,9 @@ def build(path: Path, contacts: int) -> dict[str, float]:
     from sqlalchemy import insert
 
     from salesfunnel.db.engine import open_engine
+    from salesfunnel.db.search_index import index_new_rows
     from salesfunnel.db.tables import Company, Contact, Deal
     from salesfunnel.domain.text import company_search_key, deal_search_key, search_key_for
-    from salesfunnel.services.search import index_new_rows
 
     if path.exists():
         path.unlink()
@@ -206,21 +206,18 @@ def median_seconds(command: list[str], runs: int) -> float:
 
 def in_process(db: Path, text: str, runs: int) -> tuple[float, int]:
     """The search service alone, in this process: the time beyond start-up, and the matches."""
-    from salesfunnel.db.engine import open_engine
-    from salesfunnel.db.uow import UnitOfWork
+    from salesfunnel.db.connect import database
+    from salesfunnel.db.work import Work
     from salesfunnel.services.search import search
 
-    engine = open_engine(f"sqlite:///{db}")
-    try:
+    with database(f"sqlite:///{db}") as driver:
         times = []
         for _ in range(runs + 1):
-            with UnitOfWork(engine, write=False) as uow:
+            with Work(driver, write=False) as work:
                 started = time.perf_counter()
-                result = search(uow, text)
+                result = search(work, text)
                 times.append(time.perf_counter() - started)
         return statistics.median(times[1:]), result.contacts_total
-    finally:
-        engine.dispose()
 
 
 def full_text_index(db: Path, on: bool, saved: list[tuple[str, int]]) -> list[tuple[str, int]]:

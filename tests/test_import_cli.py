@@ -399,10 +399,8 @@ def test_duplicates_leave_no_tags_behind_and_references_are_checked_again_after(
     """The import's unit of work doesn't have SQLite check foreign keys (it makes every
     reference itself), so the duplicates' tags are deleted by hand, not by the cascade;
     and the next unit of work on the same connection checks them again."""
-    from sqlalchemy import text
-
-    from salesfunnel.db.engine import open_engine
-    from salesfunnel.db.uow import UnitOfWork
+    from salesfunnel.db.connect import database
+    from salesfunnel.db.work import Work
 
     text_csv = (
         "name,email,tags\n"
@@ -417,13 +415,10 @@ def test_duplicates_leave_no_tags_behind_and_references_are_checked_again_after(
     assert db("pragma foreign_key_check") == []
     assert db("select count(*) from contact_tags") == [(3,)]
 
-    engine = open_engine(f"sqlite:///{db_path}")
-    try:
-        with UnitOfWork(engine, write=True, check_references=False) as unit:
-            assert unit.session.execute(text("pragma foreign_keys")).scalar() == 0
-        with UnitOfWork(engine, write=True) as unit:
-            assert unit.session.execute(text("pragma foreign_keys")).scalar() == 1
-        with UnitOfWork(engine, write=False) as unit:
-            assert unit.session.execute(text("pragma foreign_keys")).scalar() == 1
-    finally:
-        engine.dispose()
+    with database(f"sqlite:///{db_path}") as driver:
+        with Work(driver, write=True, check_references=False) as unit:
+            assert unit.value("pragma foreign_keys") == 0
+        with Work(driver, write=True) as unit:
+            assert unit.value("pragma foreign_keys") == 1
+        with Work(driver, write=False) as unit:
+            assert unit.value("pragma foreign_keys") == 1

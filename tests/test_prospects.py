@@ -7,21 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from salesfunnel.db.engine import open_engine
+from salesfunnel.db.connect import database
 from salesfunnel.db.location import database_url
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.work import Work
 from salesfunnel.services.prospects import add_prospect
 
 
 def seed_prospects(db_path: Path, count: int, list_name: str = "bulk") -> None:
     """Many prospects in one transaction, through the same use case `prospect add` calls."""
-    engine = open_engine(database_url(str(db_path)))
-    try:
-        with UnitOfWork(engine, write=True) as uow:
-            for number in range(1, count + 1):
-                add_prospect(uow, f"Prospect {number:03}", list_name=list_name)
-    finally:
-        engine.dispose()
+    with database(database_url(str(db_path))) as driver, Work(driver, write=True) as work:
+        for number in range(1, count + 1):
+            add_prospect(work, f"Prospect {number:03}", list_name=list_name)
 
 
 def contact_row(db, contact_id: int) -> tuple[object, ...]:

@@ -63,8 +63,8 @@ def activity_next(
     """Plan a next step: a call, email, meeting or task, due on a day (and maybe a time)."""
     from salesfunnel.services.activities import plan_step
 
-    with state(ctx).writing() as uow:
-        outcome = plan_step(uow, contact, kind, text, due, deal_id=deal)
+    with state(ctx).writing() as work:
+        outcome = plan_step(work, contact, kind, text, due, deal_id=deal)
     step = outcome.activity
     _report(
         ctx,
@@ -87,8 +87,8 @@ def activity_log(
     """Log an activity done just now; a new lead's first one makes it contacted."""
     from salesfunnel.services.activities import log_activity
 
-    with state(ctx).writing() as uow:
-        outcome = log_activity(uow, contact, kind, text, deal_id=deal)
+    with state(ctx).writing() as work:
+        outcome = log_activity(work, contact, kind, text, deal_id=deal)
     step = outcome.activity
     _report(ctx, outcome, as_json, f"Logged #{step.id} {step.kind} with {outcome.contact}.")
 
@@ -97,8 +97,8 @@ def activity_done(ctx: typer.Context, activity_id: ActivityId, as_json: JsonFlag
     """Mark a planned step done."""
     from salesfunnel.services.activities import complete
 
-    with state(ctx).writing() as uow:
-        outcome = complete(uow, activity_id)
+    with state(ctx).writing() as work:
+        outcome = complete(work, activity_id)
     step = outcome.activity
     _report(
         ctx,
@@ -124,8 +124,8 @@ def activity_snooze(
     """Put a planned step off (by 7 days unless --to says when)."""
     from salesfunnel.services.activities import snooze
 
-    with state(ctx).writing() as uow:
-        outcome = snooze(uow, activity_id, to)
+    with state(ctx).writing() as work:
+        outcome = snooze(work, activity_id, to)
     step = outcome.activity
     _report(
         ctx,

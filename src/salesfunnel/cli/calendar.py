@@ -25,8 +25,8 @@ def calendar_export(
     from salesfunnel.services.calendar import calendar_of_steps, write_private
 
     app_state = state(ctx)
-    with app_state.writing() as uow:  # the first export stores the database's identity
-        document, count = calendar_of_steps(uow)
+    with app_state.writing() as work:  # the first export stores the database's identity
+        document, count = calendar_of_steps(work)
     if file == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(document)

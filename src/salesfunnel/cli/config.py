@@ -21,8 +21,8 @@ def config_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     from salesfunnel.services.settings import list_settings
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        settings = list_settings(uow)
+    with app_state.reading() as work:
+        settings = list_settings(work)
     if as_json:
         app_state.output.json(settings)
     else:
@@ -35,8 +35,8 @@ def config_get(ctx: typer.Context, key: Key, as_json: JsonFlag = False) -> None:
     from salesfunnel.services.settings import get_setting
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        setting = get_setting(uow, key)
+    with app_state.reading() as work:
+        setting = get_setting(work, key)
     if as_json:
         app_state.output.json(setting)
     else:
@@ -54,8 +54,8 @@ def config_set(
     from salesfunnel.services.settings import set_setting
 
     app_state = state(ctx)
-    with app_state.writing() as uow:
-        setting = set_setting(uow, key, value)
+    with app_state.writing() as work:
+        setting = set_setting(work, key, value)
     if as_json:
         app_state.output.json(setting)
     else:

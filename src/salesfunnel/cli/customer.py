@@ -34,8 +34,8 @@ def customer_list(
     from salesfunnel.services.customers import list_customers
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        page = list_customers(uow, status=status, as_of=as_of, limit=row_limit(limit, every))
+    with app_state.reading() as work:
+        page = list_customers(work, status=status, as_of=as_of, limit=row_limit(limit, every))
     show_page(app_state.output, page, columns.CUSTOMER, noun="customers", as_json=as_json)
 
 
@@ -47,8 +47,8 @@ def customer_status(
     from salesfunnel.services.customers import customer_status as status_of
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        found = status_of(uow, customer, as_of)
+    with app_state.reading() as work:
+        found = status_of(work, customer, as_of)
     if as_json:
         app_state.output.json(found)
         return
@@ -73,8 +73,8 @@ def customer_purchase(
     from salesfunnel.services.customers import record_purchase
 
     app_state = state(ctx)
-    with app_state.writing() as uow:
-        purchase = record_purchase(uow, customer, value, on=on, currency=currency)
+    with app_state.writing() as work:
+        purchase = record_purchase(work, customer, value, on=on, currency=currency)
     if as_json:
         app_state.output.json(purchase)
     else:
@@ -97,8 +97,8 @@ def customer_churn(
 
     confirm(f"Mark customer {customer} as churned?", yes)
     app_state = state(ctx)
-    with app_state.writing() as uow:
-        found = churn(uow, customer, reason)
+    with app_state.writing() as work:
+        found = churn(work, customer, reason)
     if as_json:
         app_state.output.json(found)
     else:

@@ -42,9 +42,9 @@ def deal_open(
     """Open a deal for a lead or customer."""
     from salesfunnel.services.deals import open_deal
 
-    with state(ctx).writing() as uow:
+    with state(ctx).writing() as work:
         deal = open_deal(
-            uow,
+            work,
             contact,
             title=title,
             value=value,
@@ -66,8 +66,8 @@ def deal_move(
     """Move an open deal to another stage."""
     from salesfunnel.services.deals import move
 
-    with state(ctx).writing() as uow:
-        deal = move(uow, deal_id, stage)
+    with state(ctx).writing() as work:
+        deal = move(work, deal_id, stage)
     _report(ctx, deal, as_json, f"Moved deal #{deal.id} to {deal.stage} ({deal.probability}%).")
 
 
@@ -84,8 +84,8 @@ def deal_win(
     """Win a deal: its contact becomes a customer."""
     from salesfunnel.services.deals import win
 
-    with state(ctx).writing() as uow:
-        deal = win(uow, deal_id, value=value, on=on)
+    with state(ctx).writing() as work:
+        deal = win(work, deal_id, value=value, on=on)
     _report(
         ctx,
         deal,
@@ -107,8 +107,8 @@ def deal_lose(
     """Lose a deal, with the reason."""
     from salesfunnel.services.deals import lose
 
-    with state(ctx).writing() as uow:
-        deal = lose(uow, deal_id, reason, on=on)
+    with state(ctx).writing() as work:
+        deal = lose(work, deal_id, reason, on=on)
     _report(ctx, deal, as_json, f"Lost deal #{deal.id} {deal.title}: {reason}.")
 
 
@@ -132,9 +132,9 @@ def deal_list(
     from salesfunnel.services.deals import list_deals
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
+    with app_state.reading() as work:
         page = list_deals(
-            uow,
+            work,
             status=status,
             stage=stage,
             contact=contact,
@@ -151,8 +151,8 @@ def deal_show(ctx: typer.Context, deal_id: DealId, as_json: JsonFlag = False) ->
     from salesfunnel.services.deals import show_deal
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        deal = show_deal(uow, deal_id)
+    with app_state.reading() as work:
+        deal = show_deal(work, deal_id)
     out = app_state.output
     if as_json:
         out.json(deal)
@@ -188,7 +188,7 @@ def pipeline(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     from salesfunnel.services.pipeline import pipeline as pipeline_of
 
     app_state = state(ctx)
-    with app_state.reading_plain() as work:
+    with app_state.reading() as work:
         stages = pipeline_of(work)
     if as_json:
         app_state.output.json(stages)

@@ -20,8 +20,8 @@ def demo(
     from salesfunnel.services.demo import build_demo
 
     app_state = state(ctx)
-    with app_state.writing() as uow:
-        summary = build_demo(uow, contacts=contacts)
+    with app_state.writing() as work:
+        summary = build_demo(work, contacts=contacts)
     app_state.output.message(summary)
     deal.pipeline(ctx)
     app_state.output.heading("To do")

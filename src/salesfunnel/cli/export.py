@@ -42,11 +42,11 @@ def export(
     from salesfunnel.services.export import private_file
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
+    with app_state.reading() as work:
         if output is None:
-            count = export_rows(uow, what, fmt, app_state.output.stdout, excel=excel)
+            count = export_rows(work, what, fmt, app_state.output.stdout, excel=excel)
         else:
             with private_file(output) as stream:
-                count = export_rows(uow, what, fmt, stream, excel=excel)
+                count = export_rows(work, what, fmt, stream, excel=excel)
     where = f" to {output}" if output is not None else ""
     app_state.output.message(f"Exported {count} {what}{where}.")

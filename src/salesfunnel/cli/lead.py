@@ -38,9 +38,9 @@ def lead_add(
     from salesfunnel.services.leads import add_lead
 
     app_state = state(ctx)
-    with app_state.writing() as uow:
+    with app_state.writing() as work:
         lead = add_lead(
-            uow,
+            work,
             name,
             email=email,
             phone=phone,
@@ -75,7 +75,7 @@ def lead_list(
     from salesfunnel.services.leads import list_leads
 
     app_state = state(ctx)
-    with app_state.reading_plain() as work:
+    with app_state.reading() as work:
         page = list_leads(
             work,
             status=status,
@@ -106,8 +106,8 @@ def lead_show(
     from salesfunnel.services.leads import show_lead
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        lead = show_lead(uow, lead_id)
+    with app_state.reading() as work:
+        lead = show_lead(work, lead_id)
     out = app_state.output
     if as_json:
         out.json(lead)
@@ -181,9 +181,9 @@ def lead_qualify(
     from salesfunnel.services.leads import qualify
 
     app_state = state(ctx)
-    with app_state.writing() as uow:
+    with app_state.writing() as work:
         lead, deal_id = qualify(
-            uow,
+            work,
             lead_id,
             need=need,
             budget=budget,
@@ -214,8 +214,8 @@ def lead_disqualify(
     from salesfunnel.services.leads import disqualify
 
     app_state = state(ctx)
-    with app_state.writing() as uow:
-        lead = disqualify(uow, lead_id, reason)
+    with app_state.writing() as work:
+        lead = disqualify(work, lead_id, reason)
     if as_json:
         app_state.output.json(lead)
     else:

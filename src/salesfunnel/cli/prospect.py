@@ -32,9 +32,9 @@ def prospect_add(
     from salesfunnel.services.prospects import add_prospect
 
     app_state = state(ctx)
-    with app_state.writing() as uow:
+    with app_state.writing() as work:
         prospect = add_prospect(
-            uow, name, email=email, phone=phone, company=company, title=title, list_name=list_name
+            work, name, email=email, phone=phone, company=company, title=title, list_name=list_name
         )
     if as_json:
         app_state.output.json(prospect)
@@ -57,9 +57,9 @@ def prospect_list(
     from salesfunnel.services.prospects import list_prospects
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
+    with app_state.reading() as work:
         page = list_prospects(
-            uow, list_name=list_name, status=status, limit=row_limit(limit, every)
+            work, list_name=list_name, status=status, limit=row_limit(limit, every)
         )
     show_page(app_state.output, page, columns.PROSPECT, noun="prospects", as_json=as_json)
 
@@ -70,8 +70,8 @@ def prospect_lists(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     from salesfunnel.services.prospects import list_lists
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        lists = list_lists(uow)
+    with app_state.reading() as work:
+        lists = list_lists(work)
     if as_json:
         app_state.output.json(lists)
     elif lists:
@@ -90,8 +90,8 @@ def prospect_convert(
     from salesfunnel.services.prospects import convert
 
     app_state = state(ctx)
-    with app_state.writing() as uow:
-        leads = convert(uow, ids)
+    with app_state.writing() as work:
+        leads = convert(work, ids)
     if as_json:
         app_state.output.json(leads)
     for lead in leads:
@@ -111,8 +111,8 @@ def prospect_cancel(
 
     confirm(f"Cancel {len(ids)} prospect(s) for good?", yes)
     app_state = state(ctx)
-    with app_state.writing() as uow:
-        cancelled = cancel(uow, ids, reason)
+    with app_state.writing() as work:
+        cancelled = cancel(work, ids, reason)
     if as_json:
         app_state.output.json(cancelled)
     for prospect in cancelled:

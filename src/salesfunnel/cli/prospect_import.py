@@ -120,9 +120,9 @@ def prospect_import(
             # SQLite need not check them row by row (importing/service.py).
             with (
                 _progress(source) as progress,
-                app_state.writing(check_references=False) as uow,
+                app_state.writing(check_references=False) as work,
             ):
-                summary = import_prospects(uow, source, plan, rejected, progress)
+                summary = import_prospects(work, source, plan, rejected, progress)
             rejected.keep()
         # the time the user waited, the commit included
         summary = summary.model_copy(update={"seconds": round(time.perf_counter() - started, 2)})
@@ -146,16 +146,16 @@ def prospect_undo_import(
     from salesfunnel.importing.undo import preview_undo, undo_import
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        plan = preview_undo(uow, list_name)
+    with app_state.reading() as work:
+        plan = preview_undo(work, list_name)
     if plan.removed or plan.restored:
         confirm(
             f"Remove the {plan.removed:,} contact(s) imported into list {plan.list!r}"
             f"{_kept_note(plan)}{_restore_note(plan)}?",
             yes,
         )
-    with app_state.writing() as uow:
-        result = undo_import(uow, list_name)
+    with app_state.writing() as work:
+        result = undo_import(work, list_name)
     if as_json:
         app_state.output.json(result)
     _show_undo(app_state.output, result)

@@ -33,8 +33,8 @@ def report_funnel(
     from salesfunnel.services.reports import funnel_report
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        report = funnel_report(uow, since, until)
+    with app_state.reading() as work:
+        report = funnel_report(work, since, until)
     if as_json:
         app_state.output.json(report)
     else:
@@ -50,8 +50,8 @@ def report_sources(
     from salesfunnel.services.reports import sources_report
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        report = sources_report(uow, since, until)
+    with app_state.reading() as work:
+        report = sources_report(work, since, until)
     if as_json:
         app_state.output.json(report)
     else:
@@ -74,8 +74,8 @@ def report_forecast(
     from salesfunnel.services.reports import forecast_report
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        report = forecast_report(uow, since, until)
+    with app_state.reading() as work:
+        report = forecast_report(work, since, until)
     if as_json:
         app_state.output.json(report)
     else:

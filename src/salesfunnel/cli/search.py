@@ -20,14 +20,14 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """Find contacts, companies and deals: `joao` finds João, `912 345 678` a phone."""
+    from salesfunnel.db.search_index import index_if_far_behind
     from salesfunnel.render.reports import render_search, search_more
-    from salesfunnel.services.search import index_if_far_behind
     from salesfunnel.services.search import search as search_for
 
     app_state = state(ctx)
-    index_if_far_behind(app_state.engine())  # after a big import: once, then fast
-    with app_state.reading() as uow:
-        result = search_for(uow, " ".join(words), limit=row_limit(limit, every))
+    index_if_far_behind(app_state.driver())  # after a big import: once, then fast
+    with app_state.reading() as work:
+        result = search_for(work, " ".join(words), limit=row_limit(limit, every))
     if as_json:
         app_state.output.json(result)
     else:

@@ -19,8 +19,8 @@ def source_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     from salesfunnel.services.sources import list_sources
 
     app_state = state(ctx)
-    with app_state.reading() as uow:
-        sources = list_sources(uow)
+    with app_state.reading() as work:
+        sources = list_sources(work)
     if as_json:
         app_state.output.json(sources)
     else:
@@ -51,8 +51,8 @@ def source_cost(
     from salesfunnel.services.sources import record_cost
 
     app_state = state(ctx)
-    with app_state.writing() as uow:
-        cost = record_cost(uow, name, amount, on=on, currency=currency, channel=channel)
+    with app_state.writing() as work:
+        cost = record_cost(work, name, amount, on=on, currency=currency, channel=channel)
     output = app_state.output
     if as_json:
         output.json(cost)

@@ -10,59 +10,42 @@ import typer
 from salesfunnel.render.output import Output
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from salesfunnel.db.uow import ReadOnlyWork, UnitOfWork
+    from salesfunnel.db.work import Driver, Work
 
 
 @dataclass
 class AppState:
     db: str | None = None
     output: Output = field(default_factory=Output)
-    _engine: Engine | None = None
-    _writes: list[UnitOfWork] = field(default_factory=list)
+    _driver: Driver | None = None
+    _writes: list[Work] = field(default_factory=list)
 
-    def engine(self) -> Engine:
+    def driver(self) -> Driver:
         """Opened on first use, so --help and usage errors never touch the database."""
-        if self._engine is None:
-            from salesfunnel.db.engine import open_engine
+        if self._driver is None:
+            from salesfunnel.db.connect import open_driver
             from salesfunnel.db.location import database_url
 
-            self._engine = open_engine(database_url(self.db), notify=self.output.message)
-        return self._engine
+            self._driver = open_driver(database_url(self.db), notify=self.output.message)
+        return self._driver
 
     def close(self) -> None:
         """Let go of the database when the command ends (SQLite then tidies its WAL)."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
 
-    def reading(self) -> UnitOfWork:
-        from salesfunnel.db.uow import UnitOfWork
+    def reading(self) -> Work:
+        """A read: one snapshot of the database, never committed."""
+        from salesfunnel.db.work import Work
 
-        return UnitOfWork(self.engine(), write=False)
+        return Work(self.driver(), write=False)
 
-    def reading_plain(self) -> ReadOnlyWork:
-        """A read in plain SQL, for the daily commands that must start fast.
+    def writing(self, *, check_references: bool = True) -> Work:
+        """A write: committed once at the end of the block, or not at all."""
+        from salesfunnel.db.work import Work
 
-        On an SQLite file at the current schema it goes straight to the file, without
-        SQLAlchemy; anything else (a new file, an older schema, PostgreSQL) is opened
-        by the engine first.
-        """
-        from salesfunnel.db.location import database_url, sqlite_path
-        from salesfunnel.db.reader import open_sqlite_reader
-        from salesfunnel.db.uow import ReadOnlyWork
-
-        if self._engine is None:
-            reader = open_sqlite_reader(sqlite_path(database_url(self.db)))
-            if reader is not None:
-                return ReadOnlyWork(reader, reader.close)
-        return ReadOnlyWork.on_engine(self.engine())
-
-    def writing(self, *, check_references: bool = True) -> UnitOfWork:
-        from salesfunnel.db.uow import UnitOfWork
-
-        unit = UnitOfWork(self.engine(), write=True, check_references=check_references)
+        unit = Work(self.driver(), write=True, check_references=check_references)
         self._writes.append(unit)
         return unit
 

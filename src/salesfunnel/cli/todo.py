@@ -55,7 +55,7 @@ def todo(
     from salesfunnel.services.todo import todo_list
 
     app_state = state(ctx)
-    with app_state.reading_plain() as work:
+    with app_state.reading() as work:
         result = todo_list(work, as_of=as_of, limit=row_limit(limit, every))
     if as_json:
         app_state.output.json(result)
@@ -84,7 +84,7 @@ def digest(
     from salesfunnel.services.todo import todo_list
 
     app_state = state(ctx)
-    with app_state.reading_plain() as work:
+    with app_state.reading() as work:
         result = todo_list(work, as_of=as_of, limit=row_limit(limit, every))
     if quiet_if_empty and is_empty(result):
         return

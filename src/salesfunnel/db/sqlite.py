@@ -1,7 +1,7 @@
 """How every connection to an SQLite file is set up, and the schema it must be at.
 
-Light on purpose (standard library only): the engine (db/engine.py) and the daily
-commands' bare reader (db/reader.py) both set connections up from here.
+Light on purpose (standard library only): the engine (db/engine.py) and every
+command's own connection (db/connect.py) are set up from here.
 """
 
 from __future__ import annotations

@@ -16,11 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, literal, select
-
 from salesfunnel import clock
-from salesfunnel.db.tables import Contact, ImportBatch, LifecycleEvent
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.search_index import index_new_rows_unless_far_behind
+from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage
 from salesfunnel.errors import DatabaseError
 from salesfunnel.importing.ahead import made_ahead, worth_a_second_process
@@ -35,7 +33,6 @@ from salesfunnel.importing.source import CsvInput
 from salesfunnel.importing.writer import BulkMode, BulkWriter, Constants, sqlite_import_cache
 from salesfunnel.schemas import ImportSummaryPublic
 from salesfunnel.services.prospects import get_or_create_list
-from salesfunnel.services.search import index_new_rows_unless_far_behind
 
 DROP_INDEXES_AFTER = 20_000  # rows imported before rebuilding indexes beats updating them
 DUPLICATE_KEYS = ("email_key", "phone_key")  # the columns duplicates are found by
@@ -45,34 +42,40 @@ Progress = Callable[[int, int, str], None]  # (bytes read, rows read, what it is
 
 
 def import_prospects(
-    uow: UnitOfWork,
+    work: Work,
     source: CsvInput,
     plan: ImportPlan,
     rejects: Rejects,
     progress: Progress | None = None,
 ) -> ImportSummaryPublic:
-    """Import every row of ``source`` into one prospecting list, inside ``uow``."""
+    """Import every row of ``source`` into one prospecting list, inside ``work``."""
     started = time.perf_counter()
     options, name = plan.options, plan.list_name
     now = clock.utcnow()
-    prospect_list = get_or_create_list(uow, name, source_file=source.name)
-    stage = Stage.LEAD if options.as_leads else Stage.PROSPECT
-    batch = ImportBatch(
-        list_id=prospect_list.id or 0,
-        source_file=source.name,
-        encoding=source.encoding.codec,
-        delimiter=source.delimiter.char,
-        stage=stage,
-        on_duplicate=options.on_duplicate,
-        started_at=now,
-    )
-    uow.session.add(batch)
-    uow.session.flush()
-    assert batch.id is not None and prospect_list.id is not None
-    connection = uow.session.connection()
-    if connection.dialect.name != "sqlite":
+    dbapi = work.sqlite
+    if dbapi is None:
         raise DatabaseError("prospect import writes to SQLite databases only, for now")
-    dbapi = connection.connection.driver_connection
+    prospect_list = get_or_create_list(work, name, source_file=source.name)
+    stage = Stage.LEAD if options.as_leads else Stage.PROSPECT
+    batch_id = work.insert(
+        "import_batches",
+        {
+            "list_id": prospect_list.id,
+            "source_file": source.name,
+            "encoding": source.encoding.codec,
+            "delimiter": source.delimiter.char,
+            "stage": stage,
+            "on_duplicate": options.on_duplicate,
+            "started_at": now,
+            "rows_read": 0,
+            "imported": 0,
+            "duplicates": 0,
+            "updated": 0,
+            "rejected": 0,
+            "flagged": 0,
+            "seconds": 0.0,
+        },
+    )
     cursor = dbapi.cursor()
     first_id, first_company = cursor.execute(
         "SELECT (SELECT coalesce(max(id), 0) FROM contacts) + 1, "
@@ -81,7 +84,7 @@ def import_prospects(
     constants = Constants(
         stage=stage,
         list_id=prospect_list.id,
-        import_id=batch.id,
+        import_id=batch_id,
         prospect_status=None if options.as_leads else ProspectStatus.OPEN,
         lead_status=LeadStatus.NEW if options.as_leads else None,
         channel=Channel.INBOUND if options.as_leads else Channel.OUTBOUND,
@@ -89,7 +92,7 @@ def import_prospects(
         became_lead_at=now if options.as_leads else None,
     )
     reader = plan.reader()
-    writer = BulkWriter(dbapi, connection.dialect, constants, unfilled=reader.unfilled)
+    writer = BulkWriter(dbapi, constants, unfilled=reader.unfilled)
     rejects.start(source.header, source.delimiter.char)
     previous_cache = sqlite_import_cache(cursor, IMPORT_CACHE_KIB)
     collecting = gc.isenabled()
@@ -104,7 +107,7 @@ def import_prospects(
             first_id,
             imported=counted.written,
             update=options.on_duplicate == "update",
-            import_id=batch.id,
+            import_id=batch_id,
         )
         if bulk.engaged:  # the other indexes after: they don't take the duplicates in
             bulk.release()
@@ -113,7 +116,7 @@ def import_prospects(
             "(SELECT 1 FROM contacts WHERE contacts.company_id = companies.id)",
             (first_company,),
         )  # companies only duplicates named
-        _record_creation(uow, first_id, prospect_list.id, stage, batch.id, now)
+        _record_creation(work, first_id, prospect_list.id, stage, batch_id, now)
         if not counted.bulk:  # make the new contacts (and companies) searchable now
             index_new_rows_unless_far_behind(cursor)
         # A big import leaves its rows to the first search after it (services.search
@@ -123,7 +126,9 @@ def import_prospects(
             gc.enable()
         cursor.execute(f"PRAGMA cache_size = {int(previous_cache)}")
         cursor.close()
-    return _finish(uow, batch, prospect_list.name, source, counted, duplicates, rejects, started)
+    return _finish(
+        work, batch_id, prospect_list, stage, source, counted, duplicates, rejects, started
+    )
 
 
 @dataclass
@@ -180,66 +185,72 @@ def _big(written: int, bytes_read: int, size: int | None, existing: int) -> bool
 
 
 def _record_creation(
-    uow: UnitOfWork, first_id: int, list_id: int, stage: str, import_id: int, now: Any
+    work: Work, first_id: int, list_id: int, stage: str, import_id: int, now: Any
 ) -> None:
     """One 'created' event per new contact, in one INSERT ... SELECT.
 
     The new ids are read from the list's index (list_id, status, id), not the table.
     """
-    contacts = Contact.__table__
-    events = LifecycleEvent.__table__
     state = LeadStatus.NEW if stage == Stage.LEAD else ProspectStatus.OPEN
-    uow.session.execute(
-        insert(events).from_select(
-            ["contact_id", "entity", "action", "to_state", "detail", "at"],
-            select(
-                contacts.c.id,
-                literal(str(stage)),
-                literal("created"),
-                literal(str(state)),
-                literal(f"import #{import_id}"),
-                literal(now, type_=events.c.at.type),
-            ).where(contacts.c.list_id == list_id, contacts.c.id >= first_id),
-        )
+    work.execute(
+        "INSERT INTO lifecycle_events (contact_id, entity, action, to_state, detail, at) "
+        "SELECT id, :entity, 'created', :state, :detail, :at FROM contacts "
+        "WHERE list_id = :list_id AND id >= :first_id",
+        {
+            "entity": str(stage),
+            "state": str(state),
+            "detail": f"import #{import_id}",
+            "at": now,
+            "list_id": list_id,
+            "first_id": first_id,
+        },
     )
 
 
 def _finish(
-    uow: UnitOfWork,
-    batch: ImportBatch,
-    list_name: str,
+    work: Work,
+    batch_id: int,
+    prospect_list: Any,
+    stage: str,
     source: CsvInput,
     counted: _Counted,
     duplicates: Duplicates,
     rejects: Rejects,
     started: float,
 ) -> ImportSummaryPublic:
-    batch.rows_read = counted.rows
-    batch.imported = counted.written - duplicates.total
-    batch.duplicates = duplicates.total
-    batch.updated = duplicates.updated
-    batch.rejected = rejects.count
-    batch.flagged = counted.flagged - duplicates.flagged
-    batch.seconds = round(time.perf_counter() - started, 3)
-    uow.session.add(batch)
-    uow.session.flush()
+    imported = counted.written - duplicates.total
+    flagged = counted.flagged - duplicates.flagged
+    seconds = round(time.perf_counter() - started, 3)
+    work.update(
+        "import_batches",
+        batch_id,
+        {
+            "rows_read": counted.rows,
+            "imported": imported,
+            "duplicates": duplicates.total,
+            "updated": duplicates.updated,
+            "rejected": rejects.count,
+            "flagged": flagged,
+            "seconds": seconds,
+        },
+    )
     return ImportSummaryPublic(
-        import_id=batch.id or 0,
-        list=list_name,
-        list_id=batch.list_id,
+        import_id=batch_id,
+        list=prospect_list.name,
+        list_id=prospect_list.id,
         file=source.name,
         encoding=source.encoding.codec,
         delimiter=source.delimiter.char,
-        stage=batch.stage,
+        stage=stage,
         rows=counted.rows,
-        imported=batch.imported,
-        duplicates=batch.duplicates,
+        imported=imported,
+        duplicates=duplicates.total,
         duplicates_in_file=duplicates.in_file,
         duplicates_in_database=duplicates.in_database,
-        updated=batch.updated,
-        rejected=batch.rejected,
-        flagged=batch.flagged,
+        updated=duplicates.updated,
+        rejected=rejects.count,
+        flagged=flagged,
         blank=counted.blank,
-        seconds=batch.seconds,
+        seconds=seconds,
         rejects_file=str(rejects.target) if rejects.target else None,
     )

@@ -14,11 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
 from salesfunnel import clock
-from salesfunnel.db.tables import ImportBatch, ProspectList
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.work import Work
 from salesfunnel.errors import NotFound
 from salesfunnel.importing.dedupe import WRITTEN
 from salesfunnel.schemas import UndoImportPublic
@@ -41,30 +38,34 @@ _KEPT = (
 )
 
 
+def _cursor(work: Work) -> Any:
+    connection = work.sqlite
+    if connection is None:
+        raise NotFound("undo-import works on SQLite databases only, for now")
+    return connection.cursor()
+
+
 def _reason_sql() -> str:
     cases = " ".join(f"WHEN {condition} THEN '{reason}'" for reason, condition in _KEPT)
     return f"CASE {cases} END"
 
 
-def _batches(uow: UnitOfWork, list_name: str) -> tuple[ProspectList, list[ImportBatch]]:
-    found = uow.session.exec(select(ProspectList).where(ProspectList.name == list_name)).first()
+def _batches(work: Work, list_name: str) -> tuple[Any, list[Any]]:
+    found = work.row("SELECT * FROM prospect_lists WHERE name = :name", {"name": list_name})
     if found is None:
         raise NotFound(f"no prospecting list named {list_name!r} (see: prospect lists)")
-    batches = list(
-        uow.session.exec(
-            select(ImportBatch)
-            .where(ImportBatch.list_id == found.id, col(ImportBatch.undone_at).is_(None))
-            .order_by(col(ImportBatch.id))
-        )
+    batches = work.rows(
+        "SELECT * FROM import_batches WHERE list_id = :list_id AND undone_at IS NULL ORDER BY id",
+        {"list_id": found.id},
     )
     if not batches:
         raise NotFound(f"nothing was imported into list {list_name!r}, or it was undone already")
     return found, batches
 
 
-def _classify(uow: UnitOfWork, batch_ids: list[int]) -> dict[str, int]:
+def _classify(work: Work, batch_ids: list[int]) -> dict[str, int]:
     """Fill the temp table: every contact of these imports, with why it stays (or NULL)."""
-    cursor = uow.session.connection().connection.driver_connection.cursor()
+    cursor = _cursor(work)
     cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
     cursor.execute(f"CREATE TABLE {TEMP} (id INTEGER PRIMARY KEY, kept TEXT)")
     marks = ", ".join("?" for _ in batch_ids)
@@ -80,12 +81,12 @@ def _classify(uow: UnitOfWork, batch_ids: list[int]) -> dict[str, int]:
     return counts
 
 
-def preview_undo(uow: UnitOfWork, list_name: str) -> UndoImportPublic:
+def preview_undo(work: Work, list_name: str) -> UndoImportPublic:
     """What undo-import would remove and keep (read only)."""
-    found, batches = _batches(uow, list_name)
-    batch_ids = [b.id for b in batches if b.id is not None]
-    counts = _classify(uow, batch_ids)
-    cursor = uow.session.connection().connection.driver_connection.cursor()
+    found, batches = _batches(work, list_name)
+    batch_ids = [b.id for b in batches]
+    counts = _classify(work, batch_ids)
+    cursor = _cursor(work)
     marks = ", ".join("?" for _ in batch_ids)
     (updated,) = cursor.execute(
         f"SELECT count(DISTINCT contact_id) FROM import_updates WHERE import_id IN ({marks})",
@@ -94,12 +95,12 @@ def preview_undo(uow: UnitOfWork, list_name: str) -> UndoImportPublic:
     return _result(found.name, batches, counts, list_removed=False, restored=updated)
 
 
-def undo_import(uow: UnitOfWork, list_name: str) -> UndoImportPublic:
+def undo_import(work: Work, list_name: str) -> UndoImportPublic:
     """Remove the contacts the list's imports added and that have not moved on."""
-    found, batches = _batches(uow, list_name)
-    counts = _classify(uow, [b.id for b in batches if b.id is not None])
-    cursor = uow.session.connection().connection.driver_connection.cursor()
-    restored = _restore_updated(cursor, [b.id for b in batches if b.id is not None])
+    found, batches = _batches(work, list_name)
+    counts = _classify(work, [b.id for b in batches])
+    cursor = _cursor(work)
+    restored = _restore_updated(cursor, [b.id for b in batches])
     gone = f"SELECT id FROM {TEMP} WHERE kept IS NULL"
     cursor.execute(f"DELETE FROM lifecycle_events WHERE contact_id IN ({gone})")
     cursor.execute(f"DELETE FROM contact_tags WHERE contact_id IN ({gone})")
@@ -116,18 +117,17 @@ def undo_import(uow: UnitOfWork, list_name: str) -> UndoImportPublic:
         "SELECT count(*) FROM contacts WHERE list_id = ?", (found.id,)
     ).fetchone()[0]
     cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
-    now = clock.utcnow()
     list_removed = remaining == 0
-    for batch in batches:
-        if list_removed:
-            uow.session.delete(batch)
-        else:
-            batch.undone_at = now
-            uow.session.add(batch)
-    uow.session.flush()
+    undone = {"list_id": found.id, "now": clock.utcnow()}
     if list_removed:
-        uow.session.delete(found)
-        uow.session.flush()
+        work.execute("DELETE FROM import_batches WHERE list_id = :list_id", undone)
+        work.execute("DELETE FROM prospect_lists WHERE id = :list_id", undone)
+    else:
+        work.execute(
+            "UPDATE import_batches SET undone_at = :now "
+            "WHERE list_id = :list_id AND undone_at IS NULL",
+            undone,
+        )
     return _result(found.name, batches, counts, list_removed=list_removed, restored=restored)
 
 
@@ -167,7 +167,7 @@ def _put_back() -> str:
 
 def _result(
     name: str,
-    batches: list[ImportBatch],
+    batches: list[Any],
     counts: dict[str, int],
     *,
     list_removed: bool,
@@ -176,7 +176,7 @@ def _result(
     kept = {reason: n for reason, n in sorted(counts.items()) if reason}
     return UndoImportPublic(
         list=name,
-        imports=[b.id or 0 for b in batches],
+        imports=[b.id for b in batches],
         removed=counts.get("", 0),
         kept=sum(kept.values()),
         kept_reasons=kept,

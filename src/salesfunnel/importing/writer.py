@@ -1,10 +1,10 @@
 """The fast path: prospects in batches, as tuples, through the driver's ``executemany``.
 
-The INSERT is compiled from the SQLModel table (``Contact.__table__``), so the
-models stay the one schema; what every row of an import shares is rendered into
-the statement by the columns' own types, so stored timestamps look exactly as
-the ORM writes them, and only what differs is bound per row.  All of it runs on
-the unit of work's own DBAPI connection, inside its one transaction.
+The INSERT names the columns the database itself lists for the table (``PRAGMA
+table_info``), so the migrations stay the one schema; what every row of an import
+shares is written into the statement once, in the form every other write stores
+(db/rows.py), and only what differs is bound per row.  All of it runs on the unit
+of work's own connection, inside its one transaction.
 """
 
 from __future__ import annotations
@@ -18,15 +18,11 @@ from datetime import datetime
 from itertools import repeat
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, literal, literal_column
-from sqlalchemy.engine import Dialect
-
-from salesfunnel.db.tables import Company, Contact, ContactTag
+from salesfunnel.db.rows import sqlite_value
 from salesfunnel.importing.pack import Packed
 from salesfunnel.importing.rows import Prospect
 
 COMPANY_IDS = 50_000  # company ids remembered by name between batches (bounded memory)
-CONTACTS = Contact.__table__
 # Prospect fields stored in a column of their own name; company and tags go elsewhere.
 STORED_FIELDS = tuple(f for f in Prospect._fields if f not in ("company", "tags"))
 
@@ -58,38 +54,39 @@ class Constants:
         }
 
 
+def table_columns(cursor: Any, table: str) -> list[tuple[str, bool]]:
+    """A table's columns in order, each with whether the database gives it a default."""
+    return [(row[1], row[4] is not None) for row in cursor.execute(f"PRAGMA table_info({table})")]
+
+
+def sql_literal(value: Any) -> str:
+    """A value written into a statement, stored as a bound one would be."""
+    stored = sqlite_value(value)
+    if stored is None:
+        return "NULL"
+    if isinstance(stored, int | float):
+        return repr(stored)
+    return "'" + str(stored).replace("'", "''") + "'"
+
+
 def positional_insert(
-    table: Table,
+    table: str,
     columns: Sequence[str],
-    dialect: Dialect,
     fixed: dict[str, Any] | None = None,
     *,
     empty_is_null: Sequence[str] = (),
 ) -> str:
-    """``INSERT INTO t (a, b, c) VALUES (?, ?, 'x')`` in the dialect's paramstyle.
+    """``INSERT INTO t (a, b, c) VALUES (?, ?, 'x')``.
 
     ``columns`` are bound per row, in this order; ``fixed`` values are written into
-    the statement once (rendered by the columns' own types), so no row carries them;
-    the ``empty_is_null`` columns store an empty string bound to them as NULL.
+    the statement once, so no row carries them; the ``empty_is_null`` columns store an
+    empty string bound to them as NULL.
     """
-    values: dict[str, Any] = {
-        name: func.nullif(bindparam(name), literal_column("''"))
-        if name in empty_is_null
-        else bindparam(name)
-        for name in columns
-    }
-    for name, value in (fixed or {}).items():
-        literal_sql = (
-            literal(value, type_=table.c[name].type)
-            .compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-            .string
-        )
-        values[name] = literal_column(literal_sql)
-    compiled = insert(table).values(values).compile(dialect=dialect)
-    order = list(compiled.positiontup or [])
-    if order != list(columns):
-        raise RuntimeError(f"unexpected parameter order for {table.name}: {order}")
-    return str(compiled)
+    fixed = fixed or {}
+    names = [*columns, *fixed]
+    values = ["nullif(?, '')" if name in empty_is_null else "?" for name in columns]
+    values += [sql_literal(value) for value in fixed.values()]
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(values)})"
 
 
 class BulkWriter:
@@ -98,7 +95,6 @@ class BulkWriter:
     def __init__(
         self,
         dbapi_connection: Any,
-        dialect: Dialect,
         constants: Constants,
         *,
         unfilled: dict[str, Any] | None = None,
@@ -109,36 +105,35 @@ class BulkWriter:
         instead of being bound as NULL on every row.
         """
         self.cursor = dbapi_connection.cursor()
+        contact_columns = table_columns(self.cursor, "contacts")
+        known = {name for name, _ in contact_columns}
         unfilled = dict(unfilled or {})
         if "company" in unfilled:
             unfilled["company_id"] = None
         fixed = constants.columns() | {
-            name: value for name, value in unfilled.items() if name in CONTACTS.c
+            name: value for name, value in unfilled.items() if name in known
         }
         wanted = {"id", "company_id", "search_key", *STORED_FIELDS} - set(fixed)
-        self.columns = [c.name for c in CONTACTS.columns if c.name in wanted]  # table order
+        self.columns = [name for name, _ in contact_columns if name in wanted]  # table order
         # What every row of this import has: the fixed values, and NULL in the columns
         # the statement leaves out (none of them has a default in the database).
         self.shared: dict[str, Any] = {
-            c.name: None
-            for c in CONTACTS.columns
-            if c.name not in wanted and c.name not in fixed and c.server_default is None
+            name: None
+            for name, has_default in contact_columns
+            if name not in wanted and name not in fixed and not has_default
         } | fixed
         self._company_ids: dict[str, int] = {}
-        companies = Company.__table__
         self._contact_sql = positional_insert(
-            CONTACTS,
+            "contacts",
             self.columns,
-            dialect,
             fixed,
             empty_is_null=[
                 name for name in self.columns if name not in ("id", "search_key", "email_flagged")
             ],
         )
-        self._tag_sql = positional_insert(ContactTag.__table__, ["contact_id", "tag"], dialect)
-        self._tag_sql = self._tag_sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
+        self._tag_sql = "INSERT OR IGNORE INTO contact_tags (contact_id, tag) VALUES (?, ?)"
         self._company_sql = positional_insert(
-            companies, ["name", "search_key"], dialect, {"created_at": constants.created_at}
+            "companies", ["name", "search_key"], {"created_at": constants.created_at}
         ).replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
         self.written = 0
 
@@ -320,7 +315,7 @@ class BulkMode:
     """What a big import switches off while it inserts, and on again before it goes on."""
 
     def __init__(self, cursor: Any, first_ids: dict[str, int], shared: dict[str, Any]) -> None:
-        self.indexes = SecondaryIndexes(cursor, Contact.__tablename__, shared)
+        self.indexes = SecondaryIndexes(cursor, "contacts", shared)
         self.triggers = PausedTriggers(cursor, first_ids)
         self.engaged = False
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from salesfunnel.daily_schemas import PipelineStagePublic
 from salesfunnel.render.output import Column, Output
+from salesfunnel.schemas import PipelineStagePublic
 
 BAR_WIDTH = 24
 

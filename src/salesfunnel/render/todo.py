@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 from salesfunnel.render.output import Column, Output
 
 if TYPE_CHECKING:
-    from salesfunnel.daily_schemas import TodoItemPublic, TodoPublic, TodoSectionPublic
-    from salesfunnel.schemas import ActivityPublic
+    from salesfunnel.schemas import ActivityPublic, TodoItemPublic, TodoPublic, TodoSectionPublic
 
 STAR = "*"
 STEP_SECTIONS = ("overdue", "today", "next-7-days")

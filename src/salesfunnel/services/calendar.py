@@ -18,12 +18,11 @@ import tempfile
 import uuid
 from datetime import timedelta
 from pathlib import Path
-
-from sqlmodel import col, select
+from typing import Any
 
 from salesfunnel import clock
-from salesfunnel.db.tables import Activity, Contact, Deal, Setting
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.rows import rows_in
+from salesfunnel.db.work import Work
 from salesfunnel.errors import BadValue
 from salesfunnel.services.views import company_names
 
@@ -32,29 +31,41 @@ TIMED_STEP_LENGTH = timedelta(minutes=30)
 PRODID = "-//salesfunnel//next steps//EN"
 
 
-def database_identity(uow: UnitOfWork) -> str:
+def database_identity(work: Work) -> str:
     """A random token naming this database, made on first use and kept."""
-    row = uow.session.get(Setting, IDENTITY_KEY)
-    if row is None:
-        row = Setting(key=IDENTITY_KEY, value=uuid.uuid4().hex[:12])
-        uow.session.add(row)
-        uow.session.flush()
-    return row.value
+    found = work.value('SELECT value FROM settings WHERE "key" = :key', {"key": IDENTITY_KEY})
+    if found is not None:
+        return str(found)
+    identity = uuid.uuid4().hex[:12]
+    work.insert_keyed("settings", {"key": IDENTITY_KEY, "value": identity})
+    return identity
 
 
-def calendar_of_steps(uow: UnitOfWork) -> tuple[bytes, int]:
+def calendar_of_steps(work: Work) -> tuple[bytes, int]:
     """The iCalendar document of every planned step, and how many events it holds."""
     from icalendar import Calendar, Event
 
-    identity = database_identity(uow)
-    rows = uow.session.exec(
-        select(Activity, Contact, Deal)
-        .join(Contact, col(Contact.id) == Activity.contact_id)
-        .outerjoin(Deal, col(Deal.id) == Activity.deal_id)
-        .where(col(Activity.done_at).is_(None), col(Activity.due_date).is_not(None))
-        .order_by(col(Activity.due_date), col(Activity.due_time), col(Activity.id))
-    ).all()
-    companies = company_names(uow.session, (contact.company_id for _, contact, _ in rows))
+    identity = database_identity(work)
+    steps = work.rows(
+        "SELECT * FROM activities WHERE done_at IS NULL AND due_date IS NOT NULL "
+        "ORDER BY due_date, due_time IS NOT NULL, due_time, id"
+    )
+    contacts = {
+        row.id: row
+        for row in rows_in(
+            work, "SELECT * FROM contacts WHERE id IN {values}", (s.contact_id for s in steps)
+        )
+    }
+    deals = {
+        row.id: row
+        for row in rows_in(
+            work,
+            "SELECT * FROM deals WHERE id IN {values}",
+            (s.deal_id for s in steps if s.deal_id is not None),
+        )
+    }
+    rows = [(step, contacts[step.contact_id], deals.get(step.deal_id)) for step in steps]
+    companies = company_names(work, (contact.company_id for _, contact, _ in rows))
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -84,7 +95,7 @@ def calendar_of_steps(uow: UnitOfWork) -> tuple[bytes, int]:
     return calendar.to_ical(), len(rows)
 
 
-def _description(step: Activity, contact: Contact, deal: Deal | None, companies: dict) -> str:
+def _description(step: Any, contact: Any, deal: Any | None, companies: dict[int, str]) -> str:
     lines = [step.text, "", f"Contact #{contact.id}: {contact.name}"]
     company = companies.get(contact.company_id or 0)
     lines += [value for value in (company, contact.email, contact.phone) if value]

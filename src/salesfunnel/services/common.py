@@ -1,27 +1,16 @@
-"""What every use case needs: finding contacts, companies, recording history, paging."""
+"""What every use case needs: finding contacts and deals, companies, recording history."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, select
-
 from salesfunnel import clock
-from salesfunnel.db.tables import Company, Contact, LifecycleEvent
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.work import Work
 from salesfunnel.domain.settings import SETTINGS
 from salesfunnel.domain.text import company_search_key
 from salesfunnel.errors import BadValue, NotFound
 from salesfunnel.services.localtime import user_date, user_when  # noqa: F401  (shared)
 from salesfunnel.services.paging import Page  # noqa: F401  (shared)
-
-
-def page_of(session: Session, query: Any, limit: int | None) -> tuple[list[Any], int]:
-    """Run ``query`` for at most ``limit`` rows and count every match."""
-    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
-    rows = session.exec(query if limit is None else query.limit(limit)).all()
-    return list(rows), int(total)
 
 
 def normalize_email(email: str | None) -> str | None:
@@ -42,15 +31,16 @@ def require_name(name: str) -> str:
     return name
 
 
-def find_contact(session: Session, ref: str, *, label: str = "contact") -> Contact:
-    """A contact by numeric id, or by exact email (case-insensitive)."""
+def find_contact(work: Work, ref: str, *, label: str = "contact") -> Any:
+    """A contact row by numeric id, or by exact email (case-insensitive)."""
     ref = ref.strip()
     if ref.isdigit():
-        contact = session.get(Contact, int(ref))
+        contact = work.row("SELECT * FROM contacts WHERE id = :id", {"id": int(ref)})
     elif "@" in ref:
-        contact = session.exec(
-            select(Contact).where(Contact.email_key == normalize_email(ref)).order_by(Contact.id)
-        ).first()
+        contact = work.row(
+            "SELECT * FROM contacts WHERE email_key = :key ORDER BY id LIMIT 1",
+            {"key": normalize_email(ref)},
+        )
     else:
         raise BadValue(f"{ref!r} is neither an id nor an email")
     if contact is None:
@@ -58,34 +48,48 @@ def find_contact(session: Session, ref: str, *, label: str = "contact") -> Conta
     return contact
 
 
-def why_not_yet(contact: Contact) -> str:
+def contact_by_id(work: Work, contact_id: int) -> Any:
+    """A contact row that must be there (a deal's or an activity's)."""
+    return work.row("SELECT * FROM contacts WHERE id = :id", {"id": contact_id})
+
+
+def find_deal(work: Work, deal_id: int) -> Any:
+    deal = work.row("SELECT * FROM deals WHERE id = :id", {"id": deal_id})
+    if deal is None:
+        raise NotFound(f"no deal with id {deal_id}")
+    return deal
+
+
+def why_not_yet(contact: Any) -> str:
     """Why a prospect can't be dealt with yet: convert it first, or never (cancelled)."""
     if contact.prospect_status == "cancelled":
         return "it was cancelled (do not contact)"
     return "it is a prospect (prospect convert it first)"
 
 
-def get_or_create_company(session: Session, name: str | None) -> Company | None:
+def get_or_create_company(work: Work, name: str | None) -> int | None:
+    """The id of the company of that name, made if new."""
     name = clean_text(name)
     if name is None:
         return None
-    company = session.exec(select(Company).where(Company.name == name)).first()
-    if company is None:
-        company = Company(name=name, search_key=company_search_key(name), created_at=clock.utcnow())
-        session.add(company)
-        session.flush()
-    return company
+    found = work.value("SELECT id FROM companies WHERE name = :name", {"name": name})
+    if found is not None:
+        return int(found)
+    return work.insert(
+        "companies",
+        {"name": name, "search_key": company_search_key(name), "created_at": clock.utcnow()},
+    )
 
 
-def company_name(session: Session, company_id: int | None) -> str | None:
+def company_name(work: Work, company_id: int | None) -> str | None:
     if company_id is None:
         return None
-    company = session.get(Company, company_id)
-    return company.name if company else None
+    name = work.value("SELECT name FROM companies WHERE id = :id", {"id": company_id})
+    return str(name) if name is not None else None
 
 
 def record_event(
-    uow: UnitOfWork,
+    work: Work,
     contact_id: int,
     entity: str,
     action: str,
@@ -96,17 +100,18 @@ def record_event(
     deal_id: int | None = None,
 ) -> None:
     """Every lifecycle change is kept, with its time, for the reports."""
-    uow.session.add(
-        LifecycleEvent(
-            contact_id=contact_id,
-            deal_id=deal_id,
-            entity=entity,
-            action=action,
-            from_state=from_state,
-            to_state=to_state,
-            detail=detail,
-            at=clock.utcnow(),
-        )
+    work.insert(
+        "lifecycle_events",
+        {
+            "contact_id": contact_id,
+            "deal_id": deal_id,
+            "entity": entity,
+            "action": action,
+            "from_state": from_state,
+            "to_state": to_state,
+            "detail": detail,
+            "at": clock.utcnow(),
+        },
     )
 
 
@@ -138,8 +143,8 @@ def _read_amount(text: str) -> float:
         raise BadValue(f"{text!r} is not an amount (e.g. 1200 or 1200.50)") from None
 
 
-def currency_of(uow: UnitOfWork, code: str | None) -> str:
+def currency_of(work: Work, code: str | None) -> str:
     """A three-letter code checked like the deal.currency setting, which is the default."""
     if code is None:
-        return uow.settings()["deal.currency"]
+        return work.settings()["deal.currency"]
     return SETTINGS["deal.currency"].normalize(code)

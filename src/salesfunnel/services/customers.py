@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-
-from sqlalchemy import func
-from sqlmodel import col, select
+from typing import Any
 
 from salesfunnel import clock
-from salesfunnel.db.tables import Contact, Purchase
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.rows import rows_in
+from salesfunnel.db.work import Work
 from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
 from salesfunnel.domain.lifecycle import Stage, transition
 from salesfunnel.domain.settings import thresholds_from
@@ -19,6 +17,7 @@ from salesfunnel.services import views
 from salesfunnel.services.common import (
     Page,
     clean_text,
+    company_name,
     currency_of,
     find_contact,
     parse_money,
@@ -29,45 +28,43 @@ from salesfunnel.services.common import (
 from salesfunnel.services.deals import become_customer
 
 
-def _as_of(uow: UnitOfWork, text: str | None) -> date:
-    return user_date(uow, text) or clock.today()
+def _as_of(work: Work, text: str | None) -> date:
+    return user_date(work, text) or clock.today()
 
 
 def _purchase_summaries(
-    uow: UnitOfWork, as_of: date, contact_ids: list[int] | None = None
+    work: Work, as_of: date, contact_ids: list[int] | None = None
 ) -> dict[int, tuple[date, int, float]]:
     """Per customer: last purchase date, count and value, counting purchases up to ``as_of``."""
-    query = (
-        select(
-            Purchase.contact_id,
-            func.max(Purchase.purchased_on),
-            func.count(),
-            func.sum(Purchase.value),
-        )
-        .where(col(Purchase.purchased_on) <= as_of)
-        .group_by(Purchase.contact_id)
+    only = "" if contact_ids is None else " AND contact_id IN {values}"
+    sql = (
+        "SELECT contact_id, max(purchased_on) AS last_purchase, count(*) AS purchases, "
+        f"sum(value) AS total FROM purchases WHERE purchased_on <= :as_of{only} "
+        "GROUP BY contact_id"
     )
-    if contact_ids is not None:
-        query = query.where(col(Purchase.contact_id).in_(contact_ids))
+    params = {"as_of": as_of}
+    rows = (
+        work.rows(sql, params) if contact_ids is None else rows_in(work, sql, contact_ids, params)
+    )
     return {
-        cid: (last, int(count), float(total or 0))
-        for cid, last, count, total in uow.session.exec(query)
+        row.contact_id: (row.last_purchase, int(row.purchases), float(row.total or 0))
+        for row in rows
     }
 
 
 def _public(
-    uow: UnitOfWork,
-    contact: Contact,
+    work: Work,
+    contact: Any,
     summary: tuple[date, int, float],
     as_of: date,
     company: str | None,
 ) -> CustomerPublic:
     last, count, total = summary
     status = customer_status_as_of(
-        last, as_of, thresholds_from(uow.settings()), churned_on=contact.churned_on
+        last, as_of, thresholds_from(work.settings()), churned_on=contact.churned_on
     )
     return CustomerPublic(
-        id=contact.id or 0,
+        id=contact.id,
         name=contact.name,
         email=contact.email,
         company=company,
@@ -82,20 +79,19 @@ def _public(
 
 
 def list_customers(
-    uow: UnitOfWork,
+    work: Work,
     *,
     status: str | None = None,
     as_of: str | None = None,
     limit: int | None = 50,
 ) -> Page[CustomerPublic]:
     """Customers who had bought by the date, most recent buyers first."""
-    day = _as_of(uow, as_of)
-    summaries = _purchase_summaries(uow, day)
-    contacts = uow.session.exec(select(Contact).where(col(Contact.id).in_(list(summaries)))).all()
-    companies = views.company_names(uow.session, (c.company_id for c in contacts))
+    day = _as_of(work, as_of)
+    summaries = _purchase_summaries(work, day)
+    contacts = rows_in(work, "SELECT * FROM contacts WHERE id IN {values}", summaries)
+    companies = views.company_names(work, (c.company_id for c in contacts))
     rows = [
-        _public(uow, c, summaries[c.id or 0], day, companies.get(c.company_id or 0))
-        for c in contacts
+        _public(work, c, summaries[c.id], day, companies.get(c.company_id or 0)) for c in contacts
     ]
     if status is not None:
         rows = [r for r in rows if r.status == CustomerStatus(status)]
@@ -103,8 +99,8 @@ def list_customers(
     return Page(rows if limit is None else rows[:limit], len(rows))
 
 
-def _customer(uow: UnitOfWork, ref: str) -> Contact:
-    contact = find_contact(uow.session, ref, label="customer")
+def _customer(work: Work, ref: str) -> Any:
+    contact = find_contact(work, ref, label="customer")
     if contact.stage != Stage.CUSTOMER:
         raise InvalidTransition(
             f"#{contact.id} {contact.name} is a {contact.stage}, not a customer yet "
@@ -113,21 +109,20 @@ def _customer(uow: UnitOfWork, ref: str) -> Contact:
     return contact
 
 
-def customer_status(uow: UnitOfWork, ref: str, as_of: str | None = None) -> CustomerPublic:
-    contact = _customer(uow, ref)
-    day = _as_of(uow, as_of)
-    summary = _purchase_summaries(uow, day, [contact.id or 0]).get(contact.id or 0)
+def customer_status(work: Work, ref: str, as_of: str | None = None) -> CustomerPublic:
+    contact = _customer(work, ref)
+    day = _as_of(work, as_of)
+    summary = _purchase_summaries(work, day, [contact.id]).get(contact.id)
     if summary is None:
         raise NotFound(f"#{contact.id} {contact.name} had bought nothing by {day.isoformat()}")
-    company = views.company_names(uow.session, [contact.company_id]).get(contact.company_id or 0)
-    return _public(uow, contact, summary, day, company)
+    return _public(work, contact, summary, day, company_name(work, contact.company_id))
 
 
 def record_purchase(
-    uow: UnitOfWork, ref: str, value: str, *, on: str | None = None, currency: str | None = None
+    work: Work, ref: str, value: str, *, on: str | None = None, currency: str | None = None
 ) -> PurchasePublic:
     """A purchase outside any deal; a lead who buys becomes a customer."""
-    contact = find_contact(uow.session, ref, label="customer")
+    contact = find_contact(work, ref, label="customer")
     if contact.stage == Stage.PROSPECT:
         raise InvalidTransition(
             f"can't record a purchase for #{contact.id} {contact.name}: {why_not_yet(contact)}"
@@ -135,38 +130,41 @@ def record_purchase(
     amount = parse_money(value)
     if not amount:
         raise BadValue("a purchase needs a value above zero (--value)")
-    purchase = Purchase(
-        contact_id=contact.id or 0,
-        value=amount,
-        currency=currency_of(uow, currency),
-        purchased_on=_as_of(uow, on),
-        created_at=clock.utcnow(),
+    code = currency_of(work, currency)
+    day = _as_of(work, on)
+    purchase_id = work.insert(
+        "purchases",
+        {
+            "contact_id": contact.id,
+            "value": amount,
+            "currency": code,
+            "purchased_on": day,
+            "created_at": clock.utcnow(),
+        },
     )
-    uow.session.add(purchase)
-    become_customer(uow, contact)
-    uow.session.flush()
+    become_customer(work, contact)
     record_event(
-        uow,
-        purchase.contact_id,
+        work,
+        contact.id,
         "customer",
         "purchase",
-        detail=f"{amount:.2f} {purchase.currency} on {purchase.purchased_on.isoformat()}",
+        detail=f"{amount:.2f} {code} on {day.isoformat()}",
     )
     return PurchasePublic(
-        id=purchase.id or 0,
-        contact_id=purchase.contact_id,
+        id=purchase_id,
+        contact_id=contact.id,
         deal_id=None,
-        value=purchase.value,
-        currency=purchase.currency,
-        purchased_on=purchase.purchased_on,
+        value=amount,
+        currency=code,
+        purchased_on=day,
     )
 
 
-def churn(uow: UnitOfWork, ref: str, reason: str | None = None) -> CustomerPublic:
+def churn(work: Work, ref: str, reason: str | None = None) -> CustomerPublic:
     """Contract broken: inactive from today, whatever the purchase dates say."""
-    contact = _customer(uow, ref)
+    contact = _customer(work, ref)
     today = clock.today()
-    summary = _purchase_summaries(uow, today, [contact.id or 0]).get(contact.id or 0)
+    summary = _purchase_summaries(work, today, [contact.id]).get(contact.id)
     if summary is None:
         raise InvalidTransition(
             f"can't churn #{contact.id} {contact.name}: no purchase dated on or before "
@@ -175,17 +173,16 @@ def churn(uow: UnitOfWork, ref: str, reason: str | None = None) -> CustomerPubli
     churned = contact.churned_on is not None and contact.churned_on >= summary[0]
     state = "churned" if churned else "active"
     transition("customer", state, "churn", label=f"customer #{contact.id} {contact.name}")
-    contact.churned_on = today
-    contact.churn_reason = clean_text(reason)
+    why = clean_text(reason)
+    work.update("contacts", contact.id, {"churned_on": today, "churn_reason": why})
     record_event(
-        uow,
-        contact.id or 0,
+        work,
+        contact.id,
         "customer",
         "churn",
         from_state=state,
         to_state="churned",
-        detail=contact.churn_reason,
+        detail=why,
     )
-    uow.session.flush()
-    company = views.company_names(uow.session, [contact.company_id]).get(contact.company_id or 0)
-    return _public(uow, contact, summary, today, company)
+    churned_contact = contact._replace(churned_on=today, churn_reason=why)
+    return _public(work, churned_contact, summary, today, company_name(work, contact.company_id))

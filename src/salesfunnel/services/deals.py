@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from typing import Any
 
 from salesfunnel import clock
-from salesfunnel.db.tables import Contact, Deal, Purchase
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.search_index import catch_up
+from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import DealStatus, LeadStatus, Stage, transition
 from salesfunnel.domain.pipeline import (
     LOST_PROBABILITY,
@@ -18,41 +18,35 @@ from salesfunnel.domain.pipeline import (
     validate_probability,
 )
 from salesfunnel.domain.text import deal_search_key
-from salesfunnel.errors import BadValue, InvalidTransition, NotFound
+from salesfunnel.errors import BadValue, InvalidTransition
 from salesfunnel.schemas import DealDetail, DealPublic
 from salesfunnel.services import views
 from salesfunnel.services.common import (
     Page,
     clean_text,
     company_name,
+    contact_by_id,
     currency_of,
     find_contact,
-    page_of,
+    find_deal,
     parse_money,
     record_event,
     user_date,
     why_not_yet,
 )
-from salesfunnel.services.search import catch_up_search_index
+from salesfunnel.services.paging import rows_page
 
 
-def pipeline_stages(uow: UnitOfWork) -> list[PipelineStage]:
-    return parse_stages(uow.settings()["pipeline.stages"])
+def pipeline_stages(work: Work) -> list[PipelineStage]:
+    return parse_stages(work.settings()["pipeline.stages"])
 
 
-def _deal(uow: UnitOfWork, deal_id: int) -> Deal:
-    deal = uow.session.get(Deal, deal_id)
-    if deal is None:
-        raise NotFound(f"no deal with id {deal_id}")
-    return deal
-
-
-def _public(uow: UnitOfWork, deal: Deal) -> DealPublic:
-    return views.deals(uow.session, [deal])[0]
+def _public(work: Work, deal_id: int) -> DealPublic:
+    return views.deals(work, [find_deal(work, deal_id)])[0]
 
 
 def open_deal(
-    uow: UnitOfWork,
+    work: Work,
     contact_ref: str,
     *,
     title: str | None = None,
@@ -63,7 +57,7 @@ def open_deal(
     close: str | None = None,
 ) -> DealPublic:
     """A deal belongs to a lead or customer (and its company); a prospect converts first."""
-    contact = find_contact(uow.session, contact_ref)
+    contact = find_contact(work, contact_ref)
     if contact.stage == Stage.PROSPECT:
         raise InvalidTransition(
             f"can't open a deal for #{contact.id} {contact.name}: {why_not_yet(contact)}"
@@ -72,119 +66,132 @@ def open_deal(
         raise InvalidTransition(
             f"can't open a deal for #{contact.id} {contact.name}: the lead was disqualified"
         )
-    stages = pipeline_stages(uow)
+    stages = pipeline_stages(work)
     chosen = find_stage(stages, stage) if stage else stages[0]
     now = clock.utcnow()
-    deal = Deal(
-        contact_id=contact.id or 0,
-        company_id=contact.company_id,
-        title=clean_text(title) or _default_title(uow, contact),
-        value=parse_money(value) or 0.0,
-        currency=currency_of(uow, currency),
-        stage=chosen.name,
-        probability=chosen.probability
-        if probability is None
-        else validate_probability(probability),
-        probability_manual=probability is not None,
-        expected_close=user_date(uow, close),
-        status=DealStatus.OPEN,
-        opened_at=now,
-        stage_changed_at=now,
+    deal_title = clean_text(title) or company_name(work, contact.company_id) or contact.name
+    deal_id = work.insert(
+        "deals",
+        {
+            "contact_id": contact.id,
+            "company_id": contact.company_id,
+            "title": deal_title,
+            "value": parse_money(value) or 0.0,
+            "currency": currency_of(work, currency),
+            "stage": chosen.name,
+            "probability": chosen.probability
+            if probability is None
+            else validate_probability(probability),
+            "probability_manual": probability is not None,
+            "expected_close": user_date(work, close),
+            "status": DealStatus.OPEN,
+            "opened_at": now,
+            "stage_changed_at": now,
+            "search_key": deal_search_key(deal_title),
+        },
     )
-    deal.search_key = deal_search_key(deal.title)
-    uow.session.add(deal)
-    uow.session.flush()
-    record_event(
-        uow, deal.contact_id, "deal", "open", to_state=chosen.name, deal_id=deal.id, detail=None
-    )
-    catch_up_search_index(uow.session)
-    return _public(uow, deal)
+    record_event(work, contact.id, "deal", "open", to_state=chosen.name, deal_id=deal_id)
+    catch_up(work)
+    return _public(work, deal_id)
 
 
-def _default_title(uow: UnitOfWork, contact: Contact) -> str:
-    return company_name(uow.session, contact.company_id) or contact.name
-
-
-def move(uow: UnitOfWork, deal_id: int, stage: str) -> DealPublic:
-    deal = _deal(uow, deal_id)
+def move(work: Work, deal_id: int, stage: str) -> DealPublic:
+    deal = find_deal(work, deal_id)
     transition("deal", deal.status, "move", label=f"deal #{deal.id}")
-    target = find_stage(pipeline_stages(uow), stage)
+    target = find_stage(pipeline_stages(work), stage)
     if target.name == deal.stage:
         raise BadValue(f"deal #{deal.id} is already in {target.name}")
-    before = deal.stage
-    deal.stage = target.name
-    deal.probability = probability_after_move(deal.probability, deal.probability_manual, target)
-    deal.stage_changed_at = clock.utcnow()
+    work.update(
+        "deals",
+        deal.id,
+        {
+            "stage": target.name,
+            "probability": probability_after_move(
+                deal.probability, deal.probability_manual, target
+            ),
+            "stage_changed_at": clock.utcnow(),
+        },
+    )
     record_event(
-        uow,
+        work,
         deal.contact_id,
         "deal",
         "move",
-        from_state=before,
+        from_state=deal.stage,
         to_state=target.name,
         deal_id=deal.id,
     )
-    uow.session.flush()
-    return _public(uow, deal)
+    return _public(work, deal.id)
 
 
-def win(
-    uow: UnitOfWork, deal_id: int, *, value: str | None = None, on: str | None = None
-) -> DealPublic:
+def win(work: Work, deal_id: int, *, value: str | None = None, on: str | None = None) -> DealPublic:
     """A won deal is a purchase: its contact becomes (or stays) a customer."""
-    deal = _deal(uow, deal_id)
-    deal.status = transition("deal", deal.status, "win", label=f"deal #{deal.id}")
-    if value is not None:
-        deal.value = parse_money(value) or 0.0
-    deal.closed_on = user_date(uow, on) or clock.today()
-    deal.probability = WON_PROBABILITY
+    deal = find_deal(work, deal_id)
+    status = transition("deal", deal.status, "win", label=f"deal #{deal.id}")
+    final_value = deal.value if value is None else parse_money(value) or 0.0
+    closed_on = user_date(work, on) or clock.today()
+    work.update(
+        "deals",
+        deal.id,
+        {
+            "status": status,
+            "value": final_value,
+            "closed_on": closed_on,
+            "probability": WON_PROBABILITY,
+        },
+    )
     record_event(
-        uow,
+        work,
         deal.contact_id,
         "deal",
         "win",
         from_state=deal.stage,
         to_state=DealStatus.WON,
-        detail=f"{deal.value:.2f} {deal.currency}",
+        detail=f"{final_value:.2f} {deal.currency}",
         deal_id=deal.id,
     )
-    contact = uow.session.get(Contact, deal.contact_id)
-    assert contact is not None
-    uow.session.add(
-        Purchase(
-            contact_id=deal.contact_id,
-            deal_id=deal.id,
-            value=deal.value,
-            currency=deal.currency,
-            purchased_on=deal.closed_on,
-            created_at=clock.utcnow(),
-        )
+    work.insert(
+        "purchases",
+        {
+            "contact_id": deal.contact_id,
+            "deal_id": deal.id,
+            "value": final_value,
+            "currency": deal.currency,
+            "purchased_on": closed_on,
+            "created_at": clock.utcnow(),
+        },
     )
-    become_customer(uow, contact)
-    uow.session.flush()
-    return _public(uow, deal)
+    become_customer(work, contact_by_id(work, deal.contact_id))
+    return _public(work, deal.id)
 
 
-def become_customer(uow: UnitOfWork, contact: Contact) -> None:
+def become_customer(work: Work, contact: Any) -> None:
     if contact.stage == Stage.CUSTOMER:
         return
-    before = contact.stage
-    contact.stage = Stage.CUSTOMER
-    assert contact.id is not None
-    record_event(uow, contact.id, "customer", "become", from_state=before, to_state="active")
+    work.update("contacts", contact.id, {"stage": Stage.CUSTOMER})
+    record_event(
+        work, contact.id, "customer", "become", from_state=contact.stage, to_state="active"
+    )
 
 
-def lose(uow: UnitOfWork, deal_id: int, reason: str, *, on: str | None = None) -> DealPublic:
+def lose(work: Work, deal_id: int, reason: str, *, on: str | None = None) -> DealPublic:
     reason_text = clean_text(reason)
     if reason_text is None:
         raise BadValue("a lost deal needs a reason (--reason)")
-    deal = _deal(uow, deal_id)
-    deal.status = transition("deal", deal.status, "lose", label=f"deal #{deal.id}")
-    deal.lost_reason = reason_text
-    deal.closed_on = user_date(uow, on) or clock.today()
-    deal.probability = LOST_PROBABILITY
+    deal = find_deal(work, deal_id)
+    status = transition("deal", deal.status, "lose", label=f"deal #{deal.id}")
+    work.update(
+        "deals",
+        deal.id,
+        {
+            "status": status,
+            "lost_reason": reason_text,
+            "closed_on": user_date(work, on) or clock.today(),
+            "probability": LOST_PROBABILITY,
+        },
+    )
     record_event(
-        uow,
+        work,
         deal.contact_id,
         "deal",
         "lose",
@@ -193,12 +200,11 @@ def lose(uow: UnitOfWork, deal_id: int, reason: str, *, on: str | None = None) -
         detail=reason_text,
         deal_id=deal.id,
     )
-    uow.session.flush()
-    return _public(uow, deal)
+    return _public(work, deal.id)
 
 
 def list_deals(
-    uow: UnitOfWork,
+    work: Work,
     *,
     status: str | None = DealStatus.OPEN,
     stage: str | None = None,
@@ -208,38 +214,48 @@ def list_deals(
     limit: int | None = 50,
 ) -> Page[DealPublic]:
     """Open deals by default, soonest expected close first."""
-    query = select(Deal)
+    conditions = ["1 = 1"]
+    params: dict[str, Any] = {}
     if status is not None:
-        query = query.where(Deal.status == status)
+        conditions.append("d.status = :status")
+        params["status"] = str(status)
     if stage is not None:
-        query = query.where(Deal.stage == _listed_stage(uow, stage))
+        conditions.append("d.stage = :stage")
+        params["stage"] = _listed_stage(work, stage)
     if contact is not None:
-        query = query.where(Deal.contact_id == find_contact(uow.session, contact).id)
-    if (before := user_date(uow, closing_before)) is not None:
-        query = query.where(col(Deal.expected_close) <= before)
-    if (after := user_date(uow, closing_after)) is not None:
-        query = query.where(col(Deal.expected_close) >= after)
-    query = query.order_by(col(Deal.expected_close).asc().nulls_last(), col(Deal.id))
-    rows, total = page_of(uow.session, query, limit)
-    return Page(views.deals(uow.session, rows), total)
+        conditions.append("d.contact_id = :contact_id")
+        params["contact_id"] = find_contact(work, contact).id
+    if (before := user_date(work, closing_before)) is not None:
+        conditions.append("d.expected_close <= :before")
+        params["before"] = before
+    if (after := user_date(work, closing_after)) is not None:
+        conditions.append("d.expected_close >= :after")
+        params["after"] = after
+    query = f"SELECT {views.DEAL_COLUMNS} FROM deals AS d WHERE {' AND '.join(conditions)}"
+    order = "d.expected_close IS NULL, d.expected_close, d.id"
+    rows, total = rows_page(work, query, order, params, limit)
+    return Page(views.deals(work, rows), total)
 
 
-def _listed_stage(uow: UnitOfWork, name: str) -> str:
+def _listed_stage(work: Work, name: str) -> str:
     """A configured stage, or one removed from the settings that deals still sit in."""
     try:
-        return find_stage(pipeline_stages(uow), name).name
+        return find_stage(pipeline_stages(work), name).name
     except BadValue:
         wanted = name.strip().lower()
-        if uow.session.exec(select(Deal.id).where(Deal.stage == wanted).limit(1)).first() is None:
+        if (
+            work.value("SELECT id FROM deals WHERE stage = :stage LIMIT 1", {"stage": wanted})
+            is None
+        ):
             raise
         return wanted
 
 
-def show_deal(uow: UnitOfWork, deal_id: int) -> DealDetail:
-    deal = _deal(uow, deal_id)
-    next_step, activities, history = views.next_step_and_history(uow.session, deal_id=deal.id)
+def show_deal(work: Work, deal_id: int) -> DealDetail:
+    public = _public(work, deal_id)
+    next_step, activities, history = views.next_step_and_history(work, deal_id=deal_id)
     return DealDetail(
-        **_public(uow, deal).model_dump(),
+        **public.model_dump(),
         next_step=next_step,
         activities=activities,
         history=history,

@@ -15,12 +15,8 @@ import unicodedata
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from salesfunnel import clock
-from salesfunnel.db.tables import Contact, Deal
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import Stage
 from salesfunnel.errors import BadValue
 from salesfunnel.services import customers, deals, leads, prospects
@@ -77,20 +73,19 @@ NEXT_STEPS = [
 LISTS = ["Trade fair Lisbon 2026", "Madrid retailers", "Moscow logistics Q3"]
 
 
-def build_demo(uow: UnitOfWork, *, contacts: int = 300, seed: int = 7) -> str:
+def build_demo(work: Work, *, contacts: int = 300, seed: int = 7) -> str:
     """Fill an empty database; refuses one that already holds contacts."""
-    existing = uow.session.exec(select(func.count()).select_from(Contact)).one()
+    existing = work.value("SELECT count(*) FROM contacts")
     if existing:
         raise BadValue(
             f"the database already holds {existing} contacts; give demo a new file with --db"
         )
-    builder = _DemoBuilder(uow, random.Random(seed), clock.now())
+    builder = _DemoBuilder(work, random.Random(seed), clock.now())
     builder.build(contacts)
-    uow.session.flush()
-    deal_count = uow.session.exec(select(func.count()).select_from(Deal)).one()
-    customer_count = uow.session.exec(
-        select(func.count()).select_from(Contact).where(Contact.stage == Stage.CUSTOMER)
-    ).one()
+    deal_count = work.value("SELECT count(*) FROM deals")
+    customer_count = work.value(
+        "SELECT count(*) FROM contacts WHERE stage = :customer", {"customer": Stage.CUSTOMER}
+    )
     return (
         f"Built a demo database: {contacts} contacts — "
         f"{builder.counts['prospect']} came in as prospects, {builder.counts['lead']} as leads; "
@@ -108,8 +103,8 @@ def _ascii(text: str) -> str:
 
 
 class _DemoBuilder:
-    def __init__(self, uow: UnitOfWork, rng: random.Random, now: datetime) -> None:
-        self.uow = uow
+    def __init__(self, work: Work, rng: random.Random, now: datetime) -> None:
+        self.work = work
         self.rng = rng
         self.now = now
         self.counts = {"prospect": 0, "lead": 0}  # how each contact came in
@@ -159,24 +154,24 @@ class _DemoBuilder:
         Some open leads and deals are left without a step, so the to-do list has
         something to flag there too.
         """
-        from salesfunnel.db.tables import Deal
         from salesfunnel.services import activities
 
         today = self.now.date()
-        open_leads = self.uow.session.exec(
-            select(Contact.id).where(col(Contact.lead_status).in_(["new", "contacted"]))
-        ).all()
-        open_deals = self.uow.session.exec(
-            select(Deal.id, Deal.contact_id).where(Deal.status == "open")
-        ).all()
-        work = [(cid, None) for cid in open_leads] + [(cid, did) for did, cid in open_deals]
-        for contact_id, deal_id in work:
+        open_leads = self.work.rows(
+            "SELECT id FROM contacts WHERE lead_status IN ('new', 'contacted') ORDER BY id"
+        )
+        open_deals = self.work.rows(
+            "SELECT id, contact_id FROM deals WHERE status = 'open' ORDER BY id"
+        )
+        owners = [(row.id, None) for row in open_leads]
+        owners += [(row.contact_id, row.id) for row in open_deals]
+        for contact_id, deal_id in owners:
             ref = str(contact_id)
             if self.rng.random() < 0.5:
                 self.at(
                     self.rng.uniform(1, 25),
                     lambda ref=ref, deal_id=deal_id: activities.log_activity(  # type: ignore[misc]
-                        self.uow, ref, "call", self.rng.choice(CALL_NOTES), deal_id=deal_id
+                        self.work, ref, "call", self.rng.choice(CALL_NOTES), deal_id=deal_id
                     ),
                 )
             if self.rng.random() < 0.75:
@@ -188,7 +183,7 @@ class _DemoBuilder:
                 self.at(  # planned a few days before it fell due
                     max(0, -offset) + self.rng.randrange(1, 4),
                     lambda ref=ref, kind=kind, text=text, when=when, deal_id=deal_id: (  # type: ignore[misc]
-                        activities.plan_step(self.uow, ref, kind, text, when, deal_id=deal_id)
+                        activities.plan_step(self.work, ref, kind, text, when, deal_id=deal_id)
                     ),
                 )
 
@@ -198,7 +193,7 @@ class _DemoBuilder:
         found = self.at(
             days_ago,
             lambda: prospects.add_prospect(
-                self.uow,
+                self.work,
                 str(p["name"]),
                 email=p["email"],
                 phone=p["phone"],
@@ -212,9 +207,9 @@ class _DemoBuilder:
         fate = self.rng.random()
         later = days_ago - self.rng.uniform(1, 15)
         if fate < 0.2:
-            self.at(later, lambda: prospects.cancel(self.uow, [ref], "not interested"))
+            self.at(later, lambda: prospects.cancel(self.work, [ref], "not interested"))
         elif fate < 0.45:
-            self.at(later, lambda: prospects.convert(self.uow, [ref]))
+            self.at(later, lambda: prospects.convert(self.work, [ref]))
             self.work_lead(ref, later)
 
     def lead(self) -> None:
@@ -223,7 +218,7 @@ class _DemoBuilder:
         found = self.at(
             days_ago,
             lambda: leads.add_lead(
-                self.uow,
+                self.work,
                 str(p["name"]),
                 email=p["email"],
                 phone=p["phone"],
@@ -244,42 +239,41 @@ class _DemoBuilder:
             return  # still new
         if fate < 0.45:
             reason = self.rng.choice(["no budget", "wrong fit", "student", "competitor"])
-            self.at(later, lambda: leads.disqualify(self.uow, ref, reason))
+            self.at(later, lambda: leads.disqualify(self.work, ref, reason))
             return
         if fate < 0.55:
-            self.at(later, lambda: leads.qualify(self.uow, ref, level="mql", need=True))
+            self.at(later, lambda: leads.qualify(self.work, ref, level="mql", need=True))
             return
         value = float(self.rng.choice([1500, 4800, 9900, 12000, 25000, 60000]))
         _, deal_id = self.at(  # type: ignore[misc]
             later,
             lambda: leads.qualify(
-                self.uow, ref, level="sql", need=True, budget=True, authority=True, value=value
+                self.work, ref, level="sql", need=True, budget=True, authority=True, value=value
             ),
         )
         if deal_id is not None:
             self.work_deal(int(deal_id), later, ref)
 
     def work_deal(self, deal_id: int, days_ago: float, ref: str) -> None:
-        stages = [s.name for s in deals.pipeline_stages(self.uow)]
+        stages = [s.name for s in deals.pipeline_stages(self.work)]
         when = days_ago
         for stage in stages[1 : 1 + self.rng.randrange(len(stages))]:
             when = max(0.0, when - self.rng.uniform(3, 20))
-            self.at(when, lambda stage=stage: deals.move(self.uow, deal_id, stage))  # type: ignore[misc]
+            self.at(when, lambda stage=stage: deals.move(self.work, deal_id, stage))  # type: ignore[misc]
         if when < 30 or self.rng.random() < 0.35:
             self.set_close(deal_id)
             return
         closed = max(0.0, when - self.rng.uniform(2, 15))
         if self.rng.random() < 0.6:
-            self.at(closed, lambda: deals.win(self.uow, deal_id))
+            self.at(closed, lambda: deals.win(self.work, deal_id))
             self.customer_life(ref, closed)
         else:
             reason = self.rng.choice(LOST_REASONS)
-            self.at(closed, lambda: deals.lose(self.uow, deal_id, reason))
+            self.at(closed, lambda: deals.lose(self.work, deal_id, reason))
 
     def set_close(self, deal_id: int) -> None:
-        deal = self.uow.session.get(Deal, deal_id)
-        if deal is not None:
-            deal.expected_close = (self.now + timedelta(days=self.rng.randrange(-10, 120))).date()
+        close = (self.now + timedelta(days=self.rng.randrange(-10, 120))).date()
+        self.work.update("deals", deal_id, {"expected_close": close})
 
     def customer_life(self, ref: str, won_days_ago: float) -> None:
         if won_days_ago > 60 and self.rng.random() < 0.4:
@@ -287,7 +281,7 @@ class _DemoBuilder:
             amount = self.rng.choice(["800", "1200", "2500"])
             self.at(
                 again,
-                lambda: customers.record_purchase(self.uow, ref, amount),
+                lambda: customers.record_purchase(self.work, ref, amount),
             )
         elif won_days_ago > 120 and self.rng.random() < 0.2:
-            self.at(won_days_ago / 2, lambda: customers.churn(self.uow, ref, "contract ended"))
+            self.at(won_days_ago / 2, lambda: customers.churn(self.work, ref, "contract ended"))

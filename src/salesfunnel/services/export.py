@@ -26,11 +26,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import select, text
-from sqlmodel import col
-
-from salesfunnel.db.tables import Activity, Company, Contact, ContactTag, Deal, ProspectList
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.rows import rows_in
+from salesfunnel.db.work import Work
 from salesfunnel.domain.exchange import CONTACT_FIELDS, CONTACT_STATE, FORMULA_START
 from salesfunnel.errors import BadValue
 
@@ -149,23 +146,21 @@ class Table:
         return tuple(name for name, _ in self.columns)
 
 
-def _batches(uow: UnitOfWork, query: Any, id_column: Any) -> Iterator[Sequence[Any]]:
-    """The query's rows in id order, a batch at a time (keyset paging), never all at once."""
-    connection = uow.session.connection()
+def _batches(work: Work, query: str) -> Iterator[Sequence[Any]]:
+    """The rows of ``query`` in id order, a batch at a time (keyset paging: its first
+    column is the id, above ``:last``, at most ``:batch`` rows), never all at once."""
     last = 0
     while True:
-        rows = connection.execute(
-            query.where(id_column > last).order_by(id_column).limit(BATCH)
-        ).all()
+        rows = work.rows(query, {"last": last, "batch": BATCH})
         if not rows:
             return
         yield rows
         last = rows[-1][0]
 
 
-def extra_keys(uow: UnitOfWork) -> tuple[str, ...]:
+def extra_keys(work: Work) -> tuple[str, ...]:
     """Every key of the contacts' extra fields, in order of first appearance, found in SQL."""
-    if uow.session.get_bind().dialect.name == "sqlite":
+    if work.dialect == "sqlite":
         query = (
             "SELECT j.key FROM contacts AS c, json_each(c.extra) AS j "
             "WHERE c.extra IS NOT NULL AND json_type(c.extra) = 'object' "
@@ -177,7 +172,7 @@ def extra_keys(uow: UnitOfWork) -> tuple[str, ...]:
             "SELECT j.key FROM contacts AS c, json_each(c.extra) AS j "
             "WHERE c.extra IS NOT NULL GROUP BY j.key ORDER BY min(c.id), j.key"
         )
-    return tuple(uow.session.execute(text(query)).scalars())
+    return tuple(row[0] for row in work.rows(query))
 
 
 CONTACT_COLUMNS: tuple[tuple[str, Cell], ...] = (
@@ -194,51 +189,48 @@ CONTACT_COLUMNS: tuple[tuple[str, Cell], ...] = (
 assert tuple(name for name, _ in CONTACT_COLUMNS) == (*CONTACT_FIELDS, *CONTACT_STATE)
 
 
-def contacts_table(uow: UnitOfWork, *, with_extra_keys: bool) -> Table:
-    keys = extra_keys(uow) if with_extra_keys else ()
-    return Table(CONTACT_COLUMNS, _contact_rows(uow), keys, has_extra=True)
+def contacts_table(work: Work, *, with_extra_keys: bool) -> Table:
+    keys = extra_keys(work) if with_extra_keys else ()
+    return Table(CONTACT_COLUMNS, _contact_rows(work), keys, has_extra=True)
 
 
-def _contact_rows(uow: UnitOfWork) -> Iterator[tuple[Any, ...]]:
-    c = Contact.__table__.c
-    company = Company.__table__
-    plist = ProspectList.__table__
-    query = select(
-        c.id,
-        c.name,
-        c.email,
-        c.phone,
-        company.c.name,
-        c.title,
-        c.website,
-        c.city,
-        c.country,
-        c.source,
-        c.notes,
-        c.value,
-        c.stage,
-        c.prospect_status,
-        c.lead_status,
-        c.qualification_level,
-        c.channel,
-        plist.c.name,
-        c.starred,
-        c.email_flagged,
-        c.created_at,
-        c.extra,
-    ).select_from(
-        Contact.__table__.outerjoin(company, company.c.id == c.company_id).outerjoin(
-            plist, plist.c.id == c.list_id
-        )
-    )
-    for batch in _batches(uow, query, c.id):
+CONTACTS = """
+SELECT c.id, c.name, c.email, c.phone, co.name AS company, c.title, c.website, c.city,
+       c.country, c.source, c.notes, c.value, c.stage, c.prospect_status, c.lead_status,
+       c.qualification_level, c.channel, l.name AS list, c.starred, c.email_flagged,
+       c.created_at, c.extra
+FROM contacts AS c
+LEFT JOIN companies AS co ON co.id = c.company_id
+LEFT JOIN prospect_lists AS l ON l.id = c.list_id
+WHERE c.id > :last ORDER BY c.id LIMIT :batch
+"""
+DEALS = """
+SELECT d.id, d.title, d.contact_id, c.name AS contact, co.name AS company, d.value,
+       d.currency, d.stage, d.probability, d.expected_close, d.status, d.lost_reason,
+       d.opened_at, d.closed_on
+FROM deals AS d
+JOIN contacts AS c ON c.id = d.contact_id
+LEFT JOIN companies AS co ON co.id = d.company_id
+WHERE d.id > :last ORDER BY d.id LIMIT :batch
+"""
+ACTIVITIES = """
+SELECT a.id, a.contact_id, c.name AS contact, a.deal_id, a.kind, a.text, a.due_date,
+       a.due_time, a.done_at, a.created_at
+FROM activities AS a JOIN contacts AS c ON c.id = a.contact_id
+WHERE a.id > :last ORDER BY a.id LIMIT :batch
+"""
+
+
+def _contact_rows(work: Work) -> Iterator[tuple[Any, ...]]:
+    for batch in _batches(work, CONTACTS):
         tags: dict[int, list[str]] = {}
-        for contact_id, tag in uow.session.connection().execute(
-            select(ContactTag.contact_id, ContactTag.tag)
-            .where(col(ContactTag.contact_id).in_([row[0] for row in batch]))
-            .order_by(ContactTag.contact_id, ContactTag.tag)
+        for row in rows_in(
+            work,
+            "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN {values} "
+            "ORDER BY contact_id, tag",
+            (row[0] for row in batch),
         ):
-            tags.setdefault(contact_id, []).append(tag)
+            tags.setdefault(row.contact_id, []).append(row.tag)
         for row in batch:
             (id_, name, email, phone, company_name, title, website, city, country, source,
              notes, value, *state, extra) = row  # fmt: skip
@@ -249,30 +241,7 @@ def _contact_rows(uow: UnitOfWork) -> Iterator[tuple[Any, ...]]:
             )  # fmt: skip
 
 
-def deals_table(uow: UnitOfWork) -> Table:
-    d = Deal.__table__.c
-    contact = Contact.__table__
-    company = Company.__table__
-    query = select(
-        d.id,
-        d.title,
-        d.contact_id,
-        contact.c.name,
-        company.c.name,
-        d.value,
-        d.currency,
-        d.stage,
-        d.probability,
-        d.expected_close,
-        d.status,
-        d.lost_reason,
-        d.opened_at,
-        d.closed_on,
-    ).select_from(
-        Deal.__table__.join(contact, contact.c.id == d.contact_id).outerjoin(
-            company, company.c.id == d.company_id
-        )
-    )
+def deals_table(work: Work) -> Table:
     kinds: dict[str, Cell] = {
         "id": _number,
         "contact_id": _number,
@@ -283,34 +252,20 @@ def deals_table(uow: UnitOfWork) -> Table:
         "closed_on": _moment,
     }
     columns = tuple((name, kinds.get(name, _text)) for name in DEAL_COLUMNS)
-    return Table(columns, _flat(uow, query, d.id))
+    return Table(columns, _flat(work, DEALS))
 
 
-def activities_table(uow: UnitOfWork) -> Table:
-    a = Activity.__table__.c
-    contact = Contact.__table__
-    query = select(
-        a.id,
-        a.contact_id,
-        contact.c.name,
-        a.deal_id,
-        a.kind,
-        a.text,
-        a.due_date,
-        a.due_time,
-        a.done_at,
-        a.created_at,
-    ).select_from(Activity.__table__.join(contact, contact.c.id == a.contact_id))
+def activities_table(work: Work) -> Table:
     kinds: dict[str, Cell] = {"id": _number, "contact_id": _number, "deal_id": _number}
     moments = ("due_date", "due_time", "done_at", "created_at")
     columns = tuple(
         (name, _moment if name in moments else kinds.get(name, _text)) for name in ACTIVITY_COLUMNS
     )
-    return Table(columns, _flat(uow, query, a.id))
+    return Table(columns, _flat(work, ACTIVITIES))
 
 
-def _flat(uow: UnitOfWork, query: Any, id_column: Any) -> Iterator[tuple[Any, ...]]:
-    for batch in _batches(uow, query, id_column):
+def _flat(work: Work, query: str) -> Iterator[tuple[Any, ...]]:
+    for batch in _batches(work, query):
         yield from batch
 
 
@@ -354,7 +309,7 @@ def write_json(table: Table, stream: TextIO) -> int:
     return count
 
 
-def export(uow: UnitOfWork, what: str, fmt: str, stream: TextIO, *, excel: bool = False) -> int:
+def export(work: Work, what: str, fmt: str, stream: TextIO, *, excel: bool = False) -> int:
     """Write every contact, deal or activity to ``stream``; returns how many."""
     if what not in WHAT:
         raise BadValue(f"can't export {what!r}: choose {', '.join(WHAT)}")
@@ -363,9 +318,9 @@ def export(uow: UnitOfWork, what: str, fmt: str, stream: TextIO, *, excel: bool 
     if excel and fmt != "csv":
         raise BadValue("--excel is for CSV (--format csv)")
     tables: dict[str, Callable[[], Table]] = {
-        "contacts": lambda: contacts_table(uow, with_extra_keys=fmt == "csv"),
-        "deals": lambda: deals_table(uow),
-        "activities": lambda: activities_table(uow),
+        "contacts": lambda: contacts_table(work, with_extra_keys=fmt == "csv"),
+        "deals": lambda: deals_table(work),
+        "activities": lambda: activities_table(work),
     }
     table = tables[what]()
     if fmt == "json":

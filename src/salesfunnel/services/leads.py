@@ -1,37 +1,34 @@
-"""Leads: people who showed interest, qualified (maybe opening a deal) or disqualified.
-
-`lead list` is one of the daily commands that must start fast (SPEC §6), so it is here,
-in plain SQL (db/reader.py), and this module imports no SQLAlchemy.  Adding,
-showing, qualifying and disqualifying a lead use the ORM session: they live in
-``services/lead_records.py`` and are loaded from there when first asked for by name
-(``from salesfunnel.services.leads import add_lead`` works as before).
-"""
+"""Leads: people who showed interest, qualified (maybe opening a deal) or disqualified."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from salesfunnel.daily_schemas import LeadPublic
-from salesfunnel.services import row_views
+from salesfunnel import clock
+from salesfunnel.db.search_index import catch_up
+from salesfunnel.db.work import Work
+from salesfunnel.domain.lifecycle import (
+    Channel,
+    LeadStatus,
+    QualificationLevel,
+    Stage,
+    check_level_upgrade,
+    transition,
+)
+from salesfunnel.errors import BadValue, InvalidTransition
+from salesfunnel.schemas import LeadDetail, LeadPublic, QualificationPublic
+from salesfunnel.services import views
+from salesfunnel.services.common import clean_text, company_name, find_contact, record_event
 from salesfunnel.services.paging import Page, rows_page
-
-if TYPE_CHECKING:
-    from salesfunnel.db.uow import ReadOnlyWork, UnitOfWork
-
-# What services/lead_records.py provides, loaded on first use (PEP 562).
-_ON_THE_SESSION = ("add_lead", "show_lead", "qualify", "disqualify")
+from salesfunnel.services.prospects import new_person
 
 
-def __getattr__(name: str) -> Any:
-    if name in _ON_THE_SESSION:
-        from salesfunnel.services import lead_records
-
-        return getattr(lead_records, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def _tags(tags: list[str]) -> list[str]:
+    return sorted({t.strip().lower() for t in tags if t.strip()})
 
 
 def list_leads(
-    work: ReadOnlyWork | UnitOfWork,
+    work: Work,
     *,
     status: str | None = None,
     source: str | None = None,
@@ -62,6 +59,164 @@ def list_leads(
         only("c.qualification_level = :level", level=str(level))
     if channel is not None:
         only("c.channel = :channel", channel=str(channel))
-    query = f"SELECT {row_views.LEAD_COLUMNS} FROM contacts AS c WHERE {' AND '.join(conditions)}"
-    rows, total = rows_page(work.reader, query, "c.starred DESC, c.id DESC", params, limit)
-    return Page(row_views.leads(work.reader, rows), total)
+    query = f"SELECT {views.LEAD_COLUMNS} FROM contacts AS c WHERE {' AND '.join(conditions)}"
+    rows, total = rows_page(work, query, "c.starred DESC, c.id DESC", params, limit)
+    return Page(views.leads(work, rows), total)
+
+
+def _public(work: Work, contact_id: int) -> LeadPublic:
+    row = work.row("SELECT * FROM contacts WHERE id = :id", {"id": contact_id})
+    return views.leads(work, [row])[0]
+
+
+def add_lead(
+    work: Work,
+    name: str,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    company: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    channel: str = Channel.INBOUND,
+    tags: list[str] | tuple[str, ...] = (),
+    referred_by: str | None = None,
+    starred: bool = False,
+) -> LeadPublic:
+    person = new_person(work, name, email=email, phone=phone, company=company, title=title)
+    referrer = find_contact(work, referred_by) if referred_by else None
+    now = clock.utcnow()
+    lead_source = clean_text(source.lower() if source else None)
+    contact_id = work.insert(
+        "contacts",
+        {
+            **person,
+            "stage": Stage.LEAD,
+            "lead_status": LeadStatus.NEW,
+            "source": lead_source,
+            "channel": Channel(channel).value,
+            "starred": starred,
+            "email_flagged": False,
+            "referred_by_id": referrer.id if referrer else None,
+            "created_at": now,
+            "became_lead_at": now,
+        },
+    )
+    for tag in _tags(list(tags)):
+        work.insert_keyed("contact_tags", {"contact_id": contact_id, "tag": tag})
+    record_event(work, contact_id, "lead", "created", to_state=LeadStatus.NEW, detail=lead_source)
+    catch_up(work)
+    return _public(work, contact_id)
+
+
+def _lead(work: Work, ref: str) -> Any:
+    contact = find_contact(work, ref, label="lead")
+    if contact.lead_status is None:
+        hint = (
+            "it was cancelled"
+            if contact.prospect_status == "cancelled"
+            else "convert it first: prospect convert"
+        )
+        raise InvalidTransition(f"#{contact.id} {contact.name} is a prospect, not a lead ({hint})")
+    return contact
+
+
+def show_lead(work: Work, ref: str) -> LeadDetail:
+    contact = _lead(work, ref)
+    summary = views.lead(
+        contact,
+        company_name(work, contact.company_id),
+        views.tags_of(work, [contact.id])[contact.id],
+    )
+    deals = work.rows(
+        "SELECT * FROM deals WHERE contact_id = :id ORDER BY id DESC", {"id": contact.id}
+    )
+    next_step, activities, history = views.next_step_and_history(work, contact_id=contact.id)
+    return LeadDetail(
+        **summary.model_dump(),
+        website=contact.website,
+        city=contact.city,
+        country=contact.country,
+        notes=contact.notes,
+        referred_by=contact.referred_by_id,
+        qualification=QualificationPublic(
+            need=contact.need,
+            budget=contact.budget,
+            authority=contact.authority,
+            timing=contact.timing,
+            level=contact.qualification_level,
+        ),
+        disqualify_reason=contact.disqualify_reason,
+        extra=contact.extra or {},
+        deals=views.deals(work, deals),
+        next_step=next_step,
+        activities=activities,
+        history=history,
+    )
+
+
+def qualify(
+    work: Work,
+    ref: str,
+    *,
+    need: bool | None = None,
+    budget: bool | None = None,
+    authority: bool | None = None,
+    timing: bool | None = None,
+    level: str = QualificationLevel.SQL,
+    value: float | None = None,
+    open_deal: bool = True,
+) -> tuple[LeadPublic, int | None]:
+    """Record why the lead qualifies; an sql lead opens a deal when the setting says so.
+
+    Returns the lead and the id of the deal it opened, if any.
+    """
+    contact = _lead(work, ref)
+    before = contact.lead_status or ""
+    label = f"lead #{contact.id} {contact.name}"
+    after = transition("lead", before, "qualify", label=label)
+    if before == LeadStatus.QUALIFIED:
+        check_level_upgrade(contact.qualification_level, level)
+    answers = {"need": need, "budget": budget, "authority": authority, "timing": timing}
+    work.update(
+        "contacts",
+        contact.id,
+        {
+            "lead_status": after,
+            "qualification_level": QualificationLevel(level).value,
+            **{criterion: answer for criterion, answer in answers.items() if answer is not None},
+        },
+    )
+    record_event(
+        work, contact.id, "lead", "qualify", from_state=before, to_state=after, detail=level
+    )
+    deal_id = None
+    wants_deal = work.settings()["automation.open_deal_on_qualify"] == "true"
+    if level == QualificationLevel.SQL and open_deal and wants_deal:
+        from salesfunnel.services.deals import open_deal as open_new_deal
+
+        deal_id = open_new_deal(work, str(contact.id), value=value).id
+    elif value is not None:
+        raise BadValue("--value sets the value of the deal qualifying opens; no deal was opened")
+    return _public(work, contact.id), deal_id
+
+
+def disqualify(work: Work, ref: str, reason: str) -> LeadPublic:
+    reason_text = clean_text(reason)
+    if reason_text is None:
+        raise BadValue("a disqualified lead needs a reason (--reason)")
+    contact = _lead(work, ref)
+    before = contact.lead_status or ""
+    label = f"lead #{contact.id} {contact.name}"
+    after = transition("lead", before, "disqualify", label=label)
+    work.update("contacts", contact.id, {"lead_status": after, "disqualify_reason": reason_text})
+    record_event(
+        work,
+        contact.id,
+        "lead",
+        "disqualify",
+        from_state=before,
+        to_state=after,
+        detail=reason_text,
+    )
+    return _public(work, contact.id)

@@ -17,7 +17,7 @@ from salesfunnel.domain.settings import weekday_index
 
 
 class HasSettings(Protocol):
-    """Any unit of work: the ORM one or the read-only Core one."""
+    """A unit of work, or anything else that knows the settings."""
 
     def settings(self) -> dict[str, str]: ...
 
@@ -55,13 +55,13 @@ def due_instant(day: date, at: time | None) -> datetime | None:
     return local_moment(day, at).astimezone(UTC) if at is not None else None
 
 
-def user_date(uow: HasSettings, text: str | None) -> date | None:
+def user_date(work: HasSettings, text: str | None) -> date | None:
     """A DATE option read with the user's locale settings (day-first, week start)."""
     if text is None:
         return None
     from salesfunnel.domain.dates import parse_date
 
-    settings = uow.settings()
+    settings = work.settings()
     return parse_date(
         text,
         clock.today(),
@@ -70,11 +70,11 @@ def user_date(uow: HasSettings, text: str | None) -> date | None:
     )
 
 
-def user_when(uow: HasSettings, text: str) -> tuple[date, time | None]:
+def user_when(work: HasSettings, text: str) -> tuple[date, time | None]:
     """A WHEN option (``tomorrow 14:00``, ``fri 9:30``): a local date and maybe a time."""
     from salesfunnel.domain.dates import parse_when
 
-    settings = uow.settings()
+    settings = work.settings()
     return parse_when(
         text,
         clock.now(),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from salesfunnel.db.reader import Params, Reader
+    from salesfunnel.db.rows import Params, Reader
 
 T = TypeVar("T")
 

@@ -4,53 +4,52 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func
-from sqlmodel import col, select
-
 from salesfunnel import clock
-from salesfunnel.db.tables import Contact, ProspectList
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.rows import rows_in
+from salesfunnel.db.search_index import catch_up
+from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage, transition
 from salesfunnel.domain.text import phone_key, search_key_for
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
 from salesfunnel.schemas import LeadPublic, ProspectListPublic, ProspectPublic
 from salesfunnel.services import views
 from salesfunnel.services.common import (
-    Page,
     clean_text,
     find_contact,
     get_or_create_company,
     normalize_email,
-    page_of,
     record_event,
     require_name,
 )
-from salesfunnel.services.search import catch_up_search_index
+from salesfunnel.services.paging import Page, rows_page
 
 MANUAL_LIST = "manual"  # where prospects added by hand go when no --list is given
 
 
-def get_or_create_list(uow: UnitOfWork, name: str, source_file: str | None = None) -> ProspectList:
+def get_or_create_list(work: Work, name: str, source_file: str | None = None) -> Any:
+    """The prospecting list of that name (a row), made if new."""
     name = require_name(name)
-    found = uow.session.exec(select(ProspectList).where(ProspectList.name == name)).first()
+    found = work.row("SELECT * FROM prospect_lists WHERE name = :name", {"name": name})
     if found is not None:
         return found
-    created = ProspectList(name=name, source_file=source_file, created_at=clock.utcnow())
-    uow.session.add(created)
-    uow.session.flush()
-    return created
+    list_id = work.insert(
+        "prospect_lists",
+        {"name": name, "source_file": source_file, "created_at": clock.utcnow()},
+    )
+    return work.row("SELECT * FROM prospect_lists WHERE id = :id", {"id": list_id})
 
 
-def refuse_duplicate(uow: UnitOfWork, email: str | None, phone: str | None) -> None:
+def refuse_duplicate(work: Work, email: str | None, phone: str | None) -> None:
     """One person, one contact: an email or phone already known is refused, whatever its state."""
     email_key, digits = normalize_email(email), phone_key(phone)
-    for column, key, what in (
-        (Contact.email_key, email_key, "email"),
-        (Contact.phone_key, digits, "phone"),
-    ):
+    for column, key, what in (("email_key", email_key, "email"), ("phone_key", digits, "phone")):
         if key is None:
             continue
-        existing = uow.session.exec(select(Contact).where(column == key)).first()
+        existing = work.row(
+            f"SELECT id, name, stage, prospect_status FROM contacts WHERE {column} = :key "
+            "ORDER BY id LIMIT 1",
+            {"key": key},
+        )
         if existing is not None:
             state = existing.prospect_status if existing.stage == Stage.PROSPECT else existing.stage
             raise BadValue(
@@ -60,7 +59,7 @@ def refuse_duplicate(uow: UnitOfWork, email: str | None, phone: str | None) -> N
 
 
 def new_person(
-    uow: UnitOfWork,
+    work: Work,
     name: str,
     *,
     email: str | None,
@@ -69,22 +68,27 @@ def new_person(
     title: str | None,
 ) -> dict[str, Any]:
     """The fields every new contact gets from what was typed, once it is known to be new."""
-    refuse_duplicate(uow, email, phone)
-    found = get_or_create_company(uow.session, company)
+    refuse_duplicate(work, email, phone)
     return {
         "name": require_name(name),
         "email": clean_text(email),
         "email_key": normalize_email(email),
         "phone": clean_text(phone),
         "phone_key": phone_key(phone),
-        "company_id": found.id if found else None,
+        "company_id": get_or_create_company(work, company),
         "search_key": search_key_for(name, email, phone, company),
         "title": clean_text(title),
     }
 
 
+def _publics(work: Work, ids: list[int]) -> list[ProspectPublic]:
+    rows = rows_in(work, "SELECT * FROM contacts WHERE id IN {values}", ids)
+    by_id = {row.id: row for row in rows}
+    return views.prospects(work, [by_id[i] for i in ids])
+
+
 def add_prospect(
-    uow: UnitOfWork,
+    work: Work,
     name: str,
     *,
     email: str | None = None,
@@ -93,75 +97,85 @@ def add_prospect(
     title: str | None = None,
     list_name: str | None = None,
 ) -> ProspectPublic:
-    person = new_person(uow, name, email=email, phone=phone, company=company, title=title)
-    prospect_list = get_or_create_list(uow, list_name or MANUAL_LIST)
-    contact = Contact(
-        **person,
-        stage=Stage.PROSPECT,
-        list_id=prospect_list.id,
-        prospect_status=ProspectStatus.OPEN,
-        source=prospect_list.name,
-        channel=Channel.OUTBOUND,
-        created_at=clock.utcnow(),
+    person = new_person(work, name, email=email, phone=phone, company=company, title=title)
+    prospect_list = get_or_create_list(work, list_name or MANUAL_LIST)
+    contact_id = work.insert(
+        "contacts",
+        {
+            **person,
+            "stage": Stage.PROSPECT,
+            "list_id": prospect_list.id,
+            "prospect_status": ProspectStatus.OPEN,
+            "source": prospect_list.name,
+            "channel": Channel.OUTBOUND,
+            "starred": False,
+            "email_flagged": False,
+            "created_at": clock.utcnow(),
+        },
     )
-    uow.session.add(contact)
-    uow.session.flush()
-    assert contact.id is not None
-    record_event(uow, contact.id, "prospect", "created", to_state=ProspectStatus.OPEN)
-    catch_up_search_index(uow.session)
-    return views.prospects(uow.session, [contact])[0]
+    record_event(work, contact_id, "prospect", "created", to_state=ProspectStatus.OPEN)
+    catch_up(work)
+    return _publics(work, [contact_id])[0]
 
 
 def list_prospects(
-    uow: UnitOfWork,
+    work: Work,
     *,
     list_name: str | None = None,
     status: str | None = None,
     limit: int | None = 50,
 ) -> Page[ProspectPublic]:
-    query = select(Contact).where(col(Contact.prospect_status).is_not(None))
+    conditions = ["c.prospect_status IS NOT NULL"]
+    params: dict[str, Any] = {}
     if list_name is not None:
-        found = uow.session.exec(select(ProspectList).where(ProspectList.name == list_name)).first()
-        if found is None:
-            raise NotFound(f"no prospecting list named {list_name!r} (see: prospect lists)")
-        query = query.where(Contact.list_id == found.id)
-    if status is not None:
-        query = query.where(Contact.prospect_status == status)
-    rows, total = page_of(uow.session, query.order_by(Contact.id), limit)
-    return Page(views.prospects(uow.session, rows), total)
-
-
-def list_lists(uow: UnitOfWork) -> list[ProspectListPublic]:
-    def counting(status: str):  # type: ignore[no-untyped-def]
-        return func.sum(case((Contact.prospect_status == status, 1), else_=0))
-
-    rows = uow.session.exec(
-        select(
-            ProspectList,
-            counting(ProspectStatus.OPEN),
-            counting(ProspectStatus.CONVERTED),
-            counting(ProspectStatus.CANCELLED),
+        list_id = work.value(
+            "SELECT id FROM prospect_lists WHERE name = :name", {"name": list_name}
         )
-        .join(Contact, col(Contact.list_id) == ProspectList.id, isouter=True)
-        .group_by(col(ProspectList.id))
-        .order_by(ProspectList.created_at, ProspectList.id)
-    ).all()
+        if list_id is None:
+            raise NotFound(f"no prospecting list named {list_name!r} (see: prospect lists)")
+        conditions.append("c.list_id = :list_id")
+        params["list_id"] = list_id
+    if status is not None:
+        conditions.append("c.prospect_status = :status")
+        params["status"] = str(status)
+    query = f"SELECT c.* FROM contacts AS c WHERE {' AND '.join(conditions)}"
+    rows, total = rows_page(work, query, "c.id", params, limit)
+    return Page(views.prospects(work, rows), total)
+
+
+LISTS = """
+SELECT l.id, l.name, l.created_at,
+       sum(CASE WHEN c.prospect_status = :open THEN 1 ELSE 0 END) AS open,
+       sum(CASE WHEN c.prospect_status = :converted THEN 1 ELSE 0 END) AS converted,
+       sum(CASE WHEN c.prospect_status = :cancelled THEN 1 ELSE 0 END) AS cancelled
+FROM prospect_lists AS l LEFT JOIN contacts AS c ON c.list_id = l.id
+GROUP BY l.id, l.name, l.created_at
+ORDER BY l.created_at, l.id
+"""
+
+
+def list_lists(work: Work) -> list[ProspectListPublic]:
+    statuses = {
+        "open": ProspectStatus.OPEN,
+        "converted": ProspectStatus.CONVERTED,
+        "cancelled": ProspectStatus.CANCELLED,
+    }
     return [
         ProspectListPublic(
-            id=plist.id or 0,
-            name=plist.name,
-            open=int(o or 0),
-            converted=int(v or 0),
-            cancelled=int(c or 0),
-            total=int((o or 0) + (v or 0) + (c or 0)),
-            created_at=plist.created_at,
+            id=row.id,
+            name=row.name,
+            open=int(row.open or 0),
+            converted=int(row.converted or 0),
+            cancelled=int(row.cancelled or 0),
+            total=int((row.open or 0) + (row.converted or 0) + (row.cancelled or 0)),
+            created_at=row.created_at,
         )
-        for plist, o, v, c in rows
+        for row in work.rows(LISTS, statuses)
     ]
 
 
-def _prospect(uow: UnitOfWork, ref: str) -> Contact:
-    contact = find_contact(uow.session, ref, label="prospect")
+def _prospect(work: Work, ref: str) -> Any:
+    contact = find_contact(work, ref, label="prospect")
     if contact.prospect_status is None:
         raise InvalidTransition(
             f"#{contact.id} {contact.name} is not a prospect (it came in as a {contact.stage})"
@@ -169,50 +183,56 @@ def _prospect(uow: UnitOfWork, ref: str) -> Contact:
     return contact
 
 
-def _prospects(uow: UnitOfWork, refs: list[str]) -> list[Contact]:
+def _prospects(work: Work, refs: list[str]) -> list[Any]:
     """The prospects named, each once: an id and an email may name the same person."""
-    found: dict[int | None, Contact] = {}
+    found: dict[int, Any] = {}
     for ref in refs:
-        contact = _prospect(uow, ref)
+        contact = _prospect(work, ref)
         found.setdefault(contact.id, contact)
     return list(found.values())
 
 
-def convert(uow: UnitOfWork, refs: list[str]) -> list[LeadPublic]:
+def convert(work: Work, refs: list[str]) -> list[LeadPublic]:
     """Prospects that showed interest become leads, keeping their id; outbound channel."""
-    converted: list[Contact] = []
-    for contact in _prospects(uow, refs):
+    converted: list[int] = []
+    for contact in _prospects(work, refs):
         label = f"prospect #{contact.id} {contact.name}"
         new_status = transition("prospect", contact.prospect_status or "", "convert", label=label)
-        contact.prospect_status = new_status
-        contact.stage = Stage.LEAD
-        contact.lead_status = LeadStatus.NEW
-        contact.became_lead_at = clock.utcnow()
-        assert contact.id is not None
-        record_event(uow, contact.id, "prospect", "convert", from_state="open", to_state=new_status)
-        converted.append(contact)
-    uow.session.flush()
-    return views.leads(uow.session, converted)
+        work.update(
+            "contacts",
+            contact.id,
+            {
+                "prospect_status": new_status,
+                "stage": Stage.LEAD,
+                "lead_status": LeadStatus.NEW,
+                "became_lead_at": clock.utcnow(),
+            },
+        )
+        record_event(
+            work, contact.id, "prospect", "convert", from_state="open", to_state=new_status
+        )
+        converted.append(contact.id)
+    rows = rows_in(work, "SELECT * FROM contacts WHERE id IN {values}", converted)
+    by_id = {row.id: row for row in rows}
+    return views.leads(work, [by_id[i] for i in converted])
 
 
-def cancel(uow: UnitOfWork, refs: list[str], reason: str | None = None) -> list[ProspectPublic]:
+def cancel(work: Work, refs: list[str], reason: str | None = None) -> list[ProspectPublic]:
     """Dead prospects are kept, so a re-import does not bring them back."""
-    cancelled: list[Contact] = []
-    for contact in _prospects(uow, refs):
+    cancelled: list[int] = []
+    why = clean_text(reason)
+    for contact in _prospects(work, refs):
         label = f"prospect #{contact.id} {contact.name}"
         new_status = transition("prospect", contact.prospect_status or "", "cancel", label=label)
-        contact.prospect_status = new_status
-        contact.cancel_reason = clean_text(reason)
-        assert contact.id is not None
+        work.update("contacts", contact.id, {"prospect_status": new_status, "cancel_reason": why})
         record_event(
-            uow,
+            work,
             contact.id,
             "prospect",
             "cancel",
             from_state="open",
             to_state=new_status,
-            detail=contact.cancel_reason,
+            detail=why,
         )
-        cancelled.append(contact)
-    uow.session.flush()
-    return views.prospects(uow.session, cancelled)
+        cancelled.append(contact.id)
+    return _publics(work, cancelled)

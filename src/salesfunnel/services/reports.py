@@ -10,13 +10,10 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-
-from sqlalchemy import and_, or_
-from sqlmodel import col, select
+from typing import Any
 
 from salesfunnel import clock
-from salesfunnel.db.tables import Contact, Deal, LifecycleEvent, ProspectList
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.work import Work
 from salesfunnel.domain import metrics
 from salesfunnel.domain.metrics import DealFacts, Event, Funnel, OpenDeal, Period
 from salesfunnel.errors import BadValue
@@ -38,8 +35,8 @@ CALLED_OUT = 20  # overdue and undated deals listed by name in a forecast
 NO_SOURCE = None
 
 
-def period_of(uow: UnitOfWork, since: str | None, until: str | None) -> Period:
-    period = Period(user_date(uow, since), user_date(uow, until))
+def period_of(work: Work, since: str | None, until: str | None) -> Period:
+    period = Period(user_date(work, since), user_date(work, until))
     if period.since and period.until and period.since > period.until:
         raise BadValue(f"--since {period.since} is after --until {period.until}")
     return period
@@ -59,70 +56,48 @@ class Who:
     list_id: int | None
 
 
-def _events(uow: UnitOfWork, period: Period) -> Iterator[tuple[Event, Who]]:
+def _events(work: Work, period: Period) -> Iterator[tuple[Event, Who]]:
     """Prospect and lead events of the period, plus those older ones the metrics need:
     when a lead started (for handling times) and its qualifications (for its level)."""
-    event = LifecycleEvent
-    query = (
-        select(
-            event.contact_id,
-            event.entity,
-            event.action,
-            event.at,
-            event.from_state,
-            event.detail,
-            Contact.source,
-            Contact.channel,
-            Contact.list_id,
-        )
-        .join(Contact, col(Contact.id) == event.contact_id)
-        .where(col(event.entity).in_(("prospect", "lead")))
-    )
+    conditions = ["e.entity IN ('prospect', 'lead')"]
+    params: dict[str, Any] = {}
     if period.until is not None:
-        query = query.where(col(event.at) < _utc_start(period.until + timedelta(days=1)))
+        conditions.append("e.at < :end")
+        params["end"] = _utc_start(period.until + timedelta(days=1))
     if period.since is not None:
-        query = query.where(
-            or_(
-                col(event.at) >= _utc_start(period.since),
-                and_(col(event.entity) == "lead", col(event.action).in_(("created", "qualify"))),
-                and_(col(event.entity) == "prospect", col(event.action) == "convert"),
-            )
+        conditions.append(
+            "(e.at >= :start"
+            " OR (e.entity = 'lead' AND e.action IN ('created', 'qualify'))"
+            " OR (e.entity = 'prospect' AND e.action = 'convert'))"
         )
-    for (
-        contact_id,
-        entity,
-        action,
-        at,
-        from_state,
-        detail,
-        source,
-        channel,
-        list_id,
-    ) in uow.session.exec(query):
+        params["start"] = _utc_start(period.since)
+    rows = work.rows(
+        "SELECT e.contact_id, e.entity, e.action, e.at, e.from_state, e.detail, "
+        "c.source, c.channel, c.list_id "
+        "FROM lifecycle_events AS e JOIN contacts AS c ON c.id = e.contact_id "
+        f"WHERE {' AND '.join(conditions)} ORDER BY e.id",
+        params,
+    )
+    for row in rows:
         yield (
-            Event(contact_id, entity, action, at, from_state, detail),
-            Who(_source_name(source), channel, list_id),
+            Event(row.contact_id, row.entity, row.action, row.at, row.from_state, row.detail),
+            Who(_source_name(row.source), row.channel, row.list_id),
         )
 
 
-def _deals(uow: UnitOfWork, period: Period) -> Iterator[tuple[DealFacts, Who]]:
-    query = select(
-        Deal.id,
-        Deal.contact_id,
-        Deal.value,
-        Deal.currency,
-        Deal.status,
-        Deal.opened_at,
-        Deal.closed_on,
-        Deal.lost_reason,
-        Contact.source,
-        Contact.channel,
-        Contact.list_id,
-    ).join(Contact, col(Contact.id) == Deal.contact_id)
+def _deals(work: Work, period: Period) -> Iterator[tuple[DealFacts, Who]]:
+    condition = ""
+    params: dict[str, Any] = {}
     if period.until is not None:
-        end = _utc_start(period.until + timedelta(days=1))
-        query = query.where(or_(col(Deal.opened_at) < end, col(Deal.closed_on) <= period.until))
-    for row in uow.session.exec(query):
+        condition = "WHERE d.opened_at < :end OR d.closed_on <= :until"
+        params = {"end": _utc_start(period.until + timedelta(days=1)), "until": period.until}
+    rows = work.rows(
+        "SELECT d.id, d.contact_id, d.value, d.currency, d.status, d.opened_at, d.closed_on, "
+        "d.lost_reason, c.source, c.channel, c.list_id "
+        f"FROM deals AS d JOIN contacts AS c ON c.id = d.contact_id {condition} ORDER BY d.id",
+        params,
+    )
+    for row in rows:
         *facts, source, channel, list_id = row
         yield DealFacts(*facts), Who(_source_name(source), channel, list_id)
 
@@ -132,16 +107,16 @@ def _source_name(source: str | None) -> str | None:
     return name or NO_SOURCE
 
 
-def _currency(uow: UnitOfWork) -> str:
-    return uow.settings()["deal.currency"]
+def _currency(work: Work) -> str:
+    return work.settings()["deal.currency"]
 
 
 # --- report funnel ---------------------------------------------------------------------------
-def funnel_report(uow: UnitOfWork, since: str | None, until: str | None) -> FunnelReportPublic:
-    period = period_of(uow, since, until)
-    currency = _currency(uow)
-    events = [event for event, _ in _events(uow, period)]
-    deals = [deal for deal, _ in _deals(uow, period)]
+def funnel_report(work: Work, since: str | None, until: str | None) -> FunnelReportPublic:
+    period = period_of(work, since, until)
+    currency = _currency(work)
+    events = [event for event, _ in _events(work, period)]
+    deals = [deal for deal, _ in _deals(work, period)]
     result = metrics.funnel(events, deals, period, currency)
     return FunnelReportPublic(
         since=period.since,
@@ -201,26 +176,26 @@ class Grouping:
     costed: Iterable[Hashable]  # groups shown even when nothing happened: they cost something
 
 
-def sources_report(uow: UnitOfWork, since: str | None, until: str | None) -> SourcesReportPublic:
+def sources_report(work: Work, since: str | None, until: str | None) -> SourcesReportPublic:
     """The funnel per source, per channel and per prospecting list, with cost and ROI."""
-    period = period_of(uow, since, until)
-    currency = _currency(uow)
+    period = period_of(work, since, until)
+    currency = _currency(work)
     who: dict[int, Who] = {}
     events = []
-    for event, person in _events(uow, period):
+    for event, person in _events(work, period):
         who[event.contact_id] = person
         events.append(event)
     deals = []
-    for deal, person in _deals(uow, period):
+    for deal, person in _deals(work, period):
         who[deal.contact_id] = person
         deals.append(deal)
-    costs = costs_in(uow, period, currency)  # source name -> its cost dated in the period
-    channels = source_channels(uow)  # source name -> its channel, when known
+    costs = costs_in(work, period, currency)  # source name -> its cost dated in the period
+    channels = source_channels(work)  # source name -> its channel, when known
     channel_costs: dict[Hashable, float] = defaultdict(float)
     for name, cost in costs.items():
         if channels.get(name):
             channel_costs[channels[name]] += cost
-    lists = dict(uow.session.exec(select(ProspectList.id, ProspectList.name)).all())
+    lists = {row.id: row.name for row in work.rows("SELECT id, name FROM prospect_lists")}
 
     def rows(grouping: Grouping) -> list[SourceRowPublic]:
         return _rows(events, deals, period, currency, lambda c: grouping.group_of(who[c]), grouping)
@@ -300,28 +275,22 @@ def _active(f: Funnel) -> bool:
 
 
 # --- report forecast -------------------------------------------------------------------------
-def forecast_report(uow: UnitOfWork, since: str | None, until: str | None) -> ForecastPublic:
+def forecast_report(work: Work, since: str | None, until: str | None) -> ForecastPublic:
     """Open deals by expected close month and by stage; overdue and undated called out."""
     from salesfunnel.services.deals import pipeline_stages
 
-    period = period_of(uow, since, until)
-    currency = _currency(uow)
+    period = period_of(work, since, until)
+    currency = _currency(work)
     today = clock.today()
     open_deals = [
         OpenDeal(*row)
-        for row in uow.session.exec(
-            select(
-                Deal.id,
-                Deal.stage,
-                Deal.value,
-                Deal.currency,
-                Deal.probability,
-                Deal.expected_close,
-            ).where(Deal.status == "open")
+        for row in work.rows(
+            "SELECT id, stage, value, currency, probability, expected_close FROM deals "
+            "WHERE status = 'open' ORDER BY id"
         )
     ]
     result = metrics.forecast(
-        open_deals, today, period, currency, [s.name for s in pipeline_stages(uow)]
+        open_deals, today, period, currency, [s.name for s in pipeline_stages(work)]
     )
     return ForecastPublic(
         as_of=today,
@@ -333,8 +302,8 @@ def forecast_report(uow: UnitOfWork, since: str | None, until: str | None) -> Fo
         weighted_value=round(result.total.weighted, 2),
         by_month=[_bucket(b) for b in result.months],
         by_stage=[_bucket(b) for b in result.stages],
-        overdue=_called_out(uow, currency, overdue=True),
-        undated=_called_out(uow, currency, overdue=False),
+        overdue=_called_out(work, currency, overdue=True),
+        undated=_called_out(work, currency, overdue=False),
         other_currency=result.other_currency,
     )
 
@@ -348,15 +317,15 @@ def _bucket(bucket: metrics.Bucket) -> ForecastBucketPublic:
     )
 
 
-def _called_out(uow: UnitOfWork, currency: str, *, overdue: bool) -> list[DealPublic]:
+def _called_out(work: Work, currency: str, *, overdue: bool) -> list[DealPublic]:
     """The first overdue deals (oldest close date first), or undated ones (biggest first)."""
-    query = select(Deal).where(Deal.status == "open", Deal.currency == currency)
     if overdue:
-        query = query.where(col(Deal.expected_close) < clock.today()).order_by(
-            col(Deal.expected_close), col(Deal.id)
-        )
+        which = "expected_close < :today ORDER BY expected_close, id"
     else:
-        query = query.where(col(Deal.expected_close).is_(None)).order_by(
-            col(Deal.value).desc(), col(Deal.id)
-        )
-    return views.deals(uow.session, list(uow.session.exec(query.limit(CALLED_OUT)).all()))
+        which = "expected_close IS NULL ORDER BY value DESC, id"
+    rows = work.rows(
+        f"SELECT * FROM deals WHERE status = 'open' AND currency = :currency AND {which} "
+        "LIMIT :limit",
+        {"currency": currency, "today": clock.today(), "limit": CALLED_OUT},
+    )
+    return views.deals(work, rows)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from salesfunnel.db.tables import Setting
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.work import Work
 from salesfunnel.domain.settings import (
     check_settings,
     normalize_setting,
@@ -13,26 +12,25 @@ from salesfunnel.domain.settings import (
 from salesfunnel.schemas import SettingPublic
 
 
-def list_settings(uow: UnitOfWork) -> list[SettingPublic]:
-    return [get_setting(uow, key) for key in uow.settings()]  # per-stage keys after the rest
+def list_settings(work: Work) -> list[SettingPublic]:
+    return [get_setting(work, key) for key in work.settings()]  # per-stage keys after the rest
 
 
-def get_setting(uow: UnitOfWork, key: str) -> SettingPublic:
+def get_setting(work: Work, key: str) -> SettingPublic:
     spec = setting_spec(key)
-    value = setting_value(uow.settings(), key)
+    value = setting_value(work.settings(), key)
     return SettingPublic(key=key, value=value, default=spec.default, help=spec.help)
 
 
-def set_setting(uow: UnitOfWork, key: str, value: str) -> SettingPublic:
+def set_setting(work: Work, key: str, value: str) -> SettingPublic:
     """Checked before it is stored: a setting that would break a rule is refused."""
     canonical = normalize_setting(key, value)
-    proposed = {**uow.settings(), key: canonical}
+    proposed = {**work.settings(), key: canonical}
     check_settings(key, proposed)  # e.g. pre-inactive days at or beyond inactive days
-    row = uow.session.get(Setting, key)
-    if row is None:
-        uow.session.add(Setting(key=key, value=canonical))
-    else:
-        row.value = canonical
-    uow.session.flush()
-    uow.forget_settings()
-    return get_setting(uow, key)
+    changed = work.execute(
+        'UPDATE settings SET value = :value WHERE "key" = :key', {"key": key, "value": canonical}
+    )
+    if not changed:
+        work.insert_keyed("settings", {"key": key, "value": canonical})
+    work.forget_settings()
+    return get_setting(work, key)

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
-
-from sqlalchemy import func
-from sqlmodel import col, select
+from typing import Any
 
 from salesfunnel import clock
-from salesfunnel.db.tables import Contact, Source, SourceCost
-from salesfunnel.db.uow import UnitOfWork
+from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import Channel
 from salesfunnel.domain.metrics import Period
 from salesfunnel.errors import BadValue
@@ -29,13 +26,12 @@ def source_key(name: str | None) -> str | None:
     return key or None
 
 
-def _contact_counts(uow: UnitOfWork) -> dict[str, Counter[str | None]]:
+def _contact_counts(work: Work) -> dict[str, Counter[str | None]]:
     """Per source: how many contacts came through each channel."""
     counts: dict[str, Counter[str | None]] = defaultdict(Counter)
-    rows = uow.session.exec(
-        select(Contact.source, Contact.channel, func.count())
-        .where(col(Contact.source).is_not(None))
-        .group_by(Contact.source, Contact.channel)
+    rows = work.rows(
+        "SELECT source, channel, count(*) AS contacts FROM contacts "
+        "WHERE source IS NOT NULL GROUP BY source, channel"
     )
     for source, channel, count in rows:
         key = source_key(source)
@@ -44,57 +40,55 @@ def _contact_counts(uow: UnitOfWork) -> dict[str, Counter[str | None]]:
     return counts
 
 
-def source_channels(uow: UnitOfWork) -> dict[str, str]:
+def source_channels(work: Work) -> dict[str, str]:
     """Each source's channel: as set with `source cost --channel`, else its contacts' usual one."""
     channels = {
         key: counts.most_common(1)[0][0]
-        for key, counts in _contact_counts(uow).items()
+        for key, counts in _contact_counts(work).items()
         if counts.most_common(1)[0][0] is not None
     }
-    for name, channel in uow.session.exec(select(Source.name, Source.channel)):
+    for name, channel in work.rows("SELECT name, channel FROM sources"):
         if channel:
             channels[name] = channel
     return channels  # type: ignore[return-value]
 
 
-def costs_in(uow: UnitOfWork, period: Period, currency: str) -> dict[str, float]:
+def costs_in(work: Work, period: Period, currency: str) -> dict[str, float]:
     """What each source cost on days of the period, in ``currency`` (others are left out)."""
-    query = (
-        select(Source.name, func.sum(SourceCost.amount))
-        .join(Source, col(Source.id) == SourceCost.source_id)
-        .where(SourceCost.currency == currency)
-        .group_by(Source.name)
-    )
+    conditions = ["c.currency = :currency"]
+    params: dict[str, Any] = {"currency": currency}
     if period.since is not None:
-        query = query.where(col(SourceCost.spent_on) >= period.since)
+        conditions.append("c.spent_on >= :since")
+        params["since"] = period.since
     if period.until is not None:
-        query = query.where(col(SourceCost.spent_on) <= period.until)
-    return {name: round(float(total or 0), 2) for name, total in uow.session.exec(query)}
+        conditions.append("c.spent_on <= :until")
+        params["until"] = period.until
+    rows = work.rows(
+        "SELECT s.name, sum(c.amount) AS total FROM source_costs AS c "
+        f"JOIN sources AS s ON s.id = c.source_id WHERE {' AND '.join(conditions)} "
+        "GROUP BY s.name",
+        params,
+    )
+    return {name: round(float(total or 0), 2) for name, total in rows}
 
 
-def list_sources(uow: UnitOfWork) -> list[SourcePublic]:
+def list_sources(work: Work) -> list[SourcePublic]:
     """Every source contacts came from or a cost was recorded for, most contacts first."""
-    counts = _contact_counts(uow)
-    channels = source_channels(uow)
+    counts = _contact_counts(work)
+    channels = source_channels(work)
     costs: dict[str, dict[str, float]] = defaultdict(dict)
     entries: Counter[str] = Counter()
     last: dict[str, date] = {}
-    rows = uow.session.exec(
-        select(
-            Source.name,
-            SourceCost.currency,
-            func.sum(SourceCost.amount),
-            func.count(),
-            func.max(SourceCost.spent_on),
-        )
-        .join(Source, col(Source.id) == SourceCost.source_id)
-        .group_by(Source.name, SourceCost.currency)
+    rows = work.rows(
+        "SELECT s.name, c.currency, sum(c.amount) AS total, count(*) AS entries, "
+        "max(c.spent_on) AS spent_on FROM source_costs AS c "
+        "JOIN sources AS s ON s.id = c.source_id GROUP BY s.name, c.currency"
     )
     for name, currency, total, count, latest in rows:
         costs[name][currency] = round(float(total or 0), 2)
         entries[name] += int(count)
         last[name] = max(latest, last.get(name, latest))
-    names = set(counts) | set(uow.session.exec(select(Source.name)).all())
+    names = set(counts) | {row.name for row in work.rows("SELECT name FROM sources")}
     result = [
         SourcePublic(
             name=name,
@@ -111,7 +105,7 @@ def list_sources(uow: UnitOfWork) -> list[SourcePublic]:
 
 
 def record_cost(
-    uow: UnitOfWork,
+    work: Work,
     name: str,
     amount: str,
     *,
@@ -125,31 +119,35 @@ def record_cost(
         raise BadValue("a source needs a name")
     value = parse_money(amount, what="a cost")
     assert value is not None
-    source = uow.session.exec(select(Source).where(Source.name == key)).first()
-    if source is None:
-        source = Source(name=key, created_at=clock.utcnow())
-        uow.session.add(source)
+    chosen_channel = None
     if channel is not None:
         try:
-            source.channel = Channel(channel.strip().lower())
+            chosen_channel = Channel(channel.strip().lower())
         except ValueError:
             raise BadValue(f"channel {channel!r} is neither inbound nor outbound") from None
-    uow.session.flush()
-    cost = SourceCost(
-        source_id=source.id or 0,
-        amount=value,
-        currency=currency_of(uow, currency),
-        spent_on=user_date(uow, on) or clock.today(),
-        created_at=clock.utcnow(),
+    source_id = work.value("SELECT id FROM sources WHERE name = :name", {"name": key})
+    if source_id is None:
+        source_id = work.insert("sources", {"name": key, "created_at": clock.utcnow()})
+    if chosen_channel is not None:
+        work.update("sources", source_id, {"channel": chosen_channel})
+    code = currency_of(work, currency)
+    spent_on = user_date(work, on) or clock.today()
+    cost_id = work.insert(
+        "source_costs",
+        {
+            "source_id": source_id,
+            "amount": value,
+            "currency": code,
+            "spent_on": spent_on,
+            "created_at": clock.utcnow(),
+        },
     )
-    uow.session.add(cost)
-    uow.session.flush()
-    total = next(s for s in list_sources(uow) if s.name == key)
+    total = next(s for s in list_sources(work) if s.name == key)
     return SourceCostPublic(
-        id=cost.id or 0,
+        id=cost_id,
         source=key,
-        amount=cost.amount,
-        currency=cost.currency,
-        spent_on=cost.spent_on,
+        amount=value,
+        currency=code,
+        spent_on=spent_on,
         total=total,
     )

@@ -4,8 +4,7 @@ Built to stay instant on a million contacts.  Steps due within the week, open de
 without a step ahead and customers turning pre-inactive are few, and are read whole and
 ranked here.  Open leads can be many (a list imported as leads): they are read a page
 at a time from a small partial index (``ix_contacts_open_leads``), in an order that
-agrees with their priority, and counted in that index.  The queries are plain SQL
-(db/reader.py): the to-do list and the digest start without SQLAlchemy.
+agrees with their priority, and counted in that index.
 """
 
 from __future__ import annotations
@@ -14,15 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from salesfunnel import clock
-from salesfunnel.daily_schemas import (
-    PriorityTermPublic,
-    TodoItemPublic,
-    TodoPublic,
-    TodoSectionPublic,
-)
+from salesfunnel.db.work import Work
 from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
 from salesfunnel.domain.lifecycle import DealStatus, Stage
 from salesfunnel.domain.pipeline import parse_stages
@@ -44,13 +38,14 @@ from salesfunnel.domain.todo import (
     week_end,
     weights_from,
 )
+from salesfunnel.schemas import (
+    PriorityTermPublic,
+    TodoItemPublic,
+    TodoPublic,
+    TodoSectionPublic,
+)
 from salesfunnel.services.localtime import local_date, local_moment, user_date
-from salesfunnel.services.row_views import company_names
-
-if TYPE_CHECKING:
-    from salesfunnel.db.uow import ReadOnlyWork, UnitOfWork
-
-    Work = ReadOnlyWork | UnitOfWork
+from salesfunnel.services.views import company_names
 
 # An open lead, and when it was last touched, as the partial index ix_contacts_open_leads
 # is defined (db/tables.py: OPEN_LEAD, LEAD_TOUCH), so that SQLite reads that index.
@@ -138,45 +133,45 @@ class _Found:
     total: int = 0
 
 
-def todo_list(uow: Work, *, as_of: str | None = None, limit: int | None = 10) -> TodoPublic:
+def todo_list(work: Work, *, as_of: str | None = None, limit: int | None = 10) -> TodoPublic:
     """Every section of the to-do list, each with its first ``limit`` items and its total."""
-    settings = uow.settings()
+    settings = work.settings()
     stages = parse_stages(settings["pipeline.stages"])
     day = _Day(
-        now=_moment(uow, as_of),
+        now=_moment(work, as_of),
         weights=weights_from(settings),
         settings=settings,
         stages={s.name: (i, len(stages)) for i, s in enumerate(stages, start=1)},
     )
     found = {section: _Found() for section in Section}
-    for section, ranked in _steps(uow, day):
+    for section, ranked in _steps(work, day):
         found[section].items.append(ranked)
         found[section].total += 1
-    for section, ranked in _deals(uow, day):
+    for section, ranked in _deals(work, day):
         found[section].items.append(ranked)
         found[section].total += 1
     for section in (Section.STALE, Section.NO_STEP):
-        items, total = _open_leads(uow, day, stale=section is Section.STALE, limit=limit)
+        items, total = _open_leads(work, day, stale=section is Section.STALE, limit=limit)
         found[section].items.extend(items)
         found[section].total += total
-    for ranked in _customers(uow, day):
+    for ranked in _customers(work, day):
         found[Section.PRE_INACTIVE].items.append(ranked)
         found[Section.PRE_INACTIVE].total += 1
-    return _public(uow, day, found, limit)
+    return _public(work, day, found, limit)
 
 
-def _moment(uow: Work, as_of: str | None) -> datetime:
+def _moment(work: Work, as_of: str | None) -> datetime:
     """Now; or, for another day, the start of that day (what is on for it)."""
     now = clock.now()
-    day = user_date(uow, as_of)
+    day = user_date(work, as_of)
     if day is None or day == now.date():
         return now
     return local_moment(day, time.min)
 
 
-def _steps(uow: Work, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
+def _steps(work: Work, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
     """Planned steps due up to a week ahead (or late), with their contact and deal."""
-    rows = uow.reader.rows(STEPS_DUE, {"week_end": week_end(day.today)})
+    rows = work.rows(STEPS_DUE, {"week_end": week_end(day.today)})
     for row in rows:
         section = step_section(row.due_date, row.due_at, day.now)
         if section is None:
@@ -229,13 +224,13 @@ def _deal_fields(
     }
 
 
-def _deals(uow: Work, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
+def _deals(work: Work, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
     """Open deals with no step from today on: rotting when idle too long, else no next step.
 
     A deal whose only steps are overdue is not listed here unless it rots: its steps
     are in the overdue section already.
     """
-    rows = uow.reader.rows(DEALS_WITHOUT_STEP_AHEAD, {"open": DealStatus.OPEN, "today": day.today})
+    rows = work.rows(DEALS_WITHOUT_STEP_AHEAD, {"open": DealStatus.OPEN, "today": day.today})
     for row in rows:
         touched = max(row.stage_changed_at, row.last_activity_at or row.stage_changed_at)
         touch_day = local_date(touched)
@@ -279,7 +274,7 @@ def _item(
 
 
 def _open_leads(
-    uow: Work, day: _Day, *, stale: bool, limit: int | None
+    work: Work, day: _Day, *, stale: bool, limit: int | None
 ) -> tuple[list[_Ranked], int]:
     """Stale open leads, or open leads not stale yet with no step planned at all.
 
@@ -304,9 +299,9 @@ def _open_leads(
         params["limit"] = limit
     found: list[_Ranked] = []
     for starred in (True, False):
-        for row in uow.reader.rows(query, {**params, "starred": starred}):
+        for row in work.rows(query, {**params, "starred": starred}):
             found.append(_lead(day, row, starred, stale, limit_days))
-    return found, _count_open_leads(uow, in_range, window, stale=stale)
+    return found, _count_open_leads(work, in_range, window, stale=stale)
 
 
 def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _Ranked:
@@ -328,7 +323,7 @@ def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _
     return _Ranked(priority_total(day.weights, **terms), (row.touched, 1, row.id), build)
 
 
-def _count_open_leads(uow: Work, in_range: str, window: dict[str, Any], *, stale: bool) -> int:
+def _count_open_leads(work: Work, in_range: str, window: dict[str, Any], *, stale: bool) -> int:
     """Open leads in the range, less those with a step (ahead, for stale ones).
 
     Both counts come from small sets: the partial index of open leads, and the planned
@@ -337,23 +332,21 @@ def _count_open_leads(uow: Work, in_range: str, window: dict[str, Any], *, stale
     # "starred in (false, true)" is always true; it lets SQLite range over the index.
     either = f"{OPEN_LEAD} AND c.starred IN (:no, :yes) AND {in_range}"
     params = {"no": False, "yes": True, "fresh_from": window["fresh_from"]}
-    everyone = uow.reader.value(f"SELECT count(*) AS n FROM contacts AS c WHERE {either}", params)
+    everyone = work.value(f"SELECT count(*) AS n FROM contacts AS c WHERE {either}", params)
     with_steps = f"""
         SELECT count(DISTINCT a.contact_id) AS n
         FROM activities AS a JOIN contacts AS c ON c.id = a.contact_id
         WHERE a.done_at IS NULL AND {either}"""
     if stale:
         with_steps += " AND a.due_date >= :today"
-    return int(everyone) - int(uow.reader.value(with_steps, window | params))
+    return int(everyone) - int(work.value(with_steps, window | params))
 
 
-def _customers(uow: Work, day: _Day) -> Iterable[_Ranked]:
+def _customers(work: Work, day: _Day) -> Iterable[_Ranked]:
     """Customers whose status turned pre-inactive in the last 7 days: time to follow up."""
     thresholds = thresholds_from(day.settings)
     first, last = turned_pre_inactive_window(day.today, thresholds.pre_inactive_days)
-    rows = uow.reader.rows(
-        PRE_INACTIVE_CANDIDATES, {"first": first, "last": last, "today": day.today}
-    )
+    rows = work.rows(PRE_INACTIVE_CANDIDATES, {"first": first, "last": last, "today": day.today})
     for row in rows:  # the stage is tested here: in SQL it would lead SQLite to every customer
         if row.stage != Stage.CUSTOMER:
             continue
@@ -381,12 +374,12 @@ def _customers(uow: Work, day: _Day) -> Iterable[_Ranked]:
         yield _Ranked(priority_total(day.weights, **terms), tiebreak, build)
 
 
-def _public(uow: Work, day: _Day, found: dict[Section, _Found], limit: int | None) -> TodoPublic:
+def _public(work: Work, day: _Day, found: dict[Section, _Found], limit: int | None) -> TodoPublic:
     shown = {
         section: [r.build() for r in sorted(result.items, key=lambda r: r.key)[:limit]]
         for section, result in found.items()
     }
-    companies = company_names(uow.reader, (i.company_id for items in shown.values() for i in items))
+    companies = company_names(work, (i.company_id for items in shown.values() for i in items))
     blank = dict.fromkeys(ITEM_FIELDS)
     return TodoPublic(
         as_of=day.today,

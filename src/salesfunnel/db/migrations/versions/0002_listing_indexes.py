@@ -144,7 +144,7 @@ def downgrade() -> None:
 # --- search (issue 5) ---------------------------------------------------------------
 # Each searched table keeps a folded ``search_key`` (salesfunnel.domain.text).  On
 # SQLite an FTS5 index over it answers `search` without scanning the table.  New rows
-# are indexed in bulk by services.search.catch_up_search_index (one INSERT ... SELECT
+# are indexed in bulk by db.search_index.catch_up (one INSERT ... SELECT
 # of the rows above ``search_index_state.indexed_through``), not by a trigger per
 # row, which would make a million-row import many times slower.  Updates and deletes
 # of rows already indexed go through the triggers below.

@@ -1,0 +1,76 @@
+"""Opening the database for a command: straight to the file when it is ready for use.
+
+An SQLite file at the current schema is opened with the standard library's ``sqlite3``
+alone.  Anything else (a new file, an older schema, a file salesfunnel didn't make, a
+PostgreSQL URL) goes through the engine first (db/engine.py), which creates, upgrades
+(after a backup) or refuses it, in SQLAlchemy and Alembic: the slow path, taken once.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from salesfunnel.db.location import sqlite_path
+from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS, SCHEMA_HEAD, configure
+from salesfunnel.db.work import AlchemyDriver, Driver, SqliteDriver
+from salesfunnel.errors import DatabaseError
+
+Notify = Callable[[str], None]
+
+
+def open_driver(url: str, notify: Notify) -> Driver:
+    """A connection to the database at ``url``, its schema up to date."""
+    path = sqlite_path(url)
+    if path is None:
+        from salesfunnel.db.engine import open_engine
+
+        return AlchemyDriver(open_engine(url, notify))
+    connection = connect_at_head(path)
+    if connection is None:
+        from salesfunnel.db.engine import open_engine
+
+        open_engine(url, notify).dispose()  # creates, upgrades, or says why not
+        connection = connect_at_head(path)
+        if connection is None:
+            raise DatabaseError(f"can't open database {path}")
+    return SqliteDriver(connection)
+
+
+def connect_at_head(path: Path) -> sqlite3.Connection | None:
+    """A set-up connection to an SQLite file at the current schema, or None.
+
+    None for a file that doesn't exist yet or can't be read and written, and for a
+    schema that isn't the current one: the engine deals with those.  The schema is read
+    before anything is set up, so a file that isn't ours is left exactly as it was.
+    """
+    if not path.is_file() or not os.access(path, os.R_OK | os.W_OK):
+        return None
+    try:
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        if version is None or version[0] != SCHEMA_HEAD:
+            connection.close()
+            return None
+        configure(connection)
+    except sqlite3.Error:
+        connection.close()
+        return None
+    return connection
+
+
+@contextmanager
+def database(url: str, notify: Notify = lambda message: None) -> Iterator[Driver]:
+    """The database for a block of units of work (``Work(driver, write=...)``), then let go."""
+    driver = open_driver(url, notify)
+    try:
+        yield driver
+    finally:
+        driver.close()

@@ -1,0 +1,225 @@
+"""A unit of work: one command's transaction, in plain SQL, committed once or not at all.
+
+Every read and write of every command goes through :class:`Work`: SQL written out with
+``:named`` parameters, rows back as named tuples of typed values (db/rows.py).  On an
+SQLite file it runs on the standard library's ``sqlite3``, so a command imports neither
+SQLAlchemy nor SQLModel, which would cost more than the rest of its start-up
+(docs/benchmarks.md).  On other databases (PostgreSQL) the same SQL runs through
+SQLAlchemy's connection.  The tables themselves are defined once, in db/tables.py, and
+made by the migrations.
+
+Writes on SQLite begin with BEGIN IMMEDIATE, so a second writer (cron's digest during an
+import) waits on the busy timeout instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, Self
+
+from salesfunnel.db.rows import Params, document_value, row_maker, sqlite_value
+from salesfunnel.domain.settings import SETTINGS, rotting_stage_of
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+
+class Driver(Protocol):
+    """One connection to the database, for the whole command."""
+
+    dialect: str
+
+    def run(self, sql: str, params: Params) -> tuple[list[Any], int]:
+        """Rows (typed) and the count of rows changed."""
+        ...
+
+    def begin(self, *, write: bool, check_references: bool) -> None: ...
+
+    def end(self, *, commit: bool) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SqliteDriver:
+    """A ``sqlite3`` connection set up by db/sqlite.py; transactions begun here."""
+
+    dialect = "sqlite"
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self._references_off = False
+
+    def run(self, sql: str, params: Params) -> tuple[list[Any], int]:
+        cursor = self.connection.execute(sql, {k: sqlite_value(v) for k, v in params.items()})
+        try:
+            if cursor.description is None:
+                return [], cursor.rowcount
+            make = row_maker(tuple(d[0] for d in cursor.description))
+            return [make(raw) for raw in cursor.fetchall()], cursor.rowcount
+        finally:
+            cursor.close()
+
+    def begin(self, *, write: bool, check_references: bool) -> None:
+        if not check_references:  # only outside a transaction does SQLite take this
+            self.connection.execute("PRAGMA foreign_keys = OFF")
+            self._references_off = True
+        self.connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    def end(self, *, commit: bool) -> None:
+        try:
+            if self.connection.in_transaction:
+                self.connection.execute("COMMIT" if commit else "ROLLBACK")
+        finally:
+            if self._references_off:
+                self.connection.execute("PRAGMA foreign_keys = ON")
+                self._references_off = False
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class AlchemyDriver:
+    """The same SQL through SQLAlchemy's ``text()``, on databases other than SQLite."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self.connection: Connection | None = None
+
+    def run(self, sql: str, params: Params) -> tuple[list[Any], int]:
+        from sqlalchemy import text
+
+        assert self.connection is not None, "run inside a unit of work"
+        bound = {k: document_value(v) for k, v in params.items()}
+        result = self.connection.execute(text(sql), bound)
+        if not result.returns_rows:
+            return [], result.rowcount
+        make = row_maker(tuple(result.keys()))
+        return [make(raw) for raw in result], result.rowcount
+
+    def begin(self, *, write: bool, check_references: bool) -> None:
+        self.connection = self.engine.connect()
+        self.connection.begin()
+
+    def end(self, *, commit: bool) -> None:
+        if self.connection is None:
+            return
+        try:
+            if commit:
+                self.connection.commit()
+            else:
+                self.connection.rollback()
+        finally:
+            self.connection.close()
+            self.connection = None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class Work:
+    """One transaction: reads see one snapshot; a write commits on a clean exit, else
+    rolls back, so a refused or interrupted command has changed nothing."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        *,
+        write: bool,
+        check_references: bool = True,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        """``check_references=False``: SQLite doesn't check foreign keys in this unit.
+
+        For a bulk writer whose every reference is one it made itself (``prospect
+        import``: ~2 µs a row); the check is back on for the connection's next use.
+        """
+        self.driver = driver
+        self.dialect = driver.dialect
+        self.write = write
+        self.committed = False
+        self._check_references = check_references
+        self._on_commit = on_commit
+        self._settings: dict[str, str] | None = None
+
+    def __enter__(self) -> Self:
+        self.driver.begin(write=self.write, check_references=self._check_references)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        commit = exc_type is None and self.write
+        self.driver.end(commit=commit)
+        if commit:
+            self.committed = True
+            self._on_commit()
+
+    # --- reading ----------------------------------------------------------------------
+    def rows(self, sql: str, params: Params | None = None) -> list[Any]:
+        """Every row of a SELECT, each a named tuple of typed values."""
+        return self.driver.run(sql, params or {})[0]
+
+    def row(self, sql: str, params: Params | None = None) -> Any | None:
+        """The first row of a SELECT, or None."""
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def value(self, sql: str, params: Params | None = None) -> Any:
+        """The first column of the first row, or None."""
+        found = self.rows(sql, params)
+        return found[0][0] if found else None
+
+    # --- writing ----------------------------------------------------------------------
+    def execute(self, sql: str, params: Params | None = None) -> int:
+        """An INSERT, UPDATE or DELETE; returns how many rows it changed."""
+        return self.driver.run(sql, params or {})[1]
+
+    def insert(self, table: str, values: Mapping[str, Any]) -> int:
+        """A new row; returns its id."""
+        columns = ", ".join(values)
+        placeholders = ", ".join(f":{name}" for name in values)
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING id"
+        return int(self.rows(sql, values)[0][0])
+
+    def insert_keyed(self, table: str, values: Mapping[str, Any]) -> None:
+        """A new row of a table keyed by its columns (tags, settings): no id to return."""
+        columns = ", ".join(values)
+        placeholders = ", ".join(f":{name}" for name in values)
+        self.execute(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+
+    def update(self, table: str, row_id: int, values: Mapping[str, Any]) -> None:
+        """Some columns of one row, by id."""
+        if not values:
+            return
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        sql = f"UPDATE {table} SET {assignments} WHERE id = :row_id"
+        self.execute(sql, {**values, "row_id": row_id})
+
+    @property
+    def sqlite(self) -> sqlite3.Connection | None:
+        """The bare ``sqlite3`` connection, for bulk writers and SQLite-only indexes."""
+        driver = self.driver
+        return driver.connection if isinstance(driver, SqliteDriver) else None
+
+    # --- settings ---------------------------------------------------------------------
+    def settings(self) -> dict[str, str]:
+        """Every setting, stored value over default, read once per unit of work."""
+        if self._settings is None:
+            self._settings = read_settings(self)
+        return self._settings
+
+    def forget_settings(self) -> None:
+        self._settings = None
+
+
+def read_settings(work: Work) -> dict[str, str]:
+    """Every setting: the stored value, or the default; plus per-stage rotting limits."""
+    stored = {row.key: row.value for row in work.rows('SELECT "key", value FROM settings')}
+    values = {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
+    return values | {k: v for k, v in stored.items() if rotting_stage_of(k)}  # per stage
