@@ -41,6 +41,24 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def in_sao_paulo() -> Iterator[None]:
+    """The process's local time zone is UTC-3 for the test (tzset, so C-level time sees it)."""
+    import time
+
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "America/Sao_Paulo"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = previous
+        time.tzset()
+
+
+@pytest.fixture
 def db_path(isolated: Path) -> Path:
     return isolated
 

@@ -47,8 +47,10 @@ def test_next_plans_a_timed_step_stored_as_typed_and_as_an_instant(ok, db, ana) 
     assert db("select lead_status, last_activity_at from contacts where id = 1") == [("new", None)]
 
 
-def test_a_time_is_local_to_the_clock_and_due_at_is_utc(ok, db, ana, monkeypatch) -> None:
-    monkeypatch.setenv("SALESFUNNEL_NOW", "2026-11-23T09:00:00-03:00")
+def test_a_time_is_local_to_the_clock_and_due_at_is_utc(
+    ok, db, ana, monkeypatch, in_sao_paulo
+) -> None:
+    monkeypatch.setenv("SALESFUNNEL_NOW", "2026-11-23T12:00:00+00:00")  # 09:00 in São Paulo
     ok("next", "ana@example.com", "meeting", "Demo", "--due", "fri 9:30")
     assert step(db)[4:7] == ("2026-11-27", "09:30:00.000000", "2026-11-27 12:30:00.000000")
 

@@ -95,9 +95,7 @@ def test_an_empty_calendar_is_still_a_calendar(ok, tmp_path) -> None:
 def test_a_directory_or_missing_folder_is_refused(run, tmp_path) -> None:
     folder = run("calendar", "export", str(tmp_path))
     assert folder.exit_code == 1
-    assert (
-        folder.stderr == f"Error: {tmp_path} is a directory; give a file name such as steps.ics\n"
-    )
+    assert folder.stderr == f"Error: {tmp_path} is a directory: give a file name\n"
     missing = run("calendar", "export", str(tmp_path / "nope" / "steps.ics"))
     assert missing.exit_code == 1
     assert missing.stderr.startswith("Error: can't write ")

@@ -105,7 +105,7 @@ BAD_VALUES = [
     (("customer.inactive_days", "-3"), "customer.inactive_days: -3 must be above zero"),
     (("automation.open_deal_on_qualify", "maybe"), "'maybe' is not true or false"),
     (("locale.dayfirst", ""), "'' is not true or false"),
-    (("locale.weekstart", "funday"), "'funday' is not a weekday name"),
+    (("locale.weekstart", "funday"), "can't read 'funday' as a weekday"),
     (("deal.currency", "euro"), "'euro' is not a three-letter currency code"),
     (("deal.currency", "U$D"), "'U$D' is not a three-letter currency code"),
     (("pipeline.stages", "a:10,b"), "'b' is not name:probability"),

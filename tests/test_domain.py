@@ -355,7 +355,7 @@ def test_settings_take_their_canonical_spelling(key: str, value: str, canonical:
         ("customer.inactive_days", "soon", "'soon' is not a whole number"),
         ("deal.currency", "EURO", "'EURO' is not a three-letter currency code"),
         ("deal.currency", "E1R", "'E1R' is not a three-letter currency code"),
-        ("locale.weekstart", "sun", "'sun' is not a weekday name"),
+        ("locale.weekstart", "funday", "can't read 'funday' as a weekday"),
         ("pipeline.stages", "demo", "pipeline.stages: 'demo' is not name:probability"),
     ],
 )

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesfunnel.domain.text import digits_of, phone_key, search_key_for
+from salesfunnel.domain import fields
+from salesfunnel.domain.fields import digits_of, phone_key
+from salesfunnel.domain.money import read_amount
+from salesfunnel.domain.text import search_key_for
 from salesfunnel.errors import BadValue
-from salesfunnel.importing import values
 from salesfunnel.importing.headers import field_name, guess_field, header_key, map_headers
 from salesfunnel.importing.searchkeys import SearchKeys
 from salesfunnel.importing.sniff import (
@@ -197,7 +199,7 @@ def test_map_overrides_win_and_name_fields_loosely() -> None:
     ["ana@example.com", "Ana.Silva+fair@Example.COM.br", "o'brien@x.ie", "jose@acme.рф", "a@b.co"],
 )
 def test_good_emails(email) -> None:
-    assert values.email_is_valid(email)
+    assert fields.email_is_valid(email)
 
 
 @pytest.mark.parametrize(
@@ -206,7 +208,7 @@ def test_good_emails(email) -> None:
      "ana@.com", "ana..silva@x.com", ".ana@x.com", "a@b.c", "Ana <ana@x.com>", "a@x.com; b@y.com"],
 )  # fmt: skip
 def test_malformed_emails(email) -> None:
-    assert not values.email_is_valid(email)
+    assert not fields.email_is_valid(email)
 
 
 @pytest.mark.parametrize(
@@ -250,7 +252,7 @@ def test_a_short_phone_matches_nobody_when_added_by_hand_as_on_import(ok, db) ->
     ],
 )
 def test_amounts(text, amount) -> None:
-    assert values.parse_amount(text) == amount
+    assert read_amount(text) == amount
 
 
 @given(st.decimals(min_value=0, max_value=10**9, places=2), st.sampled_from(["en", "pt", "ru"]))
@@ -260,11 +262,11 @@ def test_amounts_written_in_any_locale_read_back(number, locale) -> None:
         text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
     elif locale == "ru":
         text = text.replace(",", "\u00a0").replace(".", ",")
-    assert values.parse_amount(text) == float(number)
+    assert read_amount(text) == float(number)
 
 
 def test_tags() -> None:
-    assert values.split_tags("VIP; Feira, vip | ") == ["feira", "vip"]
+    assert fields.split_tags("VIP; Feira, vip | ") == ["feira", "vip"]
 
 
 # --- search keys --------------------------------------------------------------------------

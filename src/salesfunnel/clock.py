@@ -1,8 +1,13 @@
-"""The one clock: every "now" and "today" comes from here.
+"""The one clock: every "now" and "today", and the user's local time, come from here.
 
 ``SALESFUNNEL_NOW`` (an ISO date or date-time) fixes the time for a whole
 command, so tests and replays of a past day are deterministic.  Times without
 an offset are read as local time.
+
+Local time is the system's time zone (``TZ``), with its daylight saving rules for
+the day in question; ``SALESFUNNEL_NOW`` fixes the instant, not the zone (an offset
+in it only says which instant).  Instants are stored in UTC; :func:`local` and
+:func:`local_date` say when and on which day one happened for the user, everywhere.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from salesfunnel.errors import BadValue
 
@@ -26,12 +31,12 @@ def now() -> datetime:
     if not fixed:
         return datetime.now().astimezone()
     try:
-        moment = datetime.fromisoformat(fixed)
-    except ValueError:
+        return datetime.fromisoformat(fixed).astimezone()  # aware, on the local clock
+    except (ValueError, OverflowError, OSError):
         raise BadValue(
-            f"{NOW_VARIABLE}={fixed!r} is not an ISO date-time (try 2026-11-23T09:00)"
+            f"{NOW_VARIABLE}={fixed!r} is not an ISO date-time this clock can show "
+            "(try 2026-11-23T09:00)"
         ) from None
-    return moment.astimezone() if moment.tzinfo is None else moment
 
 
 def today() -> date:
@@ -42,6 +47,26 @@ def today() -> date:
 def utcnow() -> datetime:
     """:func:`now` in UTC: the form every stored timestamp takes."""
     return now().astimezone(UTC)
+
+
+def local(moment: datetime) -> datetime:
+    """A stored (UTC) instant on the user's clock."""
+    return moment.astimezone()
+
+
+def local_date(moment: datetime) -> date:
+    """The user's calendar day of a stored (UTC) instant."""
+    return local(moment).date()
+
+
+def local_moment(day: date, at: time) -> datetime:
+    """The aware instant a wall-clock date and time name on the user's clock."""
+    return datetime.combine(day, at).astimezone()
+
+
+def day_start(day: date) -> datetime:
+    """The UTC instant a local day begins: what stored instants are compared with."""
+    return local_moment(day, time.min).astimezone(UTC)
 
 
 @contextmanager

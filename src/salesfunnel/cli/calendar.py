@@ -22,7 +22,8 @@ def calendar_export(
     """Write every planned step as an iCalendar event (import it again to update)."""
     from pathlib import Path
 
-    from salesfunnel.services.calendar import calendar_of_steps, write_private
+    from salesfunnel.files import private_file
+    from salesfunnel.services.calendar import calendar_of_steps
 
     app_state = state(ctx)
     with app_state.writing() as work:  # the first export stores the database's identity
@@ -32,7 +33,8 @@ def calendar_export(
         sys.stdout.buffer.write(document)
         sys.stdout.buffer.flush()
     else:
-        write_private(Path(file), document)
+        with private_file(Path(file), binary=True) as stream:
+            stream.write(document)
     steps = "planned step" if count == 1 else "planned steps"
     where = "standard output" if file == "-" else file
     app_state.output.message(f"Wrote {count} {steps} to {where}.")

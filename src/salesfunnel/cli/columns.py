@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from salesfunnel.clock import local
+from salesfunnel.domain.money import format_money
 from salesfunnel.render.output import Column
 
 STAR = "*"
-
-
-def local(moment: datetime) -> datetime:
-    """Timestamps are stored in UTC; people read them in their own time zone."""
-    return moment.astimezone()
 
 
 PROSPECT = [
@@ -52,9 +47,9 @@ DEAL = [
     Column("title", lambda d: d.title),
     Column("contact", lambda d: f"{d.contact} (#{d.contact_id})"),
     Column("stage", lambda d: d.stage if d.status == "open" else f"{d.status} ({d.stage})"),
-    Column("value", lambda d: f"{d.value:,.2f} {d.currency}", numeric=True),
+    Column("value", lambda d: format_money(d.value, d.currency), numeric=True),
     Column("prob.", lambda d: f"{d.probability}%", numeric=True),
-    Column("weighted", lambda d: f"{d.weighted_value:,.2f}", numeric=True),
+    Column("weighted", lambda d: format_money(d.weighted_value), numeric=True),
     Column("close", lambda d: d.closed_on or d.expected_close),
 ]
 

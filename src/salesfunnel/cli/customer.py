@@ -11,6 +11,7 @@ from salesfunnel.cli.listing import show_page
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.customers import CustomerStatus
+from salesfunnel.domain.money import format_money
 
 app = typer.Typer(help="Customers: contacts who bought.", no_args_is_help=True)
 
@@ -79,7 +80,7 @@ def customer_purchase(
         app_state.output.json(purchase)
     else:
         app_state.output.message(
-            f"Recorded a purchase of {purchase.value:,.2f} {purchase.currency} "
+            f"Recorded a purchase of {format_money(purchase.value, purchase.currency)} "
             f"by #{purchase.contact_id} on {purchase.purchased_on.isoformat()}."
         )
 

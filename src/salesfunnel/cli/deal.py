@@ -10,7 +10,9 @@ from salesfunnel.cli import columns
 from salesfunnel.cli.listing import show_page
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
+from salesfunnel.clock import local_date
 from salesfunnel.domain.lifecycle import DealStatus
+from salesfunnel.domain.money import format_money
 
 app = typer.Typer(help="Deals: opportunities moving through the pipeline.", no_args_is_help=True)
 
@@ -90,7 +92,7 @@ def deal_win(
         ctx,
         deal,
         as_json,
-        f"Won deal #{deal.id} {deal.title}: {deal.value:,.2f} {deal.currency}.",
+        f"Won deal #{deal.id} {deal.title}: {format_money(deal.value, deal.currency)}.",
     )
 
 
@@ -162,13 +164,13 @@ def deal_show(ctx: typer.Context, deal_id: DealId, as_json: JsonFlag = False) ->
         ("company", deal.company),
         ("status", deal.status),
         ("stage", deal.stage),
-        ("value", f"{deal.value:,.2f} {deal.currency}"),
+        ("value", format_money(deal.value, deal.currency)),
         ("probability", f"{deal.probability}%"),
-        ("weighted", f"{deal.weighted_value:,.2f} {deal.currency}"),
+        ("weighted", format_money(deal.weighted_value, deal.currency)),
         ("expected close", deal.expected_close),
         ("closed", deal.closed_on),
         ("lost because", deal.lost_reason),
-        ("opened", columns.local(deal.opened_at).date()),
+        ("opened", local_date(deal.opened_at)),
     ]
     out.record(f"Deal #{deal.id} {deal.title}", [(k, v) for k, v in fields if v is not None])
     from salesfunnel.render.todo import step_summary

@@ -38,8 +38,8 @@ def export(
 ) -> None:
     """Export every contact, deal or activity, streamed: extra fields included, and
     spreadsheet formulas neutralised (a leading ' on text that starts with = + - @)."""
+    from salesfunnel.files import private_file
     from salesfunnel.services.export import export as export_rows
-    from salesfunnel.services.export import private_file
 
     app_state = state(ctx)
     with app_state.reading() as work:

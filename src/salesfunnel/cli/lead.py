@@ -10,6 +10,7 @@ from salesfunnel.cli import columns
 from salesfunnel.cli.listing import show_page
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
+from salesfunnel.clock import local_date
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, QualificationLevel
 
 app = typer.Typer(help="Leads: people who showed interest.", no_args_is_help=True)
@@ -136,7 +137,7 @@ def lead_show(
         ("criteria", criteria or None),
         ("disqualified", lead.disqualify_reason),
         ("referred by", f"#{lead.referred_by}" if lead.referred_by else None),
-        ("since", columns.local(lead.created_at).date()),
+        ("since", local_date(lead.created_at)),
         *((key, value) for key, value in lead.extra.items()),
     ]
     out.record(

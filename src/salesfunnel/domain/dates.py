@@ -13,35 +13,17 @@ Weekday rules (one rule, no "this week or next?" guessing):
 
 from __future__ import annotations
 
-import calendar
 import re
 import warnings
 from datetime import date, datetime, time, timedelta
 
-from dateutil.parser import ParserError
-from dateutil.parser import parse as dateutil_parse
-from dateutil.relativedelta import relativedelta
-
 from salesfunnel.errors import BadValue
 
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS: dict[str, int] = {
-    "monday": 0,
-    "mon": 0,
-    "tuesday": 1,
-    "tue": 1,
-    "tues": 1,
-    "wednesday": 2,
-    "wed": 2,
-    "thursday": 3,
-    "thu": 3,
-    "thur": 3,
-    "thurs": 3,
-    "friday": 4,
-    "fri": 4,
-    "saturday": 5,
-    "sat": 5,
-    "sunday": 6,
-    "sun": 6,
+    **{name: index for index, name in enumerate(DAY_NAMES)},
+    **{name[:3]: index for index, name in enumerate(DAY_NAMES)},
+    **{"tues": 1, "thur": 3, "thurs": 3},
 }
 
 DATE_HELP = (
@@ -144,7 +126,9 @@ def end_of_week(today: date, weekstart: int = 0) -> date:
 
 def end_of_month(today: date) -> date:
     """The last day of ``today``'s month (the 29th of a leap February)."""
-    return today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    if today.month == 12:
+        return today.replace(day=31)
+    return today.replace(month=today.month + 1, day=1) - timedelta(days=1)
 
 
 def _normalize(text: str) -> str:
@@ -197,6 +181,8 @@ def _offset(word: str, today: date, weekstart: int) -> date | None:
     match = _OFFSET.fullmatch(word)
     if not match:
         return None
+    from dateutil.relativedelta import relativedelta  # only for the words that need it
+
     count = int(match["count"]) * (-1 if match["sign"] == "-" else 1)
     try:
         return today + relativedelta(**{_OFFSET_UNITS[match["unit"]]: count})
@@ -245,7 +231,7 @@ def _spelled_date(word: str, today: date, dayfirst: bool) -> date:
             warnings.simplefilter("error")
             first = _dateutil(word, dayfirst, _PROBE_A.replace(year=today.year))
             second = _dateutil(word, dayfirst, _PROBE_B.replace(year=today.year))
-    except (ValueError, OverflowError, ParserError, Warning):
+    except (ValueError, OverflowError, Warning):  # dateutil's ParserError is a ValueError
         raise _Unreadable() from None
     typed_date_only = first.date() == second.date() and (first.time(), second.time()) == (
         _PROBE_A.time(),
@@ -257,4 +243,6 @@ def _spelled_date(word: str, today: date, dayfirst: bool) -> date:
 
 
 def _dateutil(word: str, dayfirst: bool, default: datetime) -> datetime:
-    return dateutil_parse(word, dayfirst=dayfirst, default=default)
+    from dateutil.parser import parse  # only for the dates typed out in full
+
+    return parse(word, dayfirst=dayfirst, default=default)

@@ -26,17 +26,17 @@ from datetime import date, datetime, timedelta
 SECONDS_PER_DAY = 86_400.0
 
 
-def local_day(moment: datetime) -> date:
-    """The user's calendar day of a stored (UTC) timestamp."""
-    return moment.astimezone().date()
-
-
 @dataclass(frozen=True)
 class Period:
     """Local calendar days, both ends included; a missing end is open."""
 
     since: date | None = None
     until: date | None = None
+
+    @staticmethod
+    def day_of(moment: datetime) -> date:
+        """The user's calendar day of a stored (UTC) instant (as clock.local_date)."""
+        return moment.astimezone().date()
 
     def contains(self, day: date | None) -> bool:
         if day is None:
@@ -196,13 +196,13 @@ def funnel(
         for contact, lead in leads.items()
         if lead.decided is not None
         and lead.decided.action == "qualify"
-        and period.contains(local_day(lead.decided.at))
+        and period.contains(period.day_of(lead.decided.at))
     }
     with_deal: set[int] = set()
     won: list[DealFacts] = []
     lost: list[DealFacts] = []
     for deal in deals:
-        opened = local_day(deal.opened_at)
+        opened = period.day_of(deal.opened_at)
         if period.contains(opened):
             counts["deals_opened"] += 1
         if deal.contact_id in qualified and period.reached_by_end(opened):
@@ -231,7 +231,7 @@ def funnel(
         won_value=round(sum(d.value for d in won if d.currency == currency), 2),
         won_other_currency=sum(1 for d in won if d.currency != currency),
         lead_handling_days=_handling_days(leads.values(), period),
-        sales_cycle_days=tuple(_cycle_days(d) for d in won),
+        sales_cycle_days=tuple(_cycle_days(d, period) for d in won),
         lost_reasons=ranked_reasons(d.lost_reason for d in lost),
     )
 
@@ -239,7 +239,7 @@ def funnel(
 def _count_event(
     event: Event, period: Period, counts: Counter[str], leads: dict[int, _Lead]
 ) -> None:
-    day = local_day(event.at)
+    day = period.day_of(event.at)
     kind = (event.entity, event.action)
     lead = (
         leads[event.contact_id]
@@ -279,17 +279,21 @@ def _handling_days(leads: Iterable[_Lead], period: Period) -> tuple[float, ...]:
     days = []
     for lead in leads:
         decided = lead.decided
-        if decided is None or lead.started is None or not period.contains(local_day(decided.at)):
+        if (
+            decided is None
+            or lead.started is None
+            or not period.contains(period.day_of(decided.at))
+        ):
             continue
         seconds = (decided.at - lead.started).total_seconds()
         days.append(max(0.0, seconds) / SECONDS_PER_DAY)
     return tuple(days)
 
 
-def _cycle_days(deal: DealFacts) -> float:
+def _cycle_days(deal: DealFacts, period: Period) -> float:
     """Opening day to close date, in whole days (a close date has no time of day)."""
     assert deal.closed_on is not None
-    return float(max(0, (deal.closed_on - local_day(deal.opened_at)).days))
+    return float(max(0, (deal.closed_on - period.day_of(deal.opened_at)).days))
 
 
 def ranked_reasons(reasons: Iterable[str | None]) -> tuple[tuple[str, int], ...]:

@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from salesfunnel.domain.customers import StatusThresholds
+from salesfunnel.domain.dates import DAY_NAMES, weekstart_from_name
+from salesfunnel.domain.money import currency_code
 from salesfunnel.domain.pipeline import DEFAULT_STAGES, parse_stages
 from salesfunnel.errors import BadValue
 
@@ -18,7 +20,6 @@ ROTTING_DAYS = "deal.rotting_days"
 _STAGE_KEY = re.compile(re.escape(ROTTING_DAYS) + r"\.(?P<stage>[^\s.,:]+)")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 def _boolean(value: str) -> str:
@@ -52,17 +53,8 @@ def _weight(value: str) -> str:
 
 
 def _weekday(value: str) -> str:
-    word = value.strip().lower()
-    if word not in _WEEKDAYS:
-        raise BadValue(f"{value!r} is not a weekday name (monday ... sunday)")
-    return word
-
-
-def _currency(value: str) -> str:
-    code = value.strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise BadValue(f"{value!r} is not a three-letter currency code (EUR, USD, BRL...)")
-    return code
+    """Any weekday name dates read (``fri``, ``Friday``), stored in full: ``friday``."""
+    return DAY_NAMES[weekstart_from_name(value)]
 
 
 def _stages(value: str) -> str:
@@ -99,7 +91,9 @@ SETTINGS: dict[str, SettingSpec] = {
             "days since the last purchase after which a customer is inactive",
             _positive_int,
         ),
-        SettingSpec("deal.currency", "USD", "currency of a new deal when none is given", _currency),
+        SettingSpec(
+            "deal.currency", "USD", "currency of a new deal when none is given", currency_code
+        ),
         SettingSpec(
             "pipeline.stages",
             DEFAULT_STAGES,
@@ -242,4 +236,4 @@ def thresholds_from(values: dict[str, str]) -> StatusThresholds:
 
 
 def weekday_index(name: str) -> int:
-    return _WEEKDAYS.index(name)
+    return weekstart_from_name(name)

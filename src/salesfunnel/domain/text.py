@@ -11,17 +11,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from salesfunnel.domain.fields import digits_of
 from salesfunnel.errors import BadValue
 
 # Combining marks NFKD splits off letters (diacritics); the base letters stay, so
 # Cyrillic and Greek are folded too (й -> и, ё -> е) and never dropped.
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NON_DIGITS = re.compile(r"\D")
 _WORDS = re.compile(r"[^\W_]+")  # letters and digits: the search index's tokens
 _PHONE_LIKE = re.compile(r"[\d\s+().\-/]+")
 PHONE_SUFFIX_MARK = "x"  # prefixes the reversed phone digits, so a number's end finds it
 MIN_PHONE_DIGITS = 3  # a search by fewer digits would match too much
-MATCHING_PHONE_DIGITS = 6  # shorter "phones" (0, 000, n/a) never match anyone
 
 
 def fold(text: str) -> str:
@@ -32,18 +31,6 @@ def fold(text: str) -> str:
     # letter may decompose further; folding a folded text must change nothing.
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return _MARKS.sub("", folded)
-
-
-def digits_of(text: str | None) -> str:
-    return _NON_DIGITS.sub("", text) if text else ""
-
-
-def phone_key(phone: str | None) -> str | None:
-    """Digits only, to tell whether two contacts share a phone; None when too short to
-    name one phone.  The phone itself is stored as typed (``0034 612...`` keeps its zeros).
-    """
-    digits = digits_of(phone)
-    return digits if len(digits) >= MATCHING_PHONE_DIGITS else None
 
 
 def search_key_for(

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from salesfunnel.domain.money import format_money
+
 WEEK_DAYS = 7  # "the next 7 days" section, and how far ahead the due term reaches
 FOLLOW_UP_DAYS = 7  # customers who turned pre-inactive this many days ago or less
 LATE_CAP_DAYS = 30  # lateness stops adding points after a month: it is late, full stop
@@ -204,7 +206,10 @@ def _detail(
         return "late" if (days_ahead or 0) < 0 else f"due in {_days(days_ahead or 0)}"
     if name == "value" and deal is not None:
         weighted = deal.value * deal.probability / 100
-        return f"{deal.value:,.2f} x {deal.probability}% = {weighted:,.2f} {deal.currency}"
+        return (
+            f"{format_money(deal.value)} x {deal.probability}% = "
+            f"{format_money(weighted, deal.currency)}"
+        )
     if name == "stage" and deal is not None:
         return f"{deal.stage}, stage {deal.stage_position} of {deal.stage_count}"
     return name

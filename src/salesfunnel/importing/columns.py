@@ -23,14 +23,15 @@ from itertools import compress
 from operator import not_
 from typing import Any
 
-from salesfunnel.domain.text import MATCHING_PHONE_DIGITS
-from salesfunnel.importing import values
+from salesfunnel.domain import fields
+from salesfunnel.domain.fields import MATCHING_PHONE_DIGITS
+from salesfunnel.domain.money import read_amount
 from salesfunnel.importing.headers import FIELDS
 from salesfunnel.importing.rows import NO_CONTACT, Prospect, RowReader
 from salesfunnel.importing.searchkeys import SearchKeys
 
-_digits_of = partial(values.NON_DIGITS.sub, "")
-_email_match = values.EMAIL.fullmatch
+_digits_of = partial(fields.NON_DIGITS.sub, "")
+_email_match = fields.EMAIL.fullmatch
 _dumps = partial(json.dumps, ensure_ascii=False)
 # Prospect fields held as "" when empty (stored NULL); the others are never empty.
 EMPTY_AS_TEXT = tuple(f for f in Prospect._fields if f not in ("email_flagged", "tags"))
@@ -167,7 +168,7 @@ class BatchReader:
             columns["source"] = [s or default for s in sources]
         columns["value"], columns["extra"] = self._amounts_and_extras(cells, picked)
         columns["tags"] = [
-            values.split_tags(t) or None if t else None for t in self._column(cells, "tags")
+            fields.split_tags(t) or None if t else None for t in self._column(cells, "tags")
         ]
         columns["search_key"] = self._keys(columns, digits)
         return ReadBatch(columns, rejects)
@@ -201,7 +202,7 @@ class BatchReader:
         """Which records name someone: a name, an email, or a phone with a digit in it."""
         kept = [bool(n or e or d) for n, e, d in zip(name, email, digits, strict=True)]
         for i in compress(range(len(kept)), map(not_, kept)):
-            kept[i] = bool(phone[i]) and values.has_digit(phone[i])  # digits of any script
+            kept[i] = bool(phone[i]) and fields.has_digit(phone[i])  # digits of any script
         return kept
 
     def _names(self, cells: list[list[str]]) -> list[str]:
@@ -236,7 +237,7 @@ class BatchReader:
             ]
         amounts: list[Any] = [""] * count
         for i in compress(range(count), texts):
-            amount = values.parse_amount(texts[i])
+            amount = read_amount(texts[i])
             if amount is None:
                 extras[i] = {**(extras[i] or {}), self.reader.value_key: texts[i]}
             else:

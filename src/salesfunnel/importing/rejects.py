@@ -10,14 +10,12 @@ imported again.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TextIO
+from typing import Self
 
-from salesfunnel.errors import BadValue
+from salesfunnel.files import PendingFile
 
 LINE_HEADER = "rejected line"
 REASON_HEADER = "rejected reason"
@@ -32,8 +30,7 @@ class Rejects:
         self.target = target
         self.count = 0
         self.first: list[tuple[int, str]] = []
-        self._file: TextIO | None = None
-        self._temp: Path | None = None
+        self._file: PendingFile | None = None
         self._writer: csv.Writer | None = None  # type: ignore[name-defined]
 
     def __enter__(self) -> Self:
@@ -52,18 +49,8 @@ class Rejects:
         """Open the temporary file (when there is a target) and write the header."""
         if self.target is None:
             return
-        directory = self.target.parent
-        if not directory.is_dir():
-            raise BadValue(f"--rejects: no such directory: {directory}")
-        try:
-            handle, name = tempfile.mkstemp(
-                prefix=f".{self.target.name}.", suffix=".tmp", dir=directory
-            )
-        except OSError as error:
-            raise BadValue(f"--rejects: can't write in {directory}: {error.strerror}") from None
-        self._temp = Path(name)
-        self._file = os.fdopen(handle, "w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._file, delimiter=delimiter)
+        self._file = PendingFile(self.target, what="--rejects", encoding="utf-8-sig")
+        self._writer = csv.writer(self._file.stream, delimiter=delimiter)
         self._writer.writerow([LINE_HEADER, REASON_HEADER, *header])
 
     def add(self, line: int, reason: str, row: Sequence[str]) -> None:
@@ -75,17 +62,13 @@ class Rejects:
 
     def keep(self) -> Path | None:
         """Move the file into place (after the import committed)."""
-        if self._file is None or self._temp is None or self.target is None:
+        if self._file is None:
             return None
-        self._file.close()
-        os.replace(self._temp, self.target)
+        kept = self._file.keep()
         self._file = None
-        return self.target
+        return kept
 
     def discard(self) -> None:
         if self._file is not None:
-            self._file.close()
+            self._file.discard()
             self._file = None
-        if self._temp is not None:
-            self._temp.unlink(missing_ok=True)
-            self._temp = None

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import NamedTuple
 
+from salesfunnel.domain import fields
 from salesfunnel.domain.exchange import unguard
-from salesfunnel.domain.text import MATCHING_PHONE_DIGITS
-from salesfunnel.importing import values
+from salesfunnel.domain.fields import MATCHING_PHONE_DIGITS
+from salesfunnel.domain.money import read_amount
 from salesfunnel.importing.headers import FIELDS, Mapping
 
 
@@ -45,8 +46,8 @@ NO_CONTACT = "no name, email or phone"
 
 
 _new = tuple.__new__  # builds a Prospect without NamedTuple's Python-level __new__
-_email_match = values.EMAIL.fullmatch  # what values.email_is_valid does, one call less
-_non_digits = values.NON_DIGITS.sub  # what domain.text.phone_key does, inlined
+_email_match = fields.EMAIL.fullmatch  # what fields.email_is_valid does, one call less
+_non_digits = fields.NON_DIGITS.sub  # what fields.phone_key does, inlined
 # The fields read() takes out of a record, in the order of its unpacking below.
 _READ = ("name", "first_name", "middle_name", "last_name", "email", "phone", "company", "title")
 _READ += ("website", "city", "country", "source", "notes", "value", "tags")
@@ -117,11 +118,11 @@ class RowReader:
         ) = self._fields(cells)  # fmt: skip
         if not name and (first or middle or last):
             name = " ".join(part for part in (first, middle, last) if part)
-        if not (name or email or (phone and values.has_digit(phone))):
+        if not (name or email or (phone and fields.has_digit(phone))):
             return NO_CONTACT
         amount = None
         if value:
-            amount = values.parse_amount(value)
+            amount = read_amount(value)
             if amount is None:
                 extra = {**(extra or {}), self.value_key: value}
         if not source:
@@ -150,7 +151,7 @@ class RowReader:
                 notes or None,
                 amount,
                 json.dumps(extra, ensure_ascii=False) if extra else None,
-                values.split_tags(tags) or None if tags else None,
+                fields.split_tags(tags) or None if tags else None,
             ),
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from salesfunnel.domain.money import format_money
 from salesfunnel.render.output import Column, Output
 from salesfunnel.schemas import PipelineStagePublic
 
@@ -30,7 +31,8 @@ def render_pipeline(output: Output, stages: Sequence[PipelineStagePublic]) -> No
     total = sum(s.total_value for s in stages)
     weighted_total = sum(s.weighted_value for s in stages)
     count = sum(s.count for s in stages)
-    output.line(f"{count} open deals, {total:,.2f} in all, {weighted_total:,.2f} weighted.")
+    in_all, weighted_in_all = format_money(total), format_money(weighted_total)
+    output.line(f"{count} open deals, {in_all} in all, {weighted_in_all} weighted.")
     for stage in stages:
         if not stage.deals:
             continue
@@ -43,7 +45,7 @@ def render_pipeline(output: Output, stages: Sequence[PipelineStagePublic]) -> No
                 Column("id", lambda d: d.id, numeric=True),
                 Column("title", lambda d: d.title),
                 Column("contact", lambda d: d.contact),
-                Column("value", lambda d: f"{d.value:,.2f} {d.currency}", numeric=True),
+                Column("value", lambda d: format_money(d.value, d.currency), numeric=True),
                 Column("prob.", lambda d: f"{d.probability}%", numeric=True),
                 Column("close", lambda d: d.expected_close),
             ],

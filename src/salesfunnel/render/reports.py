@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from salesfunnel.domain.money import format_money
 from salesfunnel.render.output import Column, Output
 from salesfunnel.schemas import (
     ForecastPublic,
@@ -49,7 +50,7 @@ def whole_days(value: float | None) -> str:
 def money(value: float | None, currency: str = "") -> str:
     if value is None:
         return NONE
-    return f"{value:,.2f}" + (f" {currency}" if currency else "")
+    return format_money(value, currency)
 
 
 def period_text(since: date | None, until: date | None) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from salesfunnel.domain.money import format_money
 from salesfunnel.render.output import Column, Output
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def days(count: int) -> str:
 
 
 def money(value: float | None, currency: str | None) -> str:
-    return f"{value or 0:,.2f} {currency or ''}".rstrip()
+    return format_money(value, currency)
 
 
 def when(day: date | None, at: object = None) -> str:

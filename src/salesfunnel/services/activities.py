@@ -28,7 +28,7 @@ from salesfunnel.services.common import (
     record_event,
     user_when,
 )
-from salesfunnel.services.localtime import due_instant, local_moment_of
+from salesfunnel.services.localtime import due_instant
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def complete(work: Work, activity_id: int) -> ActivityOutcome:
     """Mark a planned step done: it joins the history and counts as activity."""
     step = _activity(work, activity_id)
     if step.done_at is not None:
-        when = local_moment_of(step.done_at).strftime("%Y-%m-%d %H:%M")
+        when = clock.local(step.done_at).strftime("%Y-%m-%d %H:%M")
         raise InvalidTransition(f"activity #{step.id} is already done ({when})")
     now = clock.utcnow()
     work.update("activities", step.id, {"done_at": now})

@@ -13,17 +13,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from salesfunnel import clock
 from salesfunnel.db.rows import rows_in
 from salesfunnel.db.work import Work
-from salesfunnel.errors import BadValue
+from salesfunnel.domain.money import format_money
 from salesfunnel.services.views import company_names
 
 IDENTITY_KEY = "database.id"  # not a user setting: config never lists it
@@ -100,26 +97,7 @@ def _description(step: Any, contact: Any, deal: Any | None, companies: dict[int,
     company = companies.get(contact.company_id or 0)
     lines += [value for value in (company, contact.email, contact.phone) if value]
     if deal is not None:
-        lines.append(
-            f"Deal #{deal.id}: {deal.title} ({deal.stage}, {deal.value:,.2f} {deal.currency})"
-        )
+        value = format_money(deal.value, deal.currency)
+        lines.append(f"Deal #{deal.id}: {deal.title} ({deal.stage}, {value})")
     lines += ["", f"salesfunnel done {step.id}  |  salesfunnel snooze {step.id}"]
     return "\n".join(lines)
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write a file readable by its owner alone (0600), whole or not at all."""
-    target = path.expanduser()
-    if target.is_dir():
-        raise BadValue(f"{path} is a directory; give a file name such as steps.ics")
-    folder = target.parent
-    if not folder.is_dir():
-        raise BadValue(f"can't write {path}: no directory {folder}")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)  # mode 0600
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

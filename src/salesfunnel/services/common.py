@@ -6,15 +6,12 @@ from typing import Any
 
 from salesfunnel import clock
 from salesfunnel.db.work import Work
-from salesfunnel.domain.settings import SETTINGS
+from salesfunnel.domain.fields import email_key
+from salesfunnel.domain.money import currency_code
 from salesfunnel.domain.text import company_search_key
 from salesfunnel.errors import BadValue, NotFound
 from salesfunnel.services.localtime import user_date, user_when  # noqa: F401  (shared)
 from salesfunnel.services.paging import Page  # noqa: F401  (shared)
-
-
-def normalize_email(email: str | None) -> str | None:
-    return email.strip().lower() if email and email.strip() else None
 
 
 def clean_text(value: str | None) -> str | None:
@@ -39,7 +36,7 @@ def find_contact(work: Work, ref: str, *, label: str = "contact") -> Any:
     elif "@" in ref:
         contact = work.row(
             "SELECT * FROM contacts WHERE email_key = :key ORDER BY id LIMIT 1",
-            {"key": normalize_email(ref)},
+            {"key": email_key(ref)},
         )
     else:
         raise BadValue(f"{ref!r} is neither an id nor an email")
@@ -115,36 +112,8 @@ def record_event(
     )
 
 
-def parse_money(value: str | float | None, *, what: str = "value") -> float | None:
-    """Amounts as a salesperson types them: 1200, 1200.50, 1,200.50 or 1.200,50."""
-    if value is None:
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        number = _read_amount(value.strip())
-    if number < 0:
-        raise BadValue(f"{what} can't be negative: {value}")
-    return round(number, 2)
-
-
-def _read_amount(text: str) -> float:
-    cleaned = text.replace(" ", "").replace("\u00a0", "")
-    if "," in cleaned and "." in cleaned:
-        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        cleaned = cleaned.replace(thousands, "").replace(decimal, ".")
-    elif "," in cleaned:
-        head, _, tail = cleaned.rpartition(",")
-        cleaned = cleaned.replace(",", "") if len(tail) == 3 else f"{head.replace(',', '')}.{tail}"
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise BadValue(f"{text!r} is not an amount (e.g. 1200 or 1200.50)") from None
-
-
 def currency_of(work: Work, code: str | None) -> str:
     """A three-letter code checked like the deal.currency setting, which is the default."""
     if code is None:
         return work.settings()["deal.currency"]
-    return SETTINGS["deal.currency"].normalize(code)
+    return currency_code(code)

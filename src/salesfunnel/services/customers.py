@@ -10,6 +10,7 @@ from salesfunnel.db.rows import rows_in
 from salesfunnel.db.work import Work
 from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
 from salesfunnel.domain.lifecycle import Stage, transition
+from salesfunnel.domain.money import parse_money
 from salesfunnel.domain.settings import thresholds_from
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
 from salesfunnel.schemas import CustomerPublic, PurchasePublic
@@ -20,7 +21,6 @@ from salesfunnel.services.common import (
     company_name,
     currency_of,
     find_contact,
-    parse_money,
     record_event,
     user_date,
     why_not_yet,

@@ -8,6 +8,7 @@ from salesfunnel import clock
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import DealStatus, LeadStatus, Stage, transition
+from salesfunnel.domain.money import parse_money
 from salesfunnel.domain.pipeline import (
     LOST_PROBABILITY,
     WON_PROBABILITY,
@@ -29,7 +30,6 @@ from salesfunnel.services.common import (
     currency_of,
     find_contact,
     find_deal,
-    parse_money,
     record_event,
     user_date,
     why_not_yet,

@@ -16,14 +16,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any, TextIO
 
 from salesfunnel.db.rows import rows_in
@@ -326,26 +322,3 @@ def export(work: Work, what: str, fmt: str, stream: TextIO, *, excel: bool = Fal
     if fmt == "json":
         return write_json(table, stream)
     return write_csv(table, stream, excel=excel)
-
-
-@contextmanager
-def private_file(path: Path) -> Iterator[TextIO]:
-    """A file readable by its owner alone, in place only once complete.
-
-    Written to a temporary file beside it and renamed at the end, so an export
-    that fails or is interrupted leaves any earlier file as it was.
-    """
-    directory = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise BadValue(f"{path} is a directory: give a file name")
-    if not directory.is_dir():
-        raise BadValue(f"can't write {path}: no directory {directory}")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -7,6 +7,7 @@ from typing import Any
 from salesfunnel import clock
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
+from salesfunnel.domain.fields import clean_tags
 from salesfunnel.domain.lifecycle import (
     Channel,
     LeadStatus,
@@ -21,10 +22,6 @@ from salesfunnel.services import views
 from salesfunnel.services.common import clean_text, company_name, find_contact, record_event
 from salesfunnel.services.paging import Page, rows_page
 from salesfunnel.services.prospects import new_person
-
-
-def _tags(tags: list[str]) -> list[str]:
-    return sorted({t.strip().lower() for t in tags if t.strip()})
 
 
 def list_leads(
@@ -96,13 +93,12 @@ def add_lead(
             "source": lead_source,
             "channel": Channel(channel).value,
             "starred": starred,
-            "email_flagged": False,
             "referred_by_id": referrer.id if referrer else None,
             "created_at": now,
             "became_lead_at": now,
         },
     )
-    for tag in _tags(list(tags)):
+    for tag in clean_tags(tags):
         work.insert_keyed("contact_tags", {"contact_id": contact_id, "tag": tag})
     record_event(work, contact_id, "lead", "created", to_state=LeadStatus.NEW, detail=lead_source)
     catch_up(work)

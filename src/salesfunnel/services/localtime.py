@@ -1,15 +1,12 @@
-"""Local dates and times: stored moments on the user's clock, and DATE/WHEN options read
-with the user's locale settings.
+"""DATE and WHEN options read with the user's locale settings (day-first, week start).
 
-A WHEN is read on the clock's local wall clock: the offset in ``SALESFUNNEL_NOW`` when it
-has one, else the system's time zone (with its daylight saving rules for the day in
-question).  Light on purpose (standard library only): the fast read path uses it.
+A WHEN is read on the user's wall clock (clock.py says which): a step keeps the local
+date and time as typed and, when timed, the instant they name.
 """
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time
 from typing import Protocol
 
 from salesfunnel import clock
@@ -22,37 +19,8 @@ class HasSettings(Protocol):
     def settings(self) -> dict[str, str]: ...
 
 
-def local_zone() -> tzinfo | None:
-    """The fixed offset ``SALESFUNNEL_NOW`` gives, or None: the system's zone and its rules."""
-    fixed = os.environ.get(clock.NOW_VARIABLE, "").strip()
-    if not fixed:
-        return None
-    try:
-        return datetime.fromisoformat(fixed).tzinfo
-    except ValueError:
-        return None
-
-
-def local_moment(day: date, at: time) -> datetime:
-    """The aware local moment a wall-clock date and time name."""
-    naive = datetime.combine(day, at)
-    zone = local_zone()
-    return naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
-
-
-def local_moment_of(moment: datetime) -> datetime:
-    """A stored (UTC) timestamp on the local clock."""
-    zone = local_zone()
-    return moment.astimezone(zone) if zone is not None else moment.astimezone()
-
-
-def local_date(moment: datetime) -> date:
-    """The local calendar date of a stored (UTC) timestamp."""
-    return local_moment_of(moment).date()
-
-
 def due_instant(day: date, at: time | None) -> datetime | None:
-    return local_moment(day, at).astimezone(UTC) if at is not None else None
+    return clock.local_moment(day, at).astimezone(UTC) if at is not None else None
 
 
 def user_date(work: HasSettings, text: str | None) -> date | None:

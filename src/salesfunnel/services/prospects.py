@@ -8,8 +8,9 @@ from salesfunnel import clock
 from salesfunnel.db.rows import rows_in
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
+from salesfunnel.domain.fields import email_is_valid, email_key, phone_key
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage, transition
-from salesfunnel.domain.text import phone_key, search_key_for
+from salesfunnel.domain.text import search_key_for
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
 from salesfunnel.schemas import LeadPublic, ProspectListPublic, ProspectPublic
 from salesfunnel.services import views
@@ -17,7 +18,6 @@ from salesfunnel.services.common import (
     clean_text,
     find_contact,
     get_or_create_company,
-    normalize_email,
     record_event,
     require_name,
 )
@@ -41,8 +41,8 @@ def get_or_create_list(work: Work, name: str, source_file: str | None = None) ->
 
 def refuse_duplicate(work: Work, email: str | None, phone: str | None) -> None:
     """One person, one contact: an email or phone already known is refused, whatever its state."""
-    email_key, digits = normalize_email(email), phone_key(phone)
-    for column, key, what in (("email_key", email_key, "email"), ("phone_key", digits, "phone")):
+    keys = (("email_key", email_key(email), "email"), ("phone_key", phone_key(phone), "phone"))
+    for column, key, what in keys:
         if key is None:
             continue
         existing = work.row(
@@ -72,7 +72,8 @@ def new_person(
     return {
         "name": require_name(name),
         "email": clean_text(email),
-        "email_key": normalize_email(email),
+        "email_key": email_key(email),
+        "email_flagged": bool(clean_text(email)) and not email_is_valid(clean_text(email) or ""),
         "phone": clean_text(phone),
         "phone_key": phone_key(phone),
         "company_id": get_or_create_company(work, company),
@@ -109,7 +110,6 @@ def add_prospect(
             "source": prospect_list.name,
             "channel": Channel.OUTBOUND,
             "starred": False,
-            "email_flagged": False,
             "created_at": clock.utcnow(),
         },
     )

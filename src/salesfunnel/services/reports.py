@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from salesfunnel import clock
@@ -42,11 +42,6 @@ def period_of(work: Work, since: str | None, until: str | None) -> Period:
     return period
 
 
-def _utc_start(day: date) -> datetime:
-    """Midnight at the start of a local day, as the UTC instant stored timestamps compare to."""
-    return datetime.combine(day, time.min).astimezone().astimezone(UTC)
-
-
 @dataclass(frozen=True)
 class Who:
     """How the sources report groups a contact."""
@@ -63,14 +58,14 @@ def _events(work: Work, period: Period) -> Iterator[tuple[Event, Who]]:
     params: dict[str, Any] = {}
     if period.until is not None:
         conditions.append("e.at < :end")
-        params["end"] = _utc_start(period.until + timedelta(days=1))
+        params["end"] = clock.day_start(period.until + timedelta(days=1))
     if period.since is not None:
         conditions.append(
             "(e.at >= :start"
             " OR (e.entity = 'lead' AND e.action IN ('created', 'qualify'))"
             " OR (e.entity = 'prospect' AND e.action = 'convert'))"
         )
-        params["start"] = _utc_start(period.since)
+        params["start"] = clock.day_start(period.since)
     rows = work.rows(
         "SELECT e.contact_id, e.entity, e.action, e.at, e.from_state, e.detail, "
         "c.source, c.channel, c.list_id "
@@ -90,7 +85,7 @@ def _deals(work: Work, period: Period) -> Iterator[tuple[DealFacts, Who]]:
     params: dict[str, Any] = {}
     if period.until is not None:
         condition = "WHERE d.opened_at < :end OR d.closed_on <= :until"
-        params = {"end": _utc_start(period.until + timedelta(days=1)), "until": period.until}
+        params = {"end": clock.day_start(period.until + timedelta(days=1)), "until": period.until}
     rows = work.rows(
         "SELECT d.id, d.contact_id, d.value, d.currency, d.status, d.opened_at, d.closed_on, "
         "d.lost_reason, c.source, c.channel, c.list_id "

@@ -15,9 +15,10 @@ from salesfunnel import clock
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import Channel
 from salesfunnel.domain.metrics import Period
+from salesfunnel.domain.money import parse_money
 from salesfunnel.errors import BadValue
 from salesfunnel.schemas import SourceCostPublic, SourcePublic
-from salesfunnel.services.common import currency_of, parse_money, user_date
+from salesfunnel.services.common import currency_of, user_date
 
 
 def source_key(name: str | None) -> str | None:

@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from salesfunnel import clock
+from salesfunnel.clock import local_date, local_moment
 from salesfunnel.db.work import Work
 from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
 from salesfunnel.domain.lifecycle import DealStatus, Stage
@@ -44,7 +45,7 @@ from salesfunnel.schemas import (
     TodoPublic,
     TodoSectionPublic,
 )
-from salesfunnel.services.localtime import local_date, local_moment, user_date
+from salesfunnel.services.localtime import user_date
 from salesfunnel.services.views import company_names
 
 # An open lead, and when it was last touched, as the partial index ix_contacts_open_leads

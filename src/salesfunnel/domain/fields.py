@@ -1,0 +1,59 @@
+"""What a contact's fields accept: emails, phones and tags, checked one way everywhere.
+
+The same rules serve a contact typed at the shell and a million imported from a file,
+so every function here is a few C-level string operations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# An address that mail servers would accept in practice: one @, no spaces, a dotted
+# domain whose last label is letters.  Unicode letters are allowed (IDN, accents).
+EMAIL = re.compile(
+    r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}"
+)
+NON_DIGITS = re.compile(r"\D+")
+MATCHING_PHONE_DIGITS = 6  # shorter "phones" (0, 000, n/a) never match anyone
+_TAG_SPLIT = re.compile(r"[,;|]")
+
+
+def email_is_valid(email: str) -> bool:
+    """Syntax only: a malformed address is kept but flagged, never rejected."""
+    return EMAIL.fullmatch(email) is not None
+
+
+def email_key(email: str | None) -> str | None:
+    """Case-insensitive identity of an address (``Ana@X.com`` is ``ana@x.com``); None
+    for no address."""
+    key = email.strip().lower() if email else ""
+    return key or None
+
+
+def digits_of(text: str | None) -> str:
+    return NON_DIGITS.sub("", text) if text else ""
+
+
+def has_digit(text: str) -> bool:
+    """Any digit, of any script: a phone worth keeping."""
+    return any(c.isdigit() for c in text)
+
+
+def phone_key(phone: str | None) -> str | None:
+    """Digits only, to tell whether two contacts share a phone; None when too short to
+    name one phone.  The phone itself is stored as typed (``0034 612...`` keeps its zeros).
+    """
+    digits = digits_of(phone)
+    return digits if len(digits) >= MATCHING_PHONE_DIGITS else None
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags as stored: lower-cased, trimmed, each once, sorted."""
+    return sorted({tag.strip().lower() for tag in tags if tag.strip()})
+
+
+def split_tags(text: str) -> list[str]:
+    """``VIP; Feira, vip`` -> ``['feira', 'vip']``: a cell of tags, as stored."""
+    return clean_tags(_TAG_SPLIT.split(text))

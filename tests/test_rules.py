@@ -1,0 +1,179 @@
+"""One place per rule: money, contact fields, the local day of an instant, date words.
+
+Each rule lives in one module and every command uses it; these tests hold the rule
+itself (properties) and that typed and imported values meet the same one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salesfunnel import clock
+from salesfunnel.domain import fields
+from salesfunnel.domain.money import MAX_AMOUNT, format_money, parse_money, read_amount
+from salesfunnel.errors import BadValue
+
+# --- money ------------------------------------------------------------------------------------
+
+
+def written(number: Decimal, style: str) -> str:
+    """An amount as a spreadsheet in some locale writes it."""
+    text = f"{number:,.2f}"
+    if style == "pt":  # 1.200,50
+        return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    if style == "ru":  # 1 200,50 with no-break spaces
+        return text.replace(",", "\u00a0").replace(".", ",")
+    if style == "ch":  # 1'200.50
+        return text.replace(",", "'")
+    if style == "brl":
+        return "R$ " + text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    if style == "eur":
+        return text.replace(",", " ").replace(".", ",").replace(" ", ".") + " €"
+    return text
+
+
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=2),
+    st.sampled_from(["en", "pt", "ru", "ch", "brl", "eur"]),
+)
+def test_an_amount_written_in_any_locale_reads_back(number, style) -> None:
+    assert read_amount(written(number, style)) == float(number)
+    assert parse_money(written(number, style)) == float(number)
+
+
+@given(st.text(max_size=30))
+def test_typed_and_imported_amounts_follow_one_rule(text) -> None:
+    """Whatever the text, `deal open --value` and an imported cell read the same number,
+    or the typed one is refused; nothing read is infinite, negative or beyond the bound."""
+    imported = read_amount(text)
+    try:
+        typed = parse_money(text)
+    except BadValue:
+        typed = None
+    assert typed == imported
+    if imported is not None:
+        assert math.isfinite(imported) and 0 <= imported <= MAX_AMOUNT
+
+
+@pytest.mark.parametrize(
+    "text", ["inf", "-inf", "nan", "1e309", "1e5", "1,5e3", "Infinity", "12 apples 3", "--5"]
+)
+def test_what_is_not_money_is_refused(text) -> None:
+    with pytest.raises(BadValue):
+        parse_money(text)
+
+
+@pytest.mark.parametrize("value", [math.inf, math.nan, MAX_AMOUNT * 10, -1.0])
+def test_numbers_from_code_are_checked_too(value) -> None:
+    with pytest.raises(BadValue):
+        parse_money(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("12.500", 12500.0), ("12,500", 12500.0), ("12,5", 12.5), ("12.50", 12.5), ("1.2345", 1.23)],
+)
+def test_a_lone_separator_before_three_digits_groups_thousands(text, amount) -> None:
+    assert read_amount(text) == amount
+
+
+@given(st.floats(min_value=0, max_value=MAX_AMOUNT), st.sampled_from(["", "USD", "BRL"]))
+def test_money_is_shown_as_it_is_read(value, currency) -> None:
+    shown = format_money(value, currency or None)
+    assert read_amount(shown) == round(value, 2)
+
+
+def test_a_typed_and_an_imported_amount_store_the_same_value(ok, db, tmp_path) -> None:
+    ok("lead", "add", "Ana", "--email", "ana@x.example")
+    ok("deal", "open", "1", "--value", "12.500")
+    ok("deal", "open", "1", "--value", "R$ 1.200,00")
+    source = tmp_path / "list.csv"
+    source.write_text(
+        'name,email,value\nBia,bia@x.example,12.500\nCai,cai@x.example,"R$ 1.200,00"\n'
+    )
+    ok("prospect", "import", str(source))
+    assert db("select value from deals order by id") == [(12500.0,), (1200.0,)]
+    assert db("select value from contacts where value is not null order by id") == [
+        (12500.0,),
+        (1200.0,),
+    ]
+
+
+@pytest.mark.parametrize("value", ["inf", "1e309", "nan", "2000000000000"])
+def test_a_deal_of_no_finite_value_is_refused_and_nothing_stored(ok, run, db, value) -> None:
+    ok("lead", "add", "Ana")
+    result = run("deal", "open", "1", "--value", value)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "unexpected" not in result.stderr
+    assert db("select count(*) from deals") == [(0,)]
+
+
+# --- contact fields ---------------------------------------------------------------------------
+
+
+@given(st.text(max_size=40))
+def test_an_email_key_is_its_own_key(email) -> None:
+    key = fields.email_key(email)
+    assert key is None or fields.email_key(key) == key
+
+
+@given(st.lists(st.text(alphabet="abcAB ,;|", max_size=8), max_size=6))
+def test_a_cell_of_tags_and_a_list_of_tags_clean_alike(parts) -> None:
+    assert fields.split_tags(",".join(parts)) == fields.split_tags(";".join(parts))
+    assert fields.clean_tags(fields.split_tags(",".join(parts))) == fields.split_tags(
+        ",".join(parts)
+    )
+
+
+def test_an_email_typed_by_hand_is_flagged_as_an_imported_one_is(ok, db) -> None:
+    ok("lead", "add", "Ana", "--email", "bad email@x.com")
+    ok("prospect", "add", "Bia", "--email", "bia@example.com")
+    assert db("select name, email_flagged from contacts order by id") == [("Ana", 1), ("Bia", 0)]
+
+
+# --- the local day of an instant -----------------------------------------------------------------
+
+
+ZONE_IS_FIXED = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@ZONE_IS_FIXED  # the fixture sets one zone for every example
+@given(st.dates(min_value=date(1900, 1, 2), max_value=date(2200, 12, 30)))
+def test_a_local_day_begins_on_that_day(in_sao_paulo, day) -> None:
+    start = clock.day_start(day)
+    assert start.tzinfo is UTC
+    assert clock.local_date(start) == day
+    assert clock.local_date(start - timedelta(microseconds=1)) == day - timedelta(days=1)
+
+
+@ZONE_IS_FIXED
+@given(st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2200, 12, 30)))
+def test_a_wall_clock_time_names_one_instant_that_reads_back(in_sao_paulo, moment) -> None:
+    instant = clock.local_moment(moment.date(), moment.time())
+    shown = clock.local(instant.astimezone(UTC))
+    # A time skipped by a spring-forward change reads back an hour later; any other as typed.
+    assert shown.replace(tzinfo=None) - moment in (timedelta(0), timedelta(hours=1))
+
+
+def test_every_command_dates_one_instant_on_the_same_day(ok, monkeypatch, in_sao_paulo) -> None:
+    """22:30 in São Paulo is 01:30 UTC the next day: every command says the 22nd."""
+    monkeypatch.setenv("SALESFUNNEL_NOW", "2026-11-23T01:30:00+00:00")
+    ok("lead", "add", "Dana")
+    ok("log", "1", "call", "First call")
+    assert "  since   2026-11-22\n" in ok("lead", "show", "1").stdout
+    funnel = json.loads(
+        ok("report", "funnel", "--since", "2026-11-22", "--until", "2026-11-22", "--json").stdout
+    )
+    assert funnel["funnel"]["leads_created"] == 1
+    todo = json.loads(ok("todo", "--json").stdout)
+    (item,) = [i for s in todo["sections"] for i in s["items"] if i["contact_id"] == 1]
+    assert item["last_touch"] == "2026-11-22"
+    assert clock.today() == date(2026, 11, 22)
+    assert clock.local_moment(date(2026, 11, 22), time(22, 30)) == clock.now()
