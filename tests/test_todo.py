@@ -22,6 +22,7 @@ from salesfunnel.domain.todo import (
     snoozed_until,
     step_section,
 )
+from salesfunnel.services import todo as todo_service
 
 SECTIONS = [
     "overdue",
@@ -369,6 +370,87 @@ def test_totals_count_every_item_beyond_the_limit(ok, at) -> None:
     assert totals["stale-leads"] == (5, 1)
     assert totals["no-next-step"] == (2, 1)
     assert totals["overdue"] == (1, 1)
+
+
+# --- big sections: counted up to a cap, then "more than" ---------------------------------------
+
+
+def import_leads(ok, tmp_path, name: str, count: int) -> None:
+    """A list imported with --as-leads: every lead touched at the same moment."""
+    path = tmp_path / f"{name}.csv"
+    rows = "".join(f"{name} {n},{name.lower()}{n}@example.com\n" for n in range(count))
+    path.write_text(f"name,email\n{rows}")
+    ok("prospect", "import", str(path), "--as-leads", "--list", name)
+
+
+@pytest.fixture
+def imported_leads(ok, at, tmp_path, monkeypatch) -> None:
+    """With the cap lowered to 10: a list of 10 stale leads (as many as the cap), a list
+    of 21 leads with no next step yet, and a starred lead (more than the cap)."""
+    monkeypatch.setattr(todo_service, "COUNT_CAP", 10)
+    at("2026-10-01T09:00")
+    import_leads(ok, tmp_path, "Old", 10)
+    at("2026-11-23T08:00")
+    import_leads(ok, tmp_path, "New", 21)
+    at("2026-11-23T08:30")
+    ok("lead", "add", "Starred", "--star")
+    at("2026-11-23T09:00")
+
+
+def test_a_section_past_the_cap_says_more_than_the_cap_in_json(ok, imported_leads) -> None:
+    payload = json.loads(ok("todo", "--json", "--limit", "3").stdout)
+    sections = {s["name"]: s for s in payload["sections"]}
+    counted = {
+        name: (s["total"], s["total_capped"], len(s["items"])) for name, s in sections.items()
+    }
+    assert counted == {
+        "overdue": (0, False, 0),
+        "today": (0, False, 0),
+        "next-7-days": (0, False, 0),
+        "no-next-step": (10, True, 3),
+        "stale-leads": (10, False, 3),  # exactly the cap: an exact count
+        "rotting-deals": (0, False, 0),
+        "pre-inactive": (0, False, 0),
+    }
+    names = [item["contact"] for item in sections["no-next-step"]["items"]]
+    assert names == ["Starred", "New 0", "New 1"]  # still the first by priority
+    assert [item["contact"] for item in sections["stale-leads"]["items"]] == [
+        "Old 0",
+        "Old 1",
+        "Old 2",
+    ]
+    assert json.loads(ok("digest", "--format", "json", "--limit", "3").stdout) == payload
+
+
+def test_a_section_past_the_cap_says_more_than_the_cap_in_text(ok, imported_leads) -> None:
+    result = ok("todo", "--limit", "3")
+    titles = [line for line in result.stdout.splitlines() if line.endswith(")")]
+    assert titles == ["No next step (more than 10)", "Stale leads (10)"]
+    assert result.stderr == (
+        "... and over 7 more (use --limit N or --all)\n... and 7 more (use --limit N or --all)\n"
+    )
+    digest = ok("digest", "--limit", "3").stdout
+    assert "\nNO NEXT STEP (more than 10)\n  - lead Starred * (#32), new: " in digest
+    assert "lead New 1 (#12), new: no next step planned (last touched today)\n" in digest
+    assert "  ... and over 7 more (salesfunnel todo --all)\n\nSTALE LEADS (10)\n" in digest
+    assert "  ... and 7 more (salesfunnel todo --all)\n" in digest
+    markdown = ok("digest", "--format", "markdown", "--limit", "3").stdout
+    assert "\n## No next step (more than 10)\n\n- lead Starred \\* (#32)" in markdown
+    assert "\n- ... and over 7 more (salesfunnel todo --all)\n" in markdown
+
+
+def test_all_counts_exactly_and_a_limit_past_the_cap_raises_it(ok, imported_leads) -> None:
+    every = json.loads(ok("todo", "--json", "--all").stdout)
+    no_step = every["sections"][3]
+    assert (no_step["total"], no_step["total_capped"], len(no_step["items"])) == (22, False, 22)
+    for section in json.loads(ok("todo", "--json", "--limit", "3").stdout)["sections"]:
+        found = every["sections"][[s["name"] for s in every["sections"]].index(section["name"])]
+        assert section["items"] == found["items"][:3]  # the first of all, by priority
+    wide = json.loads(ok("todo", "--json", "--limit", "15").stdout)["sections"][3]
+    assert (wide["total"], wide["total_capped"], len(wide["items"])) == (15, True, 15)
+    result = ok("digest", "--limit", "15")
+    assert "NO NEXT STEP (more than 15)\n" in result.stdout
+    assert "  ... and more (salesfunnel todo --all)\n" in result.stdout
 
 
 def test_an_empty_day_says_so_on_stderr(ok) -> None:

@@ -115,14 +115,25 @@ class TodoItemPublic(Public):
 
 
 class TodoSectionPublic(Public):
-    """One section of the to-do list, with its first items and how many there are."""
+    """One section of the to-do list, with its first items and how many there are.
+
+    Open leads can be a million (imported lists): a section counts them up to 10,000
+    only, and then says there are more (`total_capped`).
+    """
 
     name: str = Field(
         description="overdue, today, next-7-days, no-next-step, stale-leads, rotting-deals "
         "or pre-inactive"
     )
     title: str
-    total: int = Field(description="items in the section; `items` holds the first --limit")
+    total: int = Field(
+        description="items in the section; `items` holds the first --limit. When "
+        "`total_capped` is true, counting stopped there and there are more"
+    )
+    total_capped: bool = Field(
+        description="true when the section has more than `total` items: open leads are "
+        "counted up to 10,000 (or --limit, if larger), unless --all"
+    )
     items: list[TodoItemPublic] = Field(description="highest priority first")
 
 

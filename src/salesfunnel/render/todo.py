@@ -119,11 +119,20 @@ def item_line(item: TodoItemPublic, today: date) -> str:
     )
 
 
+def count_text(section: TodoSectionPublic) -> str:
+    """``1,234``, or ``more than 10,000`` when counting stopped there."""
+    return f"more than {section.total:,}" if section.total_capped else f"{section.total:,}"
+
+
 def more_line(section: TodoSectionPublic) -> str | None:
     more = section.total - len(section.items)
-    if more <= 0:
+    if section.total_capped:  # more than ``total`` in all
+        how_many = f"over {more:,} more" if more > 0 else "more"
+    elif more > 0:
+        how_many = f"{more:,} more"
+    else:
         return None
-    return f"... and {more:,} more (salesfunnel todo --all)"
+    return f"... and {how_many} (salesfunnel todo --all)"
 
 
 def heading(todo: TodoPublic) -> str:
@@ -141,7 +150,7 @@ def digest_text(todo: TodoPublic) -> str:
     for section in todo.sections:
         if not section.total:
             continue
-        lines += ["", f"{section.title.upper()} ({section.total:,})"]
+        lines += ["", f"{section.title.upper()} ({count_text(section)})"]
         lines += [f"  - {item_line(item, todo.as_of)}" for item in section.items]
         if more := more_line(section):
             lines.append(f"  {more}")
@@ -157,7 +166,7 @@ def digest_markdown(todo: TodoPublic) -> str:
     for section in todo.sections:
         if not section.total:
             continue
-        lines += ["", f"## {section.title} ({section.total:,})", ""]
+        lines += ["", f"## {section.title} ({count_text(section)})", ""]
         lines += [f"- {markdown_escape(item_line(item, todo.as_of))}" for item in section.items]
         if more := more_line(section):
             lines.append(f"- {markdown_escape(more)}")
@@ -244,7 +253,7 @@ def render_todo(output: Output, todo: TodoPublic, *, explain: bool = False) -> N
     for section in todo.sections:
         if not section.total:
             continue
-        title = f"{section.title} ({section.total:,})"
+        title = f"{section.title} ({count_text(section)})"
         if first and output.plain:
             output.line(title)  # no blank line at the very top of piped output
         else:

@@ -4,7 +4,8 @@ Built to stay instant on a million contacts.  Steps due within the week, open de
 without a step ahead and customers turning pre-inactive are few, and are read whole and
 ranked here.  Open leads can be many (a list imported as leads): they are read a page
 at a time from a small partial index (``ix_contacts_open_leads``), in an order that
-agrees with their priority, and counted in that index.
+agrees with their priority, and counted in that index up to ``COUNT_CAP``: past it a
+section says "more than 10,000", so a million open leads cost what ten thousand do.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ from salesfunnel.services.views import company_names
 # is defined (db/tables.py: OPEN_LEAD, LEAD_TOUCH), so that SQLite reads that index.
 OPEN_LEAD = "c.stage = 'lead' AND c.lead_status IN ('new', 'contacted')"
 TOUCH = "coalesce(c.last_activity_at, c.became_lead_at, c.created_at)"
+# A section of open leads is counted up to here, and past it is "more than 10,000"
+# (TodoSectionPublic.total_capped): the count then costs what this many leads cost.
+COUNT_CAP = 10_000
 
 STEPS_DUE = """
 SELECT a.id, a.kind, a.text, a.due_date, a.due_time, a.due_at, a.contact_id, a.deal_id,
@@ -132,6 +136,7 @@ class _Ranked:
 class _Found:
     items: list[_Ranked] = field(default_factory=list)
     total: int = 0
+    capped: bool = False  # counting stopped: there are more than ``total``
 
 
 def todo_list(work: Work, *, as_of: str | None = None, limit: int | None = 10) -> TodoPublic:
@@ -152,9 +157,10 @@ def todo_list(work: Work, *, as_of: str | None = None, limit: int | None = 10) -
         found[section].items.append(ranked)
         found[section].total += 1
     for section in (Section.STALE, Section.NO_STEP):
-        items, total = _open_leads(work, day, stale=section is Section.STALE, limit=limit)
-        found[section].items.extend(items)
-        found[section].total += total
+        leads = _open_leads(work, day, stale=section is Section.STALE, limit=limit)
+        found[section].items.extend(leads.items)
+        found[section].total += leads.total
+        found[section].capped |= leads.capped
     for ranked in _customers(work, day):
         found[Section.PRE_INACTIVE].items.append(ranked)
         found[Section.PRE_INACTIVE].total += 1
@@ -274,35 +280,43 @@ def _item(
     return _Item(fields, priority(day.weights, late_detail=late_detail, **terms), company_id)
 
 
-def _open_leads(
-    work: Work, day: _Day, *, stale: bool, limit: int | None
-) -> tuple[list[_Ranked], int]:
+def _open_leads(work: Work, day: _Day, *, stale: bool, limit: int | None) -> _Found:
     """Stale open leads, or open leads not stale yet with no step planned at all.
 
     Within starred and within unstarred leads, priority never rises with a later last
     touch, so the first ``limit`` of each, by last touch, hold the first ``limit`` overall.
+    Leads that share a last touch (a whole imported list does) are taken in the index's
+    order, and shown by id: asking SQLite for ``c.id`` after the touch would make it
+    sort them all.  Most leads having no step, the NOT EXISTS probe passes over few.
     """
     limit_days = int(day.settings["lead.stale_days"])
     fresh_from = local_moment(last_fresh_day(day.today, limit_days), time.min).astimezone(UTC)
     in_range = f"{TOUCH} < :fresh_from" if stale else f"{TOUCH} >= :fresh_from"
-    window: dict[str, Any] = {"fresh_from": fresh_from}
+    params: dict[str, Any] = {"fresh_from": fresh_from}
     if stale:
-        window["today"] = day.today  # only stale leads ask for a step from today on
+        params["today"] = day.today  # only stale leads ask for a step from today on
     steps = f"{LEAD_STEPS} AND a.due_date >= :today" if stale else LEAD_STEPS
+    listed = f"{in_range} AND NOT EXISTS ({steps})"
     query = f"""
         SELECT c.id, c.name, c.company_id, c.lead_status, {TOUCH} AS touched
         FROM contacts AS c
-        WHERE {OPEN_LEAD} AND c.starred = :starred AND {in_range} AND NOT EXISTS ({steps})
-        ORDER BY {TOUCH}, c.id"""
-    params = dict(window)
+        WHERE {OPEN_LEAD} AND c.starred = :starred AND {listed}
+        ORDER BY {TOUCH}"""
+    page = dict(params)
     if limit is not None:
         query += " LIMIT :limit"
-        params["limit"] = limit
-    found: list[_Ranked] = []
+        page["limit"] = limit
+    found = _Found()
     for starred in (True, False):
-        for row in work.rows(query, {**params, "starred": starred}):
-            found.append(_lead(day, row, starred, stale, limit_days))
-    return found, _count_open_leads(work, in_range, window, stale=stale)
+        rows = work.rows(query, {**page, "starred": starred})
+        found.items.extend(_lead(day, row, starred, stale, limit_days) for row in rows)
+    if limit is None:  # every one of them was read
+        found.total = len(found.items)
+        return found
+    cap = max(COUNT_CAP, limit)
+    counted = _count_open_leads(work, listed, params, enough=cap + 1)
+    found.total, found.capped = min(counted, cap), counted > cap
+    return found
 
 
 def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _Ranked:
@@ -324,23 +338,20 @@ def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _
     return _Ranked(priority_total(day.weights, **terms), (row.touched, 1, row.id), build)
 
 
-def _count_open_leads(work: Work, in_range: str, window: dict[str, Any], *, stale: bool) -> int:
-    """Open leads in the range, less those with a step (ahead, for stale ones).
+def _count_open_leads(work: Work, listed: str, params: dict[str, Any], *, enough: int) -> int:
+    """How many open leads are ``listed``, counting no further than ``enough``.
 
-    Both counts come from small sets: the partial index of open leads, and the planned
-    steps, so nothing here grows with the number of contacts.
+    The leads come from the partial index of open leads, each probed in the index of
+    open steps, and the count stops at ``enough``: it reads that many leads, plus
+    those with a step it passes over, however many leads there are.
     """
     # "starred in (false, true)" is always true; it lets SQLite range over the index.
-    either = f"{OPEN_LEAD} AND c.starred IN (:no, :yes) AND {in_range}"
-    params = {"no": False, "yes": True, "fresh_from": window["fresh_from"]}
-    everyone = work.value(f"SELECT count(*) AS n FROM contacts AS c WHERE {either}", params)
-    with_steps = f"""
-        SELECT count(DISTINCT a.contact_id) AS n
-        FROM activities AS a JOIN contacts AS c ON c.id = a.contact_id
-        WHERE a.done_at IS NULL AND {either}"""
-    if stale:
-        with_steps += " AND a.due_date >= :today"
-    return int(everyone) - int(work.value(with_steps, window | params))
+    leads = f"""
+        SELECT 1 FROM contacts AS c
+        WHERE {OPEN_LEAD} AND c.starred IN (:no, :yes) AND {listed}
+        LIMIT :enough"""
+    bounds = {"no": False, "yes": True, "enough": enough}
+    return int(work.value(f"SELECT count(*) AS n FROM ({leads}) AS leads", params | bounds))
 
 
 def _customers(work: Work, day: _Day) -> Iterable[_Ranked]:
@@ -390,6 +401,7 @@ def _public(work: Work, day: _Day, found: dict[Section, _Found], limit: int | No
                 name=section,
                 title=SECTION_TITLES[section],
                 total=found[section].total,
+                total_capped=found[section].capped,
                 items=[
                     TodoItemPublic(
                         **{
