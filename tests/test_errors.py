@@ -131,12 +131,11 @@ def test_usage_errors_exit_2(run, db_path, command) -> None:
 def test_a_missing_argument_shows_clicks_usage_message(run) -> None:
     result = run("deal", "move", "1")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
-        "Usage: salesfunnel deal move [OPTIONS] {ID} {stage}",
-        "Try 'salesfunnel deal move -h' for help.",
-        "",
-        "Error: Missing argument 'stage'.",
-    ]
+    usage, hint, blank, error = result.stderr.splitlines()
+    assert usage.startswith("Usage: salesfunnel deal move [OPTIONS] ")  # metavars vary by Typer
+    assert hint == "Try 'salesfunnel deal move -h' for help."
+    assert blank == ""
+    assert error.lower() == "error: missing argument 'stage'."
 
 
 @pytest.mark.parametrize(
