@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+FLOORS := .ci/floors.txt
+FLOORS_VENV := .venv-floors
+FLOORS_INSTALLED := $(FLOORS_VENV)/.installed
 
-.PHONY: demo test lint docs clean
+.PHONY: demo test test-floors lint docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,19 @@ demo: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
+## test-floors: the tests and ruff with every dependency at the oldest version pyproject allows
+test-floors: $(FLOORS_INSTALLED)
+	$(FLOORS_VENV)/bin/python -m pytest -x -q
+	$(FLOORS_VENV)/bin/ruff check src tests bench
+	$(FLOORS_VENV)/bin/ruff format --check src tests bench
+
+$(FLOORS_INSTALLED): pyproject.toml $(FLOORS)
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FLOORS_VENV)/bin/python -m pip install --quiet -c $(FLOORS) -e '.[test]'
+	touch $@
+
 ## lint: ruff, as CI runs it
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
@@ -37,4 +53,4 @@ docs: $(INSTALLED)
 	$(BIN)/python -m salesfunnel.docgen
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist
+	rm -rf $(VENV) $(FLOORS_VENV) .pytest_cache .ruff_cache .hypothesis build dist

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import select
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import typer.main
-import typer.testing
 from typer.testing import CliRunner, Result
 
 from salesfunnel.cli import app
@@ -18,14 +18,6 @@ from salesfunnel.cli import app
 NOW = "2026-11-23T09:00:00+00:00"
 
 Run = Callable[..., Result]
-
-# Typer rebuilds the whole command tree on every CliRunner.invoke; building it once
-# makes the suite several times faster and changes nothing else (Click commands are
-# reusable: every invocation gets a fresh context).
-_COMMAND = typer.main.get_command(app)
-typer.testing._get_command = lambda typer_app: (  # type: ignore[attr-defined]
-    _COMMAND if typer_app is app else typer.main.get_command(typer_app)
-)
 
 
 @pytest.fixture(autouse=True)
@@ -63,13 +55,38 @@ def db_path(isolated: Path) -> Path:
     return isolated
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def run() -> Run:
-    """Run the CLI in-process: ``run("lead", "add", "Ana", input=None)``."""
-    runner = CliRunner()
+    """Run the CLI in-process: ``run("lead", "add", "Ana", input=None)``.
 
-    def invoke(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+    ``CliRunner.invoke`` builds the Click commands of the Typer app it is given on every
+    run, and the whole tree takes longer to build than most commands take to run. So the
+    tree is built once, with Typer's public ``get_command``, and each run does what
+    ``invoke`` does with it: the command's ``main`` in the runner's ``isolation``. (Click
+    commands are reusable: every run gets a fresh context.)
+    """
+    runner = CliRunner()
+    command = typer.main.get_command(app)
+
+    def invoke(*args: str, input: str | bytes | None = None) -> Result:
+        exit_code = 0
+        with runner.isolation(input=input) as (stdout, stderr, output):
+            try:
+                command.main(args=list(args), prog_name="salesfunnel")
+            except SystemExit as exit_:  # how main ends, as a program would
+                exit_code = int(exit_.code or 0)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            captured = stdout.getvalue(), stderr.getvalue(), output.getvalue()
+        return Result(
+            runner=runner,
+            stdout_bytes=captured[0],
+            stderr_bytes=captured[1],
+            output_bytes=captured[2],
+            return_value=None,
+            exit_code=exit_code,
+            exception=None,
+        )
 
     return invoke
 
@@ -78,7 +95,7 @@ def run() -> Run:
 def ok(run: Run) -> Run:
     """Like ``run``, but fails the test unless the command exits 0."""
 
-    def invoke(*args: str, input: str | None = None) -> Result:
+    def invoke(*args: str, input: str | bytes | None = None) -> Result:
         result = run(*args, input=input)
         assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
         return result

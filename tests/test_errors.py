@@ -110,6 +110,7 @@ def test_a_bad_fixed_clock_is_one_line(run, monkeypatch) -> None:
     [
         ("lead", "list", "--no-such-option"),
         ("lead", "add"),  # missing argument
+        ("deal", "move"),  # missing arguments
         ("lead", "disqualify", "1"),  # missing required --reason
         ("lead", "fly"),  # unknown command
         ("teleport",),
@@ -127,9 +128,20 @@ def test_usage_errors_exit_2(run, db_path, command) -> None:
     assert not db_path.exists()  # a usage error never opens the database
 
 
+def test_a_missing_argument_shows_clicks_usage_message(run) -> None:
+    result = run("deal", "move", "1")
+    assert result.exit_code == 2
+    usage, hint, blank, error = result.stderr.splitlines()
+    # The metavars vary by Typer version, the help option named by Click version.
+    assert usage.startswith("Usage: salesfunnel deal move [OPTIONS] ")
+    assert hint in {f"Try 'salesfunnel deal move {flag}' for help." for flag in ("-h", "--help")}
+    assert blank == ""
+    assert error.lower() == "error: missing argument 'stage'."
+
+
 @pytest.mark.parametrize(
     ("command", "status"),
-    [(("lead", "show", "42"), 1), (("lead", "fly"), 2)],
+    [(("lead", "show", "42"), 1), (("lead", "fly"), 2), (("deal", "move"), 2)],
 )
 def test_exit_statuses_in_a_real_process(command, status) -> None:
     result = subprocess.run(
@@ -137,6 +149,8 @@ def test_exit_statuses_in_a_real_process(command, status) -> None:
     )
     assert result.returncode == status, result.stderr
     assert "Traceback" not in result.stderr
+    if status == ExitStatus.USAGE:
+        assert result.stderr.startswith(f"Usage: salesfunnel {command[0]} "), result.stderr
 
 
 # --- unexpected errors ------------------------------------------------------------------

@@ -17,9 +17,6 @@ import termios
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from salesfunnel.cli import app
 
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -96,11 +93,9 @@ def test_list_option_and_appending_a_second_file_to_a_list(tmp_path, ok, db) -> 
     assert [(x["name"], x["open"]) for x in lists] == [("Fair 2026", 2)]
 
 
-def test_standard_input_is_read_with_dash(db) -> None:
+def test_standard_input_is_read_with_dash(run, db) -> None:
     data = "Имя;Эл. почта;Телефон\nИван Петров;ivan@example.ru;8 (912) 345-67-89\n"
-    result = CliRunner().invoke(
-        app, ["prospect", "import", "-", "--list", "pipe"], input=data.encode("cp1251")
-    )
+    result = run("prospect", "import", "-", "--list", "pipe", input=data.encode("cp1251"))
     assert result.exit_code == 0, result.stderr
     assert "(cp1251, semicolon)" in result.stderr
     assert db("select name, email, phone from contacts") == [
@@ -108,8 +103,8 @@ def test_standard_input_is_read_with_dash(db) -> None:
     ]
 
 
-def test_standard_input_without_list_gets_a_dated_list(db) -> None:
-    result = CliRunner().invoke(app, ["prospect", "import", "-"], input=b"email\na@b.example\n")
+def test_standard_input_without_list_gets_a_dated_list(run, db) -> None:
+    result = run("prospect", "import", "-", input=b"email\na@b.example\n")
     assert result.exit_code == 0, result.stderr
     assert db("select name from prospect_lists") == [("standard input 2026-11-23 09:00",)]
 

@@ -11,10 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from salesfunnel.cli import app
-
 SALESFUNNEL = Path(sys.executable).with_name("salesfunnel")
 
 FAIR = (
@@ -49,7 +45,7 @@ def test_undo_removes_an_untouched_import_and_its_list(tmp_path, ok, db) -> None
     assert db("select count(*) from contacts_fts where contacts_fts match 'ana'") == [(0,)]
 
 
-def test_contacts_that_moved_on_stay_and_the_command_says_why(tmp_path, ok, db) -> None:
+def test_contacts_that_moved_on_stay_and_the_command_says_why(tmp_path, run, ok, db) -> None:
     imported(tmp_path, ok)
     ok("prospect", "convert", "1")
     ok("prospect", "cancel", "2", "--reason", "not interested")
@@ -70,7 +66,7 @@ def test_contacts_that_moved_on_stay_and_the_command_says_why(tmp_path, ok, db) 
     assert [n for (n,) in db("select name from contacts order by id")] == ["Ana", "Bia", "Cid"]
     assert db("select count(*) from companies") == [(2,)]  # Acme, Brava; Cota went with Dan
     assert db("select undone_at is not null from import_batches") == [(1,)]
-    again = CliRunner().invoke(app, ["prospect", "undo-import", "fair"])
+    again = run("prospect", "undo-import", "fair")
     assert again.exit_code == 1
     assert "nothing was imported into list 'fair', or it was undone already" in again.stderr
 

@@ -10,9 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from salesfunnel.cli import app
 from salesfunnel.domain import metrics
 from salesfunnel.render.output import Output
 from salesfunnel.render.reports import render_funnel
@@ -37,16 +35,15 @@ def copy_database(source: Path, target: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def history_file(tmp_path_factory) -> Path:
+def history_file(tmp_path_factory, run) -> Path:
     """The history below, built once for the module; each test gets its own copy."""
     path = tmp_path_factory.mktemp("history") / "funnel.db"
-    runner = CliRunner()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SALESFUNNEL_DB", str(path))
         env.setenv("TZ", "UTC")
 
         def ok(*args: str):  # type: ignore[no-untyped-def]
-            result = runner.invoke(app, list(args), catch_exceptions=False)
+            result = run(*args)
             assert result.exit_code == 0, (args, result.stdout, result.stderr)
             return result
 

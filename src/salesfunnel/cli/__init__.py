@@ -44,23 +44,28 @@ class ErrorBoundary(TyperGroup):
             saved = isinstance(ctx.obj, AppState) and ctx.obj.saved
             typer.echo(INTERRUPTED_AFTER_SAVING if saved else INTERRUPTED, err=True)
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
-        except (typer.Exit, typer.Abort, BrokenPipeError):
-            raise  # a closed pipe (| head) is Typer's to quiet: exit 1, no message
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's ``main`` shows Click's own errors (a usage error: its message, exit 2),
+        quiets a closed pipe and exits; whatever else escapes it is unexpected.
+
+        Catching here rather than in ``invoke`` leaves Click's exceptions to Click without
+        naming them: Typer before 0.26 raises those of the ``click`` package, later ones
+        those of its own copy of Click.
+        """
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)  # the caller handles every error
+        try:
+            return super().main(*args, **kwargs)
         except Exception as error:
-            if _is_click_exception(error) or debugging():
+            if debugging():
                 raise
             typer.echo(
                 f"Error: unexpected {type(error).__name__}: {_one_line(error)} "
                 f"(run with {DEBUG_VARIABLE}=1 for details)",
                 err=True,
             )
-            raise typer.Exit(ExitStatus.REFUSED) from None
-
-
-def _is_click_exception(error: Exception) -> bool:
-    from typer._click.exceptions import ClickException
-
-    return isinstance(error, ClickException)
+            sys.exit(ExitStatus.REFUSED)
 
 
 def _one_line(error: Exception) -> str:
