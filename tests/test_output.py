@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from salesfunnel.cli import columns
+from salesfunnel.render import columns
 from salesfunnel.render.output import Column, Output
 from salesfunnel.schemas import LeadPublic
 

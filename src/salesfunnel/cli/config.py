@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.cli import columns
 from salesfunnel.cli.options import JsonFlag
 from salesfunnel.cli.state import state
+from salesfunnel.render import columns
 
 app = typer.Typer(help="Settings, stored in the database.", no_args_is_help=True)
 

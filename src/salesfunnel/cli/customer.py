@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.cli import columns
-from salesfunnel.cli.listing import show_page
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.customers import CustomerStatus
 from salesfunnel.domain.money import format_money
+from salesfunnel.render import columns
+from salesfunnel.render.listing import show_page
 
 app = typer.Typer(help="Customers: contacts who bought.", no_args_is_help=True)
 

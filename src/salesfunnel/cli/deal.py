@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.cli import columns
-from salesfunnel.cli.listing import show_page
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.clock import local_date
 from salesfunnel.domain.lifecycle import DealStatus
 from salesfunnel.domain.money import format_money
+from salesfunnel.render import columns
+from salesfunnel.render.listing import show_page
 
 app = typer.Typer(help="Deals: opportunities moving through the pipeline.", no_args_is_help=True)
 

@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.cli import columns
-from salesfunnel.cli.listing import show_page
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.clock import local_date
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, QualificationLevel
+from salesfunnel.render import columns
+from salesfunnel.render.listing import show_page
 
 app = typer.Typer(help="Leads: people who showed interest.", no_args_is_help=True)
 

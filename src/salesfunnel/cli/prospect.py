@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.cli import columns, prospect_import
-from salesfunnel.cli.listing import show_page
+from salesfunnel.cli import prospect_import
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import ProspectStatus
+from salesfunnel.render import columns
+from salesfunnel.render.listing import show_page
 
 app = typer.Typer(help="Prospects: cold contacts you reach out to first.", no_args_is_help=True)
 

@@ -21,8 +21,7 @@ from salesfunnel.cli.options import JsonFlag, YesFlag, confirm
 from salesfunnel.cli.state import state
 
 if TYPE_CHECKING:
-    from salesfunnel.importing.service import Progress
-    from salesfunnel.importing.source import CsvInput
+    from salesfunnel.importing import CsvInput, Progress
     from salesfunnel.render.output import Output
     from salesfunnel.schemas import ImportPlanPublic, ImportSummaryPublic, UndoImportPublic
 
@@ -89,40 +88,32 @@ def prospect_import(
     One import is one transaction: it lands whole or not at all.  Duplicates (by
     email, then phone; in the file or already known) are skipped.
     """
-    from salesfunnel.importing.headers import parse_overrides
-    from salesfunnel.importing.plan import ImportOptions, plan_import
-    from salesfunnel.importing.sniff import parse_delimiter
-    from salesfunnel.importing.source import open_csv
+    from salesfunnel import importing
 
-    options = ImportOptions(
+    app_state = state(ctx)
+    source, plan = importing.prepare(
+        file,
+        stdin=getattr(sys.stdin, "buffer", None),
+        encoding=encoding,
+        delimiter=delimiter,
         list_name=list_name,
-        overrides=tuple(parse_overrides(mappings or [])),
+        mappings=mappings or [],
         as_leads=as_leads,
         on_duplicate=on_duplicate.value,
     )
-    forced_delimiter = parse_delimiter(delimiter) if delimiter is not None else None
-    app_state = state(ctx)
-    stdin = getattr(sys.stdin, "buffer", None)
-    source = open_csv(file, stdin=stdin, encoding=encoding, delimiter=forced_delimiter)
     try:
-        plan = plan_import(source, options)
         if dry_run:
-            from salesfunnel.importing.preview import preview_import
-
-            _show_plan(app_state.output, preview_import(source, plan), as_json)
+            _show_plan(app_state.output, importing.dry_run(source, plan), as_json)
             return
-        from salesfunnel.importing.rejects import Rejects
-        from salesfunnel.importing.service import import_prospects
-
         started = time.perf_counter()
-        with Rejects(rejects) as rejected:
+        with importing.Rejects(rejects) as rejected:
             # The import makes every row's references itself (list, import, companies):
             # SQLite need not check them row by row (importing/service.py).
             with (
                 _progress(source) as progress,
                 app_state.writing(check_references=False) as work,
             ):
-                summary = import_prospects(work, source, plan, rejected, progress)
+                summary = importing.run(work, source, plan, rejected, progress)
             rejected.keep()
         # the time the user waited, the commit included
         summary = summary.model_copy(update={"seconds": round(time.perf_counter() - started, 2)})
@@ -143,11 +134,11 @@ def prospect_undo_import(
     that were there before get back the values an import wrote onto them
     (--on-duplicate update), where nobody has changed them since.
     """
-    from salesfunnel.importing.undo import preview_undo, undo_import
+    from salesfunnel import importing
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        plan = preview_undo(work, list_name)
+        plan = importing.preview_undo(work, list_name)
     if plan.removed or plan.restored:
         confirm(
             f"Remove the {plan.removed:,} contact(s) imported into list {plan.list!r}"
@@ -155,7 +146,7 @@ def prospect_undo_import(
             yes,
         )
     with app_state.writing() as work:
-        result = undo_import(work, list_name)
+        result = importing.take_back(work, list_name)
     if as_json:
         app_state.output.json(result)
     _show_undo(app_state.output, result)
@@ -239,7 +230,7 @@ def _seconds(seconds: float) -> str:
 
 
 def _delimiter_label(char: str) -> str:
-    from salesfunnel.importing.sniff import DELIMITER_NAMES
+    from salesfunnel.importing import DELIMITER_NAMES
 
     return DELIMITER_NAMES.get(char, repr(char))
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesfunnel import clock
+from salesfunnel.db.records import get_or_create_list
 from salesfunnel.db.search_index import index_new_rows_unless_far_behind
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage
@@ -32,7 +33,6 @@ from salesfunnel.importing.rows import RowReader
 from salesfunnel.importing.source import CsvInput
 from salesfunnel.importing.writer import BulkMode, BulkWriter, Constants, sqlite_import_cache
 from salesfunnel.schemas import ImportSummaryPublic
-from salesfunnel.services.prospects import get_or_create_list
 
 DROP_INDEXES_AFTER = 20_000  # rows imported before rebuilding indexes beats updating them
 DUPLICATE_KEYS = ("email_key", "phone_key")  # the columns duplicates are found by

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from salesfunnel import clock
+from salesfunnel.db.records import record_event
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import DealStatus, LeadStatus, Stage, transition
 from salesfunnel.domain.todo import ActivityKind, StepKind, snoozed_until
@@ -25,7 +26,6 @@ from salesfunnel.services.common import (
     contact_by_id,
     find_contact,
     find_deal,
-    record_event,
     user_when,
 )
 from salesfunnel.services.localtime import due_instant

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesfunnel import clock
 from salesfunnel.db.work import Work
 from salesfunnel.domain.fields import email_key
 from salesfunnel.domain.money import currency_code
-from salesfunnel.domain.text import company_search_key
 from salesfunnel.errors import BadValue, NotFound
 from salesfunnel.services.localtime import user_date, user_when  # noqa: F401  (shared)
 from salesfunnel.services.paging import Page  # noqa: F401  (shared)
@@ -64,52 +62,11 @@ def why_not_yet(contact: Any) -> str:
     return "it is a prospect (prospect convert it first)"
 
 
-def get_or_create_company(work: Work, name: str | None) -> int | None:
-    """The id of the company of that name, made if new."""
-    name = clean_text(name)
-    if name is None:
-        return None
-    found = work.value("SELECT id FROM companies WHERE name = :name", {"name": name})
-    if found is not None:
-        return int(found)
-    return work.insert(
-        "companies",
-        {"name": name, "search_key": company_search_key(name), "created_at": clock.utcnow()},
-    )
-
-
 def company_name(work: Work, company_id: int | None) -> str | None:
     if company_id is None:
         return None
     name = work.value("SELECT name FROM companies WHERE id = :id", {"id": company_id})
     return str(name) if name is not None else None
-
-
-def record_event(
-    work: Work,
-    contact_id: int,
-    entity: str,
-    action: str,
-    *,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    detail: str | None = None,
-    deal_id: int | None = None,
-) -> None:
-    """Every lifecycle change is kept, with its time, for the reports."""
-    work.insert(
-        "lifecycle_events",
-        {
-            "contact_id": contact_id,
-            "deal_id": deal_id,
-            "entity": entity,
-            "action": action,
-            "from_state": from_state,
-            "to_state": to_state,
-            "detail": detail,
-            "at": clock.utcnow(),
-        },
-    )
 
 
 def currency_of(work: Work, code: str | None) -> str:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from salesfunnel import clock
+from salesfunnel.db.records import record_event
 from salesfunnel.db.rows import rows_in
 from salesfunnel.db.work import Work
 from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
@@ -21,7 +22,6 @@ from salesfunnel.services.common import (
     company_name,
     currency_of,
     find_contact,
-    record_event,
     user_date,
     why_not_yet,
 )

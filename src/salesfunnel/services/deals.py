@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from salesfunnel import clock
+from salesfunnel.db.records import record_event
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import DealStatus, LeadStatus, Stage, transition
@@ -30,7 +31,6 @@ from salesfunnel.services.common import (
     currency_of,
     find_contact,
     find_deal,
-    record_event,
     user_date,
     why_not_yet,
 )

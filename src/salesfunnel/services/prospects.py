@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from salesfunnel import clock
+from salesfunnel.db.records import get_or_create_company, get_or_create_list, record_event
 from salesfunnel.db.rows import rows_in
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
@@ -17,26 +18,11 @@ from salesfunnel.services import views
 from salesfunnel.services.common import (
     clean_text,
     find_contact,
-    get_or_create_company,
-    record_event,
     require_name,
 )
 from salesfunnel.services.paging import Page, rows_page
 
 MANUAL_LIST = "manual"  # where prospects added by hand go when no --list is given
-
-
-def get_or_create_list(work: Work, name: str, source_file: str | None = None) -> Any:
-    """The prospecting list of that name (a row), made if new."""
-    name = require_name(name)
-    found = work.row("SELECT * FROM prospect_lists WHERE name = :name", {"name": name})
-    if found is not None:
-        return found
-    list_id = work.insert(
-        "prospect_lists",
-        {"name": name, "source_file": source_file, "created_at": clock.utcnow()},
-    )
-    return work.row("SELECT * FROM prospect_lists WHERE id = :id", {"id": list_id})
 
 
 def refuse_duplicate(work: Work, email: str | None, phone: str | None) -> None:

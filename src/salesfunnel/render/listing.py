@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from salesfunnel.render.output import Column, Output
 
 if TYPE_CHECKING:
-    from salesfunnel.services.common import Page
+    from salesfunnel.services.paging import Page
 
 
 def show_page(
