@@ -43,10 +43,12 @@ $(FLOORS_INSTALLED): pyproject.toml $(FLOORS)
 	$(FLOORS_VENV)/bin/python -m pip install --quiet -c $(FLOORS) -e '.[test]'
 	touch $@
 
-## lint: ruff, as CI runs it
+## lint: ruff, the import contracts (layers) and the type checker, as CI runs them
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## docs: regenerate the docs made from the code
 docs: $(INSTALLED)

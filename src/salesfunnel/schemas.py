@@ -9,8 +9,9 @@ the models it prints.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -563,3 +564,18 @@ CHANGES: dict[str, tuple[type[Public], bool]] = {
     "customer churn": (CustomerPublic, False),
     "config set": (SettingPublic, False),
 }
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """The rows a listing shows, and how many matched in all (``--json`` prints the rows)."""
+
+    items: list[T]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.items))

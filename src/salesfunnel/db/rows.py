@@ -176,3 +176,14 @@ def row_maker(names: tuple[str, ...]) -> Callable[[Sequence[Any]], Any]:
         return row_type._make(values)
 
     return make
+
+
+def rows_page(
+    reader: Reader, query: str, order_by: str, params: Params, limit: int | None
+) -> tuple[list[Any], int]:
+    """Run the SELECT ``query`` for at most ``limit`` rows in that order; count every match."""
+    total = reader.value(f"SELECT count(*) AS total FROM ({query}) AS matched", params)
+    if limit is None:
+        return reader.rows(f"{query} ORDER BY {order_by}", params), int(total)
+    rows = reader.rows(f"{query} ORDER BY {order_by} LIMIT :limit", {**params, "limit": limit})
+    return rows, int(total)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from salesfunnel.render.output import Column, Output
 
 if TYPE_CHECKING:
-    from salesfunnel.services.paging import Page
+    from salesfunnel.schemas import Page
 
 
 def show_page(

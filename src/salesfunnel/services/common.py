@@ -9,7 +9,6 @@ from salesfunnel.domain.fields import email_key
 from salesfunnel.domain.money import currency_code
 from salesfunnel.errors import BadValue, NotFound
 from salesfunnel.services.localtime import user_date, user_when  # noqa: F401  (shared)
-from salesfunnel.services.paging import Page  # noqa: F401  (shared)
 
 
 def clean_text(value: str | None) -> str | None:

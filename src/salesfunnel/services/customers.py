@@ -14,10 +14,9 @@ from salesfunnel.domain.lifecycle import Stage, transition
 from salesfunnel.domain.money import parse_money
 from salesfunnel.domain.settings import thresholds_from
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
-from salesfunnel.schemas import CustomerPublic, PurchasePublic
+from salesfunnel.schemas import CustomerPublic, Page, PurchasePublic
 from salesfunnel.services import views
 from salesfunnel.services.common import (
-    Page,
     clean_text,
     company_name,
     currency_of,

@@ -6,6 +6,7 @@ from typing import Any
 
 from salesfunnel import clock
 from salesfunnel.db.records import record_event
+from salesfunnel.db.rows import rows_page
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import DealStatus, LeadStatus, Stage, transition
@@ -21,10 +22,9 @@ from salesfunnel.domain.pipeline import (
 )
 from salesfunnel.domain.text import deal_search_key
 from salesfunnel.errors import BadValue, InvalidTransition
-from salesfunnel.schemas import DealDetail, DealPublic
+from salesfunnel.schemas import DealDetail, DealPublic, Page
 from salesfunnel.services import views
 from salesfunnel.services.common import (
-    Page,
     clean_text,
     company_name,
     contact_by_id,
@@ -34,7 +34,6 @@ from salesfunnel.services.common import (
     user_date,
     why_not_yet,
 )
-from salesfunnel.services.paging import rows_page
 
 
 def pipeline_stages(work: Work) -> list[PipelineStage]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from salesfunnel import clock
 from salesfunnel.db.records import record_event
+from salesfunnel.db.rows import rows_page
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
 from salesfunnel.domain.fields import clean_tags
@@ -18,10 +19,9 @@ from salesfunnel.domain.lifecycle import (
     transition,
 )
 from salesfunnel.errors import BadValue, InvalidTransition
-from salesfunnel.schemas import LeadDetail, LeadPublic, QualificationPublic
+from salesfunnel.schemas import LeadDetail, LeadPublic, Page, QualificationPublic
 from salesfunnel.services import views
 from salesfunnel.services.common import clean_text, company_name, find_contact
-from salesfunnel.services.paging import Page, rows_page
 from salesfunnel.services.prospects import new_person
 
 

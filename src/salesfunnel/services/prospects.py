@@ -6,21 +6,20 @@ from typing import Any
 
 from salesfunnel import clock
 from salesfunnel.db.records import get_or_create_company, get_or_create_list, record_event
-from salesfunnel.db.rows import rows_in
+from salesfunnel.db.rows import rows_in, rows_page
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
 from salesfunnel.domain.fields import email_is_valid, email_key, phone_key
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage, transition
 from salesfunnel.domain.text import search_key_for
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
-from salesfunnel.schemas import LeadPublic, ProspectListPublic, ProspectPublic
+from salesfunnel.schemas import LeadPublic, Page, ProspectListPublic, ProspectPublic
 from salesfunnel.services import views
 from salesfunnel.services.common import (
     clean_text,
     find_contact,
     require_name,
 )
-from salesfunnel.services.paging import Page, rows_page
 
 MANUAL_LIST = "manual"  # where prospects added by hand go when no --list is given
 
