@@ -163,6 +163,7 @@ def some_of_everything(ok) -> None:
     ok("next", "1", "email", "Follow up", "--due", "2026-11-26", "--deal", "1")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

@@ -132,6 +132,7 @@ def test_first_and_last_name_columns_are_joined(tmp_path, migrated, ok, db, lang
     assert wanted <= names
 
 
+@pytest.mark.slow
 def test_a_big_list_streams_into_one_list_with_every_row_accounted_for(
     tmp_path, migrated, ok, db
 ) -> None:
@@ -175,6 +176,7 @@ def rebuilt(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+@pytest.mark.slow
 def test_a_big_import_of_prospects_leaves_the_leads_indexes_alone(
     tmp_path, migrated, ok, db, rebuilt
 ) -> None:
@@ -196,6 +198,7 @@ def test_a_big_import_of_prospects_leaves_the_leads_indexes_alone(
     assert db("select count(*) from contacts where stage = 'prospect'") == [(summary["imported"],)]
 
 
+@pytest.mark.slow
 def test_a_big_import_of_leads_rebuilds_the_leads_indexes(
     tmp_path, migrated, ok, run, db, rebuilt
 ) -> None:
@@ -210,6 +213,7 @@ def test_a_big_import_of_leads_rebuilds_the_leads_indexes(
     assert f"Showing 5 of {summary['imported']} leads" in listed.stderr
 
 
+@pytest.mark.slow
 def test_a_big_import_is_indexed_for_search_by_the_first_search(tmp_path, migrated, ok, db) -> None:
     """Its rows are found at once (their keys are read), and indexed by the first search."""
     import sqlite3

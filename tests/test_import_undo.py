@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from salesfunnel.cli import app
@@ -102,6 +103,7 @@ def answer_on_a_terminal(args: list[str], answer: bytes) -> tuple[int, bytes]:
     return process.returncode, seen
 
 
+@pytest.mark.slow
 def test_undo_asks_on_a_terminal_and_no_changes_nothing(tmp_path, ok, db) -> None:
     imported(tmp_path, ok)
     ok("prospect", "convert", "5")
