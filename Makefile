@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint docs clean
+.PHONY: demo test test-fast lint docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,16 @@ demo: $(INSTALLED)
 	echo "  export SALESFUNNEL_DB=$$dir/demo.db" && \
 	echo "  $(BIN)/salesfunnel lead list --starred"
 
-## test: run the whole test suite
+# The tests run on every core (pytest-xdist); each has its own temporary database.
+PYTEST := $(BIN)/python -m pytest -n auto
+
+## test: run the whole test suite, the slow tests included
 test: $(INSTALLED)
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+## test-fast: the quick loop: every test but those marked slow
+test-fast: $(INSTALLED)
+	$(PYTEST) -m "not slow"
 
 ## lint: ruff, as CI runs it
 lint: $(INSTALLED)
