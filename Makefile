@@ -7,7 +7,7 @@ FLOORS := .ci/floors.txt
 FLOORS_VENV := .venv-floors
 FLOORS_INSTALLED := $(FLOORS_VENV)/.installed
 
-.PHONY: demo test test-floors lint docs clean
+.PHONY: demo test test-fast test-floors lint docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +26,20 @@ demo: $(INSTALLED)
 	echo "  export SALESFUNNEL_DB=$$dir/demo.db" && \
 	echo "  $(BIN)/salesfunnel lead list --starred"
 
-## test: run the whole test suite
+# The tests run on every core (pytest-xdist); each has its own temporary database.
+PYTEST := $(BIN)/python -m pytest -n auto
+
+## test: run the whole test suite, the slow tests included
 test: $(INSTALLED)
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+## test-fast: the quick loop: every test but those marked slow
+test-fast: $(INSTALLED)
+	$(PYTEST) -m "not slow"
 
 ## test-floors: the tests and ruff with every dependency at the oldest version pyproject allows
 test-floors: $(FLOORS_INSTALLED)
-	$(FLOORS_VENV)/bin/python -m pytest -x -q
+	$(FLOORS_VENV)/bin/python -m pytest -n auto -x -q
 	$(FLOORS_VENV)/bin/ruff check src tests bench
 	$(FLOORS_VENV)/bin/ruff format --check src tests bench
 

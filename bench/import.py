@@ -4,9 +4,10 @@
     .venv/bin/python bench/import.py --rows 100000        # a quicker look
     .venv/bin/python bench/import.py --skip sqlite-utils  # leave out the slow ones
 
-The file is made by ../shared/bench/gen_prospects.py (UTF-8, comma, English headers,
-about 2 % repeated emails, some malformed emails and contact-less rows) and cached
-in /tmp.  Each tool imports it into a fresh database, as a whole process:
+The file is made by the project's generator, bench/gen_prospects.py (UTF-8, comma,
+English headers, about 2 % repeated people, some malformed emails and contact-less
+rows), and cached in /tmp under a name that changes with the generator.  Each tool
+imports it into a fresh database, as a whole process:
 
 * ``salesfunnel prospect import FILE`` (detection, validation, dedupe, search index,
   history; into a salesfunnel database created beforehand, untimed);
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import hashlib
 import os
 import shutil
 import statistics
@@ -39,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATOR = ROOT.parent / "shared" / "bench" / "gen_prospects.py"
+GENERATOR = ROOT / "bench" / "gen_prospects.py"
 BIN = Path(sys.executable).parent
 CACHE = Path(tempfile.gettempdir()) / "salesfunnel-bench"
 
@@ -98,10 +100,9 @@ def tools(skip: set[str]) -> list[Tool]:
 
 def prospect_file(rows: int) -> Path:
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"prospects_{rows}.csv"
+    version = hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:12]
+    path = CACHE / f"prospects_{rows}_{version}.csv"  # a changed generator makes a new file
     if not path.exists():
-        if not GENERATOR.exists():
-            sys.exit(f"missing {GENERATOR}: the shared folder sits beside the checkout")
         print(f"generating {path} ...", file=sys.stderr)
         partial = path.with_suffix(".part")
         subprocess.run([sys.executable, str(GENERATOR), str(rows), str(partial)], check=True)

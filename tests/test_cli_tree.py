@@ -73,6 +73,7 @@ def test_an_unknown_command_is_refused_as_before(run) -> None:
     assert "No such command 'nosuch'" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_shell_completes_a_subcommands_options() -> None:
     """Completion asks with its own variables, not arguments: the whole tree is mounted."""
     done = subprocess.run(

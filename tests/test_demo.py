@@ -8,6 +8,8 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 SUMMARY = re.compile(
     r"Built a demo database: (?P<contacts>\d+) contacts — (?P<prospects>\d+) came in as "
     r"prospects, (?P<leads>\d+) as leads; (?P<deals>\d+) deals; (?P<customers>\d+) customers\.\n"
@@ -19,6 +21,7 @@ def counted(db, sql: str) -> dict[object, int]:
     return {key: int(count) for key, count in db(sql)}
 
 
+@pytest.mark.slow
 def test_the_default_demo_covers_every_stage_and_status(ok, db) -> None:
     result = ok("demo")
 

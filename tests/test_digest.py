@@ -100,6 +100,7 @@ def cron(db_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess
     )
 
 
+@pytest.mark.slow
 def test_under_cron_names_in_any_alphabet_print_as_utf8(ok, busy_day, db_path) -> None:
     result = cron(db_path)
     assert result.returncode == 0, result.stderr
@@ -109,6 +110,7 @@ def test_under_cron_names_in_any_alphabet_print_as_utf8(ok, busy_day, db_path) -
     assert "\x1b" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "environment", [{"LANG": "C"}, {"LC_ALL": "POSIX"}, {"PYTHONIOENCODING": "ascii"}]
 )
@@ -118,12 +120,14 @@ def test_no_locale_setting_makes_it_fail(ok, busy_day, db_path, environment) -> 
     assert "Позвонить насчёт договора" in result.stdout.decode("utf-8")
 
 
+@pytest.mark.slow
 def test_an_empty_day_under_cron_is_silent(ok, db_path) -> None:
     ok("lead", "list")  # creates the database
     result = cron(db_path, "--quiet-if-empty")
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
 
 
+@pytest.mark.slow
 def test_a_real_failure_is_not_quiet(tmp_path) -> None:
     result = cron(tmp_path, "--quiet-if-empty")  # a directory, not a database
     assert result.returncode == 1

@@ -113,6 +113,7 @@ def test_a_refusal_from_a_live_state_lists_what_is_possible() -> None:
     )
 
 
+@pytest.mark.slow
 @given(st.text(max_size=12), st.text(max_size=12), st.text(max_size=12))
 def test_transition_either_follows_the_table_or_refuses(
     entity: str, state: str, action: str

@@ -139,6 +139,7 @@ def test_a_missing_argument_shows_clicks_usage_message(run) -> None:
     assert error.lower() == "error: missing argument 'stage'."
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("command", "status"),
     [(("lead", "show", "42"), 1), (("lead", "fly"), 2), (("deal", "move"), 2)],
@@ -183,6 +184,7 @@ def test_debug_off_means_off(run, monkeypatch) -> None:
     assert run("lead", "list").exit_code == 1
 
 
+@pytest.mark.slow
 def test_debug_shows_the_traceback_in_a_real_process() -> None:
     script = textwrap.dedent(
         """
@@ -207,6 +209,7 @@ def test_debug_shows_the_traceback_in_a_real_process() -> None:
     assert "Traceback" in loud.stderr and "RuntimeError: disk on fire" in loud.stderr
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly(ok, db_path) -> None:
     ok("config", "list")
     with sqlite3.connect(db_path) as connection:
@@ -287,6 +290,7 @@ def schema_ready(path: Path) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_slow_write_leaves_nothing_and_exits_130(tmp_path) -> None:
     path = tmp_path / "demo.db"
     process = subprocess.Popen(
@@ -371,6 +375,7 @@ def test_ctrl_c_at_the_question_is_an_interrupt(monkeypatch) -> None:
         confirm("Cancel?", yes=False)
 
 
+@pytest.mark.slow
 def test_a_real_terminal_is_asked_and_no_means_nothing_changes(ok, db) -> None:
     ok("prospect", "add", "Pia")
     main_fd, terminal = pty.openpty()
@@ -397,6 +402,7 @@ def test_a_real_terminal_is_asked_and_no_means_nothing_changes(ok, db) -> None:
     assert db("select prospect_status from contacts") == [("open",)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("debug", "shown"), [("", False), ("1", True)])
 def test_what_sqlalchemy_logs_after_ctrl_c_is_not_printed_unless_debugging(debug, shown) -> None:
     """Ctrl-C in a fetch makes SQLAlchemy log "Error closing cursor" with a traceback."""

@@ -181,6 +181,7 @@ def some_of_everything(ok) -> None:
     ok("customer", "purchase", "3", "--value", "300")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

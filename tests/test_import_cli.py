@@ -337,6 +337,7 @@ def test_no_progress_bar_or_escape_codes_when_piped(tmp_path, ok) -> None:
     assert result.stderr.splitlines()[0] == "Imported    6,000 prospects into list 'p' (import #1)"
 
 
+@pytest.mark.slow
 def test_a_progress_bar_on_a_terminal_for_a_big_file_read_in_two_processes(
     tmp_path, db, read_terminal
 ) -> None:

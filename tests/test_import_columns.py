@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,6 +64,7 @@ def files(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
     return header, records
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(files(), st.booleans())
 def test_reading_by_columns_reads_what_reading_each_record_does(file, as_leads) -> None:
@@ -75,6 +77,7 @@ def test_reading_by_columns_reads_what_reading_each_record_does(file, as_leads) 
     assert by_columns.blank == each.blank
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(files())
 def test_every_prospect_read_has_the_domains_search_key(file) -> None:

@@ -17,6 +17,8 @@ SALESFUNNEL = Path(sys.executable).with_name("salesfunnel")
 ROWS = 200_000
 # A big file is read in a second process where there is a second core to run it on.
 READING_PROCESSES = 1 if len(os.sched_getaffinity(0)) > 1 else 0
+# Each test imports a 200,000-row file in real processes, and signals them part way.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

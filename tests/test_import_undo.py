@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 SALESFUNNEL = Path(sys.executable).with_name("salesfunnel")
 
 FAIR = (
@@ -98,6 +100,7 @@ def answer_on_a_terminal(args: list[str], answer: bytes) -> tuple[int, bytes]:
     return process.returncode, seen
 
 
+@pytest.mark.slow
 def test_undo_asks_on_a_terminal_and_no_changes_nothing(tmp_path, ok, db) -> None:
     imported(tmp_path, ok)
     ok("prospect", "convert", "5")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -591,6 +592,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+@pytest.mark.slow
 def test_the_funnel_only_moves_forward(run) -> None:
     run_state_machine_as_test(
         lambda: Funnel(run),

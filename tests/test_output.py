@@ -168,6 +168,7 @@ def test_brackets_in_data_are_shown_as_typed_on_a_terminal(terminal_env, name) -
     assert text.count(name) == 3  # in the table, the title and the field: data, not markup
 
 
+@pytest.mark.slow
 def test_a_real_terminal_gets_rich_output(ok, terminal_env, read_terminal) -> None:
     ok("lead", "add", "Ana Term", "--star")
     main, secondary = pty.openpty()

@@ -144,6 +144,7 @@ def test_db_takes_an_sqlalchemy_url(ok, tmp_path) -> None:
     assert mode(path) == 0o600
 
 
+@pytest.mark.slow
 def test_db_may_follow_the_subcommand(tmp_path) -> None:
     path = tmp_path / "after.db"
     added = cli("lead", "add", "Ana", "--db", str(path), "--json")
@@ -170,6 +171,7 @@ def test_hoisting_db_in_front_of_the_subcommand(argv, expected) -> None:
     assert hoist_db_option(argv) == expected
 
 
+@pytest.mark.slow
 def test_default_location_is_the_platform_data_directory(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SALESFUNNEL_DB"}
     env.update(XDG_DATA_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path / "home"))
@@ -373,6 +375,7 @@ def write_lock_held(path: Path, seconds: float) -> Iterator[threading.Event]:
         thread.join()
 
 
+@pytest.mark.slow
 def test_a_writer_waits_for_another_writer_instead_of_failing(ok, db_path, db) -> None:
     ok("config", "list")  # the file exists and is migrated
     with write_lock_held(db_path, 1.0) as released:
