@@ -27,9 +27,10 @@ from salesfunnel.db.connect import connect_at_head
 from salesfunnel.db.work import SqliteDriver, Work
 
 # What would undo the fast start: SQLAlchemy (and so the ORM and the tables), Rich,
+# pydantic (the models are plain records: schemas.Public),
 # Alembic (the schema is at head: no migration runs).
-HEAVY = ("sqlmodel", "sqlalchemy", "salesfunnel.db.tables", "rich")
-HEAVY_PREFIXES = ("sqlmodel.", "sqlalchemy.", "rich.", "alembic")
+HEAVY = ("sqlmodel", "sqlalchemy", "salesfunnel.db.tables", "rich", "pydantic")
+HEAVY_PREFIXES = ("sqlmodel.", "sqlalchemy.", "rich.", "alembic", "pydantic")
 
 SCRIPT = """
 import json, os, sys

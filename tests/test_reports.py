@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from salesfunnel.db.connect import database
+from salesfunnel.db.work import Work
 from salesfunnel.domain import metrics
 from salesfunnel.render.output import Output
 from salesfunnel.render.reports import render_funnel
-from salesfunnel.schemas import FunnelReportPublic
+from salesfunnel.services.reports import funnel_report
 
 NOVEMBER = ("--since", "2026-11-01", "--until", "2026-11-30")
 
@@ -207,8 +209,9 @@ def test_the_funnel_as_text_shows_steps_rates_and_bars(history, ok) -> None:
     assert "Price" in text and "went with a competitor" in text
 
 
-def test_the_funnel_draws_block_bars_on_a_terminal(history, ok) -> None:
-    report = FunnelReportPublic.model_validate(funnel_of(ok, *NOVEMBER))
+def test_the_funnel_draws_block_bars_on_a_terminal(history, db_path) -> None:
+    with database(f"sqlite:///{db_path}") as driver, Work(driver, write=False) as work:
+        report = funnel_report(work, "2026-11-01", "2026-11-30")
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

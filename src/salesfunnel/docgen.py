@@ -19,12 +19,11 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
-
-from pydantic import BaseModel
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from salesfunnel import errors, schemas
 from salesfunnel.domain import customers, lifecycle, pipeline, settings
+from salesfunnel.schemas import Public as BaseModel
 
 GENERATED = (
     "<!-- Made from the code by `make docs` (python -m salesfunnel.docgen): "
@@ -87,9 +86,15 @@ def nested_models(model: type[BaseModel]) -> list[type[BaseModel]]:
         for arg in get_args(annotation):
             visit(arg)
 
-    for field in model.model_fields.values():
-        visit(field.annotation)
+    for annotation in field_types(model).values():
+        visit(annotation)
     return found
+
+
+def field_types(model: type[BaseModel]) -> dict[str, Any]:
+    """Each field's type, evaluated: ``{"tags": list[str], ...}``, in field order."""
+    hints = get_type_hints(model)
+    return {spec.name: hints[spec.name] for spec in model.fields}
 
 
 def _commands(key: str) -> str:
@@ -129,9 +134,10 @@ def _model_section(heading: str, model: type[BaseModel]) -> list[str]:
         + (f": {_first_paragraph(model)}" if _first_paragraph(model) else "")
     )
     lines += ["", "| field | type | meaning |", "| --- | --- | --- |"]
-    for name, field in model.model_fields.items():
-        meaning = (field.description or "").replace("|", "\\|")
-        lines.append(f"| `{name}` | {type_text(field.annotation)} | {meaning} |")
+    types_of = field_types(model)
+    for spec in model.fields:
+        meaning = (spec.description or "").replace("|", "\\|")
+        lines.append(f"| `{spec.name}` | {type_text(types_of[spec.name])} | {meaning} |")
     inner = nested_models(model)
     if inner:
         lines += ["", "Holds: " + ", ".join(link(m) for m in inner) + "."]

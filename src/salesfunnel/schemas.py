@@ -3,23 +3,119 @@
 docs/json.md is generated from these classes (``make docs``) and a test holds
 the two together, so the documented schema cannot drift from the output.
 Values are numbers, dates ISO strings, timestamps ISO with their UTC offset.
-Every model is built on first use (``defer_build``), so a command pays only for
-the models it prints.
+
+They are small records (``Public``), each field's meaning given by ``doc``: a
+pydantic model or a dataclass costs a millisecond or more to define, and every
+command defines them all on start-up (docs/decisions.md).  ``to_json`` turns them
+into JSON values; tests/test_docs.py validates every printed document against them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import Any, Generic, TypeVar
+from datetime import UTC, date, datetime, time
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, dataclass_transform
 
-from pydantic import BaseModel, ConfigDict, Field
+_MISSING: Any = object()
 
 
-class Public(BaseModel):
-    """Base of every JSON document salesfunnel prints."""
+class FieldSpec(NamedTuple):
+    """One field of a Public model: its name, type (as written) and meaning."""
 
-    model_config = ConfigDict(defer_build=True)
+    name: str
+    annotation: str
+    description: str | None
+    default: Any
+
+
+class _Doc(NamedTuple):
+    description: str
+    default: Any
+
+
+def doc(description: str, default: Any = _MISSING) -> Any:
+    """A field and what it means (docs/json.md says it)."""
+    return _Doc(description, default)
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(doc,))
+class Public:
+    """Base of every JSON document salesfunnel prints: built from keywords, fields in order.
+
+    A record this small, rather than a dataclass or a pydantic model, because every
+    command defines all forty at start-up, and each of those costs a millisecond.
+    """
+
+    fields: ClassVar[tuple[FieldSpec, ...]] = ()
+
+    def __init_subclass__(cls) -> None:
+        own = cls.__dict__.get("__annotations__", {})
+        specs = {spec.name: spec for spec in cls.fields}
+        for name, annotation in own.items():
+            if str(annotation).startswith("ClassVar"):
+                continue
+            marker = cls.__dict__.get(name, _MISSING)
+            if isinstance(marker, _Doc):
+                specs[name] = FieldSpec(name, str(annotation), marker.description, marker.default)
+            else:
+                specs[name] = FieldSpec(name, str(annotation), None, marker)
+            if name in cls.__dict__:
+                delattr(cls, name)
+        cls.fields = tuple(specs.values())
+
+    def __init__(self, **values: Any) -> None:
+        for spec in self.fields:
+            if spec.name in values:
+                value = values.pop(spec.name)
+            elif spec.default is not _MISSING:
+                value = spec.default
+            else:
+                raise TypeError(f"{type(self).__name__} needs {spec.name}")
+            setattr(self, spec.name, value)
+        if values:
+            raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(values))}")
+
+    def values(self) -> dict[str, Any]:
+        """The fields and their values (not converted): ``Detail(**summary.values(), ...)``."""
+        return {spec.name: getattr(self, spec.name) for spec in self.fields}
+
+    def replace(self, **changes: Any) -> Any:
+        return type(self)(**(self.values() | changes))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self.values() == other.values()  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        inside = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
+        return f"{type(self).__name__}({inside})"
+
+
+def to_json(data: Any) -> Any:
+    """A Public model (or a list or dict of them) as JSON values: dates ISO, instants ISO
+    with their offset (``Z`` for UTC), a whole number in a float field as a float."""
+    if isinstance(data, Public):
+        return {
+            spec.name: _json_value(getattr(data, spec.name), spec.annotation)
+            for spec in data.fields
+        }
+    if isinstance(data, list | tuple):
+        return [to_json(item) for item in data]
+    if isinstance(data, dict):
+        return {key: to_json(value) for key, value in data.items()}
+    return _json_value(data, "")
+
+
+def _json_value(value: Any, annotation: Any) -> Any:
+    if isinstance(value, Public | list | tuple | dict):
+        return to_json(value)
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if value.utcoffset() == UTC.utcoffset(None) else text
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if type(value) is int and str(annotation).startswith("float"):
+        return float(value)
+    return value
 
 
 class LeadPublic(Public):
@@ -31,13 +127,13 @@ class LeadPublic(Public):
     phone: str | None
     company: str | None
     title: str | None
-    status: str = Field(description="new, contacted, qualified or disqualified")
-    level: str | None = Field(description="mql or sql once qualified")
+    status: str = doc("new, contacted, qualified or disqualified")
+    level: str | None = doc("mql or sql once qualified")
     source: str | None
-    channel: str | None = Field(description="inbound or outbound")
+    channel: str | None = doc("inbound or outbound")
     tags: list[str]
     starred: bool
-    stage: str = Field(description="funnel stage: lead, or customer once a deal is won")
+    stage: str = doc("funnel stage: lead, or customer once a deal is won")
     created_at: datetime
 
 
@@ -47,15 +143,15 @@ class DealPublic(Public):
     id: int
     title: str
     contact_id: int
-    contact: str = Field(description="contact name")
+    contact: str = doc("contact name")
     company: str | None
     value: float
     currency: str
-    stage: str = Field(description="pipeline stage (the last one, once closed)")
-    probability: int = Field(description="percent: 0-99 while open, 100 won, 0 lost")
-    weighted_value: float = Field(description="value x probability")
+    stage: str = doc("pipeline stage (the last one, once closed)")
+    probability: int = doc("percent: 0-99 while open, 100 won, 0 lost")
+    weighted_value: float = doc("value x probability")
     expected_close: date | None
-    status: str = Field(description="open, won or lost")
+    status: str = doc("open, won or lost")
     lost_reason: str | None
     opened_at: datetime
     closed_on: date | None
@@ -69,49 +165,47 @@ class PipelineStagePublic(Public):
     count: int
     total_value: float
     weighted_value: float
-    deals: list[DealPublic] = Field(description="open deals in the stage, by value")
+    deals: list[DealPublic] = doc("open deals in the stage, by value")
 
 
 class PriorityTermPublic(Public):
     """One term of a to-do item's priority: factor x weight = points."""
 
-    name: str = Field(description="starred, overdue, due, value or stage")
+    name: str = doc("starred, overdue, due, value or stage")
     factor: float
-    weight: float = Field(description="the setting todo.weight.<name>")
+    weight: float = doc("the setting todo.weight.<name>")
     points: float
-    detail: str = Field(description="why, in words: '3 days late', '12,000.00 x 50% = ...'")
+    detail: str = doc("why, in words: '3 days late', '12,000.00 x 50% = ...'")
 
 
 class TodoItemPublic(Public):
     """One entry of the to-do list: a planned step, a lead or deal without one, a customer."""
 
-    section: str = Field(description="the section it is listed in (see TodoSectionPublic)")
-    kind: str = Field(description="step, lead, deal or customer")
-    activity_id: int | None = Field(description="steps: the activity, for done and snooze")
-    step_kind: str | None = Field(description="steps: call, email, meeting or task")
-    text: str | None = Field(description="steps: what to do")
+    section: str = doc("the section it is listed in (see TodoSectionPublic)")
+    kind: str = doc("step, lead, deal or customer")
+    activity_id: int | None = doc("steps: the activity, for done and snooze")
+    step_kind: str | None = doc("steps: call, email, meeting or task")
+    text: str | None = doc("steps: what to do")
     contact_id: int
-    contact: str = Field(description="contact name")
+    contact: str = doc("contact name")
     company: str | None
     starred: bool
-    status: str | None = Field(description="leads: new or contacted; customers: pre-inactive")
+    status: str | None = doc("leads: new or contacted; customers: pre-inactive")
     deal_id: int | None
-    deal: str | None = Field(description="deal title")
-    stage: str | None = Field(description="deal stage")
-    value: float | None = Field(description="deal value (customers: value of purchases)")
+    deal: str | None = doc("deal title")
+    stage: str | None = doc("deal stage")
+    value: float | None = doc("deal value (customers: value of purchases)")
     currency: str | None
-    probability: int | None = Field(description="deal probability, percent")
-    due_date: date | None = Field(description="steps: local date due")
-    due_time: time | None = Field(description="steps: local time, if one was given")
-    due_at: datetime | None = Field(description="timed steps: the moment due (UTC)")
-    days_late: int | None = Field(description="overdue steps: whole days late (0: earlier today)")
-    last_touch: date | None = Field(
-        description="leads, deals: local date of the last activity or stage change"
-    )
-    idle_days: int | None = Field(description="leads, deals: days since last_touch")
-    limit_days: int | None = Field(description="stale or rotting limit that applied")
-    last_purchase: date | None = Field(description="customers: date of the last purchase")
-    priority: float = Field(description="sum of the breakdown's points; higher comes first")
+    probability: int | None = doc("deal probability, percent")
+    due_date: date | None = doc("steps: local date due")
+    due_time: time | None = doc("steps: local time, if one was given")
+    due_at: datetime | None = doc("timed steps: the moment due (UTC)")
+    days_late: int | None = doc("overdue steps: whole days late (0: earlier today)")
+    last_touch: date | None = doc("leads, deals: local date of the last activity or stage change")
+    idle_days: int | None = doc("leads, deals: days since last_touch")
+    limit_days: int | None = doc("stale or rotting limit that applied")
+    last_purchase: date | None = doc("customers: date of the last purchase")
+    priority: float = doc("sum of the breakdown's points; higher comes first")
     breakdown: list[PriorityTermPublic]
 
 
@@ -122,40 +216,39 @@ class TodoSectionPublic(Public):
     only, and then says there are more (`total_capped`).
     """
 
-    name: str = Field(
-        description="overdue, today, next-7-days, no-next-step, stale-leads, rotting-deals "
-        "or pre-inactive"
+    name: str = doc(
+        "overdue, today, next-7-days, no-next-step, stale-leads, rotting-deals or pre-inactive"
     )
     title: str
-    total: int = Field(
-        description="items in the section; `items` holds the first --limit. When "
+    total: int = doc(
+        "items in the section; `items` holds the first --limit. When "
         "`total_capped` is true, counting stopped there and there are more"
     )
-    total_capped: bool = Field(
-        description="true when the section has more than `total` items: open leads are "
+    total_capped: bool = doc(
+        "true when the section has more than `total` items: open leads are "
         "counted up to 10,000 (or --limit, if larger), unless --all"
     )
-    items: list[TodoItemPublic] = Field(description="highest priority first")
+    items: list[TodoItemPublic] = doc("highest priority first")
 
 
 class TodoPublic(Public):
     """`todo --json` and `digest --format json`: the to-do list as of a moment."""
 
-    as_of: date = Field(description="the local date the list is for")
-    now: datetime = Field(description="the moment it was computed for, with its UTC offset")
-    sections: list[TodoSectionPublic] = Field(description="always all seven, in order")
+    as_of: date = doc("the local date the list is for")
+    now: datetime = doc("the moment it was computed for, with its UTC offset")
+    sections: list[TodoSectionPublic] = doc("always all seven, in order")
 
 
 class EventPublic(Public):
     """One lifecycle change, as recorded."""
 
-    at: datetime = Field(description="when it happened (UTC)")
-    entity: str = Field(description="prospect, lead, deal or customer")
-    action: str = Field(description="created, convert, cancel, qualify, win, churn...")
-    from_state: str | None = Field(description="state before")
-    to_state: str | None = Field(description="state after")
-    detail: str | None = Field(description="reason, stage, level or value, as text")
-    deal_id: int | None = Field(description="the deal it concerns, if any")
+    at: datetime = doc("when it happened (UTC)")
+    entity: str = doc("prospect, lead, deal or customer")
+    action: str = doc("created, convert, cancel, qualify, win, churn...")
+    from_state: str | None = doc("state before")
+    to_state: str | None = doc("state after")
+    detail: str | None = doc("reason, stage, level or value, as text")
+    deal_id: int | None = doc("the deal it concerns, if any")
 
 
 class ActivityPublic(Public):
@@ -164,12 +257,12 @@ class ActivityPublic(Public):
     id: int
     contact_id: int
     deal_id: int | None
-    kind: str = Field(description="call, email, meeting, task or note")
+    kind: str = doc("call, email, meeting, task or note")
     text: str
-    due_date: date | None = Field(description="planned steps: the day it is due")
-    due_time: time | None = Field(description="planned steps: the time, if one was given")
-    due_at: datetime | None = Field(description="timed steps: the moment it is due (UTC)")
-    done_at: datetime | None = Field(description="done activities: when (UTC)")
+    due_date: date | None = doc("planned steps: the day it is due")
+    due_time: time | None = doc("planned steps: the time, if one was given")
+    due_at: datetime | None = doc("timed steps: the moment it is due (UTC)")
+    done_at: datetime | None = doc("done activities: when (UTC)")
 
 
 class ProspectPublic(Public):
@@ -178,12 +271,12 @@ class ProspectPublic(Public):
     id: int
     name: str
     email: str | None
-    phone: str | None = Field(description="as typed, leading zeros kept")
+    phone: str | None = doc("as typed, leading zeros kept")
     company: str | None
     title: str | None
-    list: str | None = Field(description="prospecting list name")
-    status: str = Field(description="open, converted or cancelled")
-    email_flagged: bool = Field(description="the email looks malformed")
+    list: str | None = doc("prospecting list name")
+    status: str = doc("open, converted or cancelled")
+    email_flagged: bool = doc("the email looks malformed")
     created_at: datetime
 
 
@@ -211,7 +304,7 @@ class QualifiedPublic(Public):
     """`lead qualify`: the lead, and the deal the qualification opened."""
 
     lead: LeadPublic
-    deal_id: int | None = Field(description="the deal it opened, or null when none was")
+    deal_id: int | None = doc("the deal it opened, or null when none was")
 
 
 class LeadDetail(LeadPublic):
@@ -222,14 +315,14 @@ class LeadDetail(LeadPublic):
     city: str | None
     country: str | None
     notes: str | None
-    referred_by: int | None = Field(description="id of the contact who referred them")
+    referred_by: int | None = doc("id of the contact who referred them")
     qualification: QualificationPublic
     disqualify_reason: str | None
-    extra: dict[str, Any] = Field(description="imported columns with no field of their own")
+    extra: dict[str, Any] = doc("imported columns with no field of their own")
     deals: list[DealPublic]
-    next_step: ActivityPublic | None = Field(description="the earliest planned activity")
-    activities: list[ActivityPublic] = Field(description="done activities, newest first")
-    history: list[EventPublic] = Field(description="lifecycle changes, oldest first")
+    next_step: ActivityPublic | None = doc("the earliest planned activity")
+    activities: list[ActivityPublic] = doc("done activities, newest first")
+    history: list[EventPublic] = doc("lifecycle changes, oldest first")
 
 
 class DealDetail(DealPublic):
@@ -247,7 +340,7 @@ class CustomerPublic(Public):
     name: str
     email: str | None
     company: str | None
-    status: str = Field(description="active, pre-inactive or inactive, as of the date")
+    status: str = doc("active, pre-inactive or inactive, as of the date")
     as_of: date
     last_purchase: date | None
     days_since_purchase: int | None
@@ -277,40 +370,40 @@ class SettingPublic(Public):
 class ImportSummaryPublic(Public):
     """`prospect import --json`: what one import did."""
 
-    import_id: int = Field(description="the import, as undo-import knows it")
-    list: str = Field(description="prospecting list the rows went into")
+    import_id: int = doc("the import, as undo-import knows it")
+    list: str = doc("prospecting list the rows went into")
     list_id: int
-    file: str = Field(description="path as given, or 'standard input'")
+    file: str = doc("path as given, or 'standard input'")
     encoding: str
     delimiter: str
-    stage: str = Field(description="what the rows became: prospect or lead")
-    rows: int = Field(description="data rows read (blank lines not counted)")
-    imported: int = Field(description="new contacts")
-    duplicates: int = Field(description="rows of people already known, not imported again")
-    duplicates_in_file: int = Field(description="repeats of an earlier row of the same file")
-    duplicates_in_database: int = Field(description="people the database already had")
-    updated: int = Field(description="existing contacts given the file's values (update)")
-    rejected: int = Field(description="rows that can't be a contact (see the rejects file)")
-    flagged: int = Field(description="imported with a malformed email, kept and flagged")
-    blank: int = Field(description="blank lines skipped")
-    seconds: float = Field(description="time taken")
-    rejects_file: str | None = Field(description="the --rejects CSV, if one was written")
+    stage: str = doc("what the rows became: prospect or lead")
+    rows: int = doc("data rows read (blank lines not counted)")
+    imported: int = doc("new contacts")
+    duplicates: int = doc("rows of people already known, not imported again")
+    duplicates_in_file: int = doc("repeats of an earlier row of the same file")
+    duplicates_in_database: int = doc("people the database already had")
+    updated: int = doc("existing contacts given the file's values (update)")
+    rejected: int = doc("rows that can't be a contact (see the rejects file)")
+    flagged: int = doc("imported with a malformed email, kept and flagged")
+    blank: int = doc("blank lines skipped")
+    seconds: float = doc("time taken")
+    rejects_file: str | None = doc("the --rejects CSV, if one was written")
 
 
 class ImportColumnPublic(Public):
     """How `prospect import` reads one column."""
 
-    position: int = Field(description="column number, from 1")
+    position: int = doc("column number, from 1")
     header: str
-    field: str = Field(description="contact field, 'extra' (kept under the header) or 'skip'")
-    how: str = Field(description="guessed, --map, or unknown: kept as extra")
+    field: str = doc("contact field, 'extra' (kept under the header) or 'skip'")
+    how: str = doc("guessed, --map, or unknown: kept as extra")
 
 
 class ImportPreviewRowPublic(Public):
     """One row of the file as `prospect import` would store it."""
 
-    line: int = Field(description="line of the file where the row starts")
-    rejected: str | None = Field(description="why the row would be rejected, if it would")
+    line: int = doc("line of the file where the row starts")
+    rejected: str | None = doc("why the row would be rejected, if it would")
     name: str | None
     email: str | None
     email_flagged: bool
@@ -322,7 +415,7 @@ class ImportPreviewRowPublic(Public):
     source: str | None
     value: float | None
     tags: list[str]
-    extra: dict[str, Any] = Field(description="columns with no field of their own")
+    extra: dict[str, Any] = doc("columns with no field of their own")
 
 
 class ImportPlanPublic(Public):
@@ -330,91 +423,89 @@ class ImportPlanPublic(Public):
 
     file: str
     encoding: str
-    encoding_how: str = Field(description="byte-order mark, detected or forced")
+    encoding_how: str = doc("byte-order mark, detected or forced")
     delimiter: str
     delimiter_how: str
-    list: str  # the list the rows would go into (no Field: it would shadow list[...] below)
+    list: str  # the list the rows would go into
     columns: list[ImportColumnPublic]
-    rows: list[ImportPreviewRowPublic] = Field(description="the first rows, as they'd be stored")
+    rows: list[ImportPreviewRowPublic] = doc("the first rows, as they'd be stored")
 
 
 class UndoImportPublic(Public):
     """`prospect undo-import --json`: what taking an import back did."""
 
     list: str
-    imports: list[int] = Field(description="the imports taken back")
-    removed: int = Field(description="contacts removed")
-    kept: int = Field(description="contacts kept because they moved on")
-    kept_reasons: dict[str, int] = Field(description="kept contacts by reason")
-    list_removed: bool = Field(description="the list was left empty and removed")
-    restored: int = Field(
-        0, description="contacts that were there before, given back the values an import wrote"
+    imports: list[int] = doc("the imports taken back")
+    removed: int = doc("contacts removed")
+    kept: int = doc("contacts kept because they moved on")
+    kept_reasons: dict[str, int] = doc("kept contacts by reason")
+    list_removed: bool = doc("the list was left empty and removed")
+    restored: int = doc(
+        "contacts that were there before, given back the values an import wrote", default=0
     )
 
 
 class LostReasonPublic(Public):
     reason: str
-    count: int = Field(description="deals lost for it in the period")
+    count: int = doc("deals lost for it in the period")
 
 
 class FunnelPublic(Public):
     """The funnel of a period: counts, conversion rates and times (docs/reports.md)."""
 
-    prospects_added: int = Field(description="prospects created in the period")
-    prospects_worked: int = Field(description="prospects converted or cancelled in the period")
-    prospects_converted: int = Field(description="prospects converted to leads")
+    prospects_added: int = doc("prospects created in the period")
+    prospects_worked: int = doc("prospects converted or cancelled in the period")
+    prospects_converted: int = doc("prospects converted to leads")
     prospects_cancelled: int
-    leads_created: int = Field(description="new leads: added as leads + converted prospects")
-    leads_inbound: int = Field(description="leads added as leads (not converted prospects)")
-    leads_contacted: int = Field(description="new leads moved to contacted (first activity)")
-    leads_qualified: int = Field(description="leads qualified for the first time")
-    leads_mql: int = Field(description="of those, mql at the end of the period")
-    leads_sql: int = Field(description="of those, sql by the end of the period")
-    leads_upgraded_to_sql: int = Field(description="leads qualified earlier, moved mql -> sql")
+    leads_created: int = doc("new leads: added as leads + converted prospects")
+    leads_inbound: int = doc("leads added as leads (not converted prospects)")
+    leads_contacted: int = doc("new leads moved to contacted (first activity)")
+    leads_qualified: int = doc("leads qualified for the first time")
+    leads_mql: int = doc("of those, mql at the end of the period")
+    leads_sql: int = doc("of those, sql by the end of the period")
+    leads_upgraded_to_sql: int = doc("leads qualified earlier, moved mql -> sql")
     leads_disqualified: int
     deals_opened: int
-    deals_won: int = Field(description="deals whose close date (won) is in the period")
-    deals_lost: int = Field(description="deals whose close date (lost) is in the period")
-    won_value: float = Field(description="value of the deals won, in the report's currency")
-    prospect_to_lead_rate: float | None = Field(
-        description="converted / (converted + cancelled), 0-1; null: none of either"
+    deals_won: int = doc("deals whose close date (won) is in the period")
+    deals_lost: int = doc("deals whose close date (lost) is in the period")
+    won_value: float = doc("value of the deals won, in the report's currency")
+    prospect_to_lead_rate: float | None = doc(
+        "converted / (converted + cancelled), 0-1; null: none of either"
     )
-    lead_to_qualified_rate: float | None = Field(
-        description="qualified / (qualified + disqualified), 0-1"
+    lead_to_qualified_rate: float | None = doc("qualified / (qualified + disqualified), 0-1")
+    qualified_to_deal_rate: float | None = doc(
+        "share of the leads qualified that had a deal opened by the period's end"
     )
-    qualified_to_deal_rate: float | None = Field(
-        description="share of the leads qualified that had a deal opened by the period's end"
-    )
-    win_rate: float | None = Field(description="won / (won + lost), 0-1")
-    lead_handling_avg_days: float | None = Field(
-        description="became a lead -> qualified or disqualified, for the leads decided"
+    win_rate: float | None = doc("won / (won + lost), 0-1")
+    lead_handling_avg_days: float | None = doc(
+        "became a lead -> qualified or disqualified, for the leads decided"
     )
     lead_handling_median_days: float | None
-    leads_handled: int = Field(description="leads the handling times are computed over")
-    sales_cycle_avg_days: float | None = Field(
-        description="deal opened -> close date, for the deals won, in whole days"
+    leads_handled: int = doc("leads the handling times are computed over")
+    sales_cycle_avg_days: float | None = doc(
+        "deal opened -> close date, for the deals won, in whole days"
     )
     sales_cycle_median_days: float | None
-    lost_reasons: list[LostReasonPublic] = Field(description="most frequent first")
+    lost_reasons: list[LostReasonPublic] = doc("most frequent first")
 
 
 class FunnelReportPublic(Public):
     """`report funnel`."""
 
-    since: date | None = Field(description="first day counted (local); null: from the start")
-    until: date | None = Field(description="last day counted, included; null: up to now")
-    currency: str = Field(description="values are in this currency (setting deal.currency)")
+    since: date | None = doc("first day counted (local); null: from the start")
+    until: date | None = doc("last day counted, included; null: up to now")
+    currency: str = doc("values are in this currency (setting deal.currency)")
     funnel: FunnelPublic
-    won_other_currency: int = Field(description="won deals in other currencies, left out")
+    won_other_currency: int = doc("won deals in other currencies, left out")
 
 
 class SourceRowPublic(Public):
     """One source, channel or prospecting list of `report sources`."""
 
-    name: str | None = Field(description="source (lower-case), channel or list; null: none")
-    channel: str | None = Field(description="sources: inbound or outbound, when known")
-    cost: float | None = Field(description="cost dated in the period; null: no cost recorded")
-    roi: float | None = Field(description="(won value - cost) / cost; null without a cost")
+    name: str | None = doc("source (lower-case), channel or list; null: none")
+    channel: str | None = doc("sources: inbound or outbound, when known")
+    cost: float | None = doc("cost dated in the period; null: no cost recorded")
+    roi: float | None = doc("(won value - cost) / cost; null without a cost")
     funnel: FunnelPublic
 
 
@@ -432,36 +523,36 @@ class SourcesReportPublic(Public):
 class ForecastBucketPublic(Public):
     """Open deals of one expected close month (or overdue / no date), or of one stage."""
 
-    key: str = Field(description="month as 2026-12, 'overdue', 'no date', or a stage name")
+    key: str = doc("month as 2026-12, 'overdue', 'no date', or a stage name")
     count: int
     total_value: float
-    weighted_value: float = Field(description="sum of value x probability")
+    weighted_value: float = doc("sum of value x probability")
 
 
 class ForecastPublic(Public):
     """`report forecast`: the open pipeline by expected close month and by stage."""
 
-    as_of: date = Field(description="today: close dates before it are overdue")
-    since: date | None = Field(description="first month's day shown (dated deals)")
+    as_of: date = doc("today: close dates before it are overdue")
+    since: date | None = doc("first month's day shown (dated deals)")
     until: date | None
     currency: str
     count: int
     total_value: float
     weighted_value: float
-    by_month: list[ForecastBucketPublic] = Field(description="overdue, no date, then months")
-    by_stage: list[ForecastBucketPublic] = Field(description="in pipeline order")
-    overdue: list[DealPublic] = Field(description="deals whose expected close is past (20 max)")
-    undated: list[DealPublic] = Field(description="deals with no expected close (20 max)")
-    other_currency: int = Field(description="open deals in other currencies, left out")
+    by_month: list[ForecastBucketPublic] = doc("overdue, no date, then months")
+    by_stage: list[ForecastBucketPublic] = doc("in pipeline order")
+    overdue: list[DealPublic] = doc("deals whose expected close is past (20 max)")
+    undated: list[DealPublic] = doc("deals with no expected close (20 max)")
+    other_currency: int = doc("open deals in other currencies, left out")
 
 
 class SourcePublic(Public):
     """A row of `source list`."""
 
-    name: str = Field(description="lower-case, as contacts' source")
-    channel: str | None = Field(description="set with source cost --channel, else the most common")
-    contacts: int = Field(description="contacts with this source")
-    costs: dict[str, float] = Field(description="total cost per currency")
+    name: str = doc("lower-case, as contacts' source")
+    channel: str | None = doc("set with source cost --channel, else the most common")
+    contacts: int = doc("contacts with this source")
+    costs: dict[str, float] = doc("total cost per currency")
     cost_entries: int
     last_cost_on: date | None
 
@@ -485,8 +576,8 @@ class ContactHitPublic(Public):
     email: str | None
     phone: str | None
     company: str | None
-    stage: str = Field(description="prospect, lead or customer")
-    status: str = Field(description="prospect or lead status")
+    stage: str = doc("prospect, lead or customer")
+    status: str = doc("prospect or lead status")
     source: str | None
     starred: bool
 
@@ -505,7 +596,7 @@ class SearchResultPublic(Public):
 
     query: str
     contacts: list[ContactHitPublic]
-    contacts_total: int = Field(description="how many contacts match in all")
+    contacts_total: int = doc("how many contacts match in all")
     companies: list[CompanyHitPublic]
     companies_total: int
     deals: list[DealPublic]

@@ -116,7 +116,7 @@ def prospect_import(
                 summary = importing.run(work, source, plan, rejected, progress)
             rejected.keep()
         # the time the user waited, the commit included
-        summary = summary.model_copy(update={"seconds": round(time.perf_counter() - started, 2)})
+        summary = summary.replace(seconds=round(time.perf_counter() - started, 2))
     finally:
         source.close()
     _show_summary(app_state.output, summary, as_json, rejected.first)

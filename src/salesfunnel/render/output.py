@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
+    from salesfunnel.schemas import Public
 
 
 def wants_plain(stream: TextIO) -> bool:
@@ -49,8 +49,10 @@ class Output:
         print(text, file=self.stderr)
 
     # --- JSON ---------------------------------------------------------------------
-    def json(self, data: BaseModel | Sequence[BaseModel] | dict[str, Any]) -> None:
-        print(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2), file=self.stdout)
+    def json(self, data: Public | Sequence[Public] | dict[str, Any]) -> None:
+        from salesfunnel.schemas import to_json
+
+        print(json.dumps(to_json(data), ensure_ascii=False, indent=2), file=self.stdout)
 
     # --- tables -------------------------------------------------------------------
     def table(
@@ -120,16 +122,6 @@ def escape(text: str) -> str:
     from rich.markup import escape as rich_escape
 
     return rich_escape(text)
-
-
-def to_jsonable(data: Any) -> Any:
-    if hasattr(data, "model_dump"):
-        return data.model_dump(mode="json")
-    if isinstance(data, list | tuple):
-        return [to_jsonable(item) for item in data]
-    if isinstance(data, dict):
-        return {key: to_jsonable(value) for key, value in data.items()}
-    return data
 
 
 def format_cell(value: object) -> str:

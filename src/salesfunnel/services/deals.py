@@ -254,7 +254,7 @@ def show_deal(work: Work, deal_id: int) -> DealDetail:
     public = _public(work, deal_id)
     next_step, activities, history = views.next_step_and_history(work, deal_id=deal_id)
     return DealDetail(
-        **public.model_dump(),
+        **public.values(),
         next_step=next_step,
         activities=activities,
         history=history,

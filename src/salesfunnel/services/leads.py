@@ -130,7 +130,7 @@ def show_lead(work: Work, ref: str) -> LeadDetail:
     )
     next_step, activities, history = views.next_step_and_history(work, contact_id=contact.id)
     return LeadDetail(
-        **summary.model_dump(),
+        **summary.values(),
         website=contact.website,
         city=contact.city,
         country=contact.country,

@@ -85,7 +85,7 @@ WHERE p.contact_id IN (
 GROUP BY p.contact_id, c.name, c.starred, c.company_id, c.churned_on, c.stage
 """
 
-ITEM_FIELDS = [name for name in TodoItemPublic.model_fields if name != "breakdown"]
+ITEM_FIELDS = [spec.name for spec in TodoItemPublic.fields if spec.name != "breakdown"]
 
 
 @dataclass(frozen=True)
