@@ -526,3 +526,18 @@ def test_snooze_always_lands_in_the_future(due, today, days) -> None:
 def test_idle_limit_is_inclusive() -> None:
     assert is_idle_too_long(date(2026, 11, 9), date(2026, 11, 23), 14)
     assert not is_idle_too_long(date(2026, 11, 10), date(2026, 11, 23), 14)
+
+
+def test_leads_with_a_step_are_left_out_of_a_capped_count(ok, imported_leads) -> None:
+    """12 of the 22 leads with no next step get one: 10 left, exactly the cap; the stale
+    leads with a step due today or later leave the stale count too."""
+    for contact_id in range(11, 23):  # the "New" list and none of the starred one
+        ok("next", str(contact_id), "call", "Call back", "--due", "tomorrow")
+    for contact_id in (1, 2, 3):  # three of the "Old" (stale) list
+        ok("next", str(contact_id), "call", "Call back", "--due", "friday")
+    sections = {s["name"]: s for s in json.loads(ok("todo", "--json").stdout)["sections"]}
+    assert (sections["no-next-step"]["total"], sections["no-next-step"]["total_capped"]) == (
+        10,
+        False,
+    )
+    assert (sections["stale-leads"]["total"], sections["stale-leads"]["total_capped"]) == (7, False)

@@ -314,7 +314,8 @@ def _open_leads(work: Work, day: _Day, *, stale: bool, limit: int | None) -> _Fo
         found.total = len(found.items)
         return found
     cap = max(COUNT_CAP, limit)
-    counted = _count_open_leads(work, listed, params, enough=cap + 1)
+    ahead = " AND a.due_date >= :today" if stale else ""
+    counted = _count_open_leads(work, in_range, ahead, params, cap=cap)
     found.total, found.capped = min(counted, cap), counted > cap
     return found
 
@@ -338,20 +339,34 @@ def _lead(day: _Day, row: Any, starred: bool, stale: bool, limit_days: int) -> _
     return _Ranked(priority_total(day.weights, **terms), (row.touched, 1, row.id), build)
 
 
-def _count_open_leads(work: Work, listed: str, params: dict[str, Any], *, enough: int) -> int:
-    """How many open leads are ``listed``, counting no further than ``enough``.
+def _count_open_leads(
+    work: Work, in_range: str, ahead: str, params: dict[str, Any], *, cap: int
+) -> int:
+    """How many open leads in the range have no step (``ahead``), or ``cap + 1`` if more.
 
-    The leads come from the partial index of open leads, each probed in the index of
-    open steps, and the count stops at ``enough``: it reads that many leads, plus
-    those with a step it passes over, however many leads there are.
+    Those with a step are few (as many as the planned steps) and counted exactly; the
+    leads in the range are counted in the partial index of open leads alone, with no
+    probe per lead, and no further than the cap plus those: the cost is bounded by the
+    cap and the planned steps, however many leads there are.
     """
     # "starred in (false, true)" is always true; it lets SQLite range over the index.
-    leads = f"""
-        SELECT 1 FROM contacts AS c
-        WHERE {OPEN_LEAD} AND c.starred IN (:no, :yes) AND {listed}
-        LIMIT :enough"""
-    bounds = {"no": False, "yes": True, "enough": enough}
-    return int(work.value(f"SELECT count(*) AS n FROM ({leads}) AS leads", params | bounds))
+    either = f"{OPEN_LEAD} AND c.starred IN (:no, :yes) AND {in_range}"
+    bounds = params | {"no": False, "yes": True}
+    with_steps = int(
+        work.value(
+            # The steps first (a DISTINCT subquery SQLite keeps whole), then their contacts.
+            "SELECT count(*) AS n FROM (SELECT DISTINCT a.contact_id FROM activities AS a "
+            f"WHERE a.done_at IS NULL{ahead}) AS planned "
+            f"JOIN contacts AS c ON c.id = planned.contact_id WHERE {either}",
+            bounds,
+        )
+    )
+    enough = cap + 1 + with_steps
+    leads = f"SELECT 1 FROM contacts AS c WHERE {either} LIMIT :enough"
+    everyone = work.value(
+        f"SELECT count(*) AS n FROM ({leads}) AS leads", bounds | {"enough": enough}
+    )
+    return min(int(everyone) - with_steps, cap + 1)
 
 
 def _customers(work: Work, day: _Day) -> Iterable[_Ranked]:
