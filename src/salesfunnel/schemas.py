@@ -9,6 +9,7 @@ the models it prints.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Generic, TypeVar
@@ -333,16 +334,20 @@ class ImportPlanPublic(Public):
     encoding_how: str = Field(description="byte-order mark, detected or forced")
     delimiter: str
     delimiter_how: str
-    list: str  # the list the rows would go into (no Field: it would shadow list[...] below)
-    columns: list[ImportColumnPublic]
-    rows: list[ImportPreviewRowPublic] = Field(description="the first rows, as they'd be stored")
+    # The list the rows would go into. In the class body below it, `list` names this field
+    # (to mypy, and to pydantic were it given a default), hence `builtins.list`.
+    list: str
+    columns: builtins.list[ImportColumnPublic]
+    rows: builtins.list[ImportPreviewRowPublic] = Field(
+        description="the first rows, as they'd be stored"
+    )
 
 
 class UndoImportPublic(Public):
     """`prospect undo-import --json`: what taking an import back did."""
 
-    list: str
-    imports: list[int] = Field(description="the imports taken back")
+    list: str  # the list taken back; below it `list` names this field: `builtins.list`
+    imports: builtins.list[int] = Field(description="the imports taken back")
     removed: int = Field(description="contacts removed")
     kept: int = Field(description="contacts kept because they moved on")
     kept_reasons: dict[str, int] = Field(description="kept contacts by reason")
