@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from rich.console import Console
 
 
 def wants_plain(stream: TextIO) -> bool:
@@ -110,7 +111,7 @@ class Output:
     def line(self, text: str = "") -> None:
         print(text, file=self.stdout)
 
-    def rich_console(self):  # type: ignore[no-untyped-def]
+    def rich_console(self) -> Console:
         from rich.console import Console
 
         return Console(file=self.stdout, highlight=False)
@@ -142,7 +143,7 @@ def format_cell(value: object) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+        return value.isoformat()
     return " ".join(str(value).split()) if "\n" in str(value) else str(value)
 
 
