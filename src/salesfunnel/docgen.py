@@ -149,7 +149,7 @@ def reachable_models() -> list[type[BaseModel]]:
     """Every model a documented one holds, however deep, that has no section of its own."""
     documented = list(schemas.DOCUMENTED.values())
     extra: list[type[BaseModel]] = []
-    queue = list(documented)
+    queue: list[type[BaseModel]] = list(documented)
     while queue:
         for inner in nested_models(queue.pop(0)):
             if inner not in documented and inner not in extra:
@@ -202,8 +202,8 @@ def json_markdown() -> str:
             continue
         seen.add(model)
         lines += _model_section(_commands(key), model)
-    for model in reachable_models():
-        lines += _model_section(f"{model.__name__} (held by other objects)", model)
+    for held in reachable_models():
+        lines += _model_section(f"{held.__name__} (held by other objects)", held)
     lines += [
         '<a id="changes"></a>',
         "",

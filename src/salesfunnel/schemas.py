@@ -12,6 +12,7 @@ into JSON values; tests/test_docs.py validates every printed document against th
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, dataclass_transform
@@ -83,7 +84,7 @@ class Public:
         return type(self)(**(self.values() | changes))
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self.values() == other.values()  # type: ignore[attr-defined]
+        return type(other) is type(self) and self.values() == other.values()
 
     def __repr__(self) -> str:
         inside = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
@@ -426,16 +427,18 @@ class ImportPlanPublic(Public):
     encoding_how: str = doc("byte-order mark, detected or forced")
     delimiter: str
     delimiter_how: str
-    list: str  # the list the rows would go into
-    columns: list[ImportColumnPublic]
-    rows: list[ImportPreviewRowPublic] = doc("the first rows, as they'd be stored")
+    # The list the rows would go into. In the class body below it, `list` names this field
+    # (to mypy), hence `builtins.list`.
+    list: str
+    columns: builtins.list[ImportColumnPublic]
+    rows: builtins.list[ImportPreviewRowPublic] = doc("the first rows, as they'd be stored")
 
 
 class UndoImportPublic(Public):
     """`prospect undo-import --json`: what taking an import back did."""
 
-    list: str
-    imports: list[int] = doc("the imports taken back")
+    list: str  # the list taken back; below it `list` names this field: `builtins.list`
+    imports: builtins.list[int] = doc("the imports taken back")
     removed: int = doc("contacts removed")
     kept: int = doc("contacts kept because they moved on")
     kept_reasons: dict[str, int] = doc("kept contacts by reason")

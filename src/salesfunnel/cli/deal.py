@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,15 +14,18 @@ from salesfunnel.domain.money import format_money
 from salesfunnel.render import columns
 from salesfunnel.render.listing import show_page
 
+if TYPE_CHECKING:
+    from salesfunnel.schemas import DealPublic
+
 app = typer.Typer(help="Deals: opportunities moving through the pipeline.", no_args_is_help=True)
 
 DealId = Annotated[int, typer.Argument(metavar="ID", help="Deal id.")]
 
 
-def _report(ctx: typer.Context, deal: object, as_json: bool, message: str) -> None:
+def _report(ctx: typer.Context, deal: DealPublic, as_json: bool, message: str) -> None:
     output = state(ctx).output
     if as_json:
-        output.json(deal)  # type: ignore[arg-type]
+        output.json(deal)
     else:
         output.message(message)
 

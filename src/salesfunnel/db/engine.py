@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from salesfunnel import clock
@@ -91,7 +91,7 @@ def _configure_sqlite(engine: Engine) -> None:
         configure(dbapi_connection)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         options = connection.get_execution_options()
         if options.get("sqlite_foreign_keys") is False:
             # Only outside a transaction does SQLite take this; back on at check-in.

@@ -185,9 +185,10 @@ def _offset(word: str, today: date, weekstart: int) -> date | None:
 
     count = int(match["count"]) * (-1 if match["sign"] == "-" else 1)
     try:
-        return today + relativedelta(**{_OFFSET_UNITS[match["unit"]]: count})
+        moved: date = today + relativedelta(**{_OFFSET_UNITS[match["unit"]]: count})
     except (ValueError, OverflowError):
         raise _Unreadable("it falls outside the years 1 to 9999") from None
+    return moved
 
 
 def _weekday_phrase(word: str, today: date, weekstart: int) -> date | None:
@@ -245,4 +246,5 @@ def _spelled_date(word: str, today: date, dayfirst: bool) -> date:
 def _dateutil(word: str, dayfirst: bool, default: datetime) -> datetime:
     from dateutil.parser import parse  # only for the dates typed out in full
 
-    return parse(word, dayfirst=dayfirst, default=default)
+    parsed: datetime = parse(word, dayfirst=dayfirst, default=default)  # dateutil has no types
+    return parsed

@@ -229,7 +229,7 @@ def as_bool(value: str) -> bool:
     return value == "true"
 
 
-def thresholds_from(values: dict[str, str]) -> StatusThresholds:
+def thresholds_from(values: Mapping[str, str]) -> StatusThresholds:
     return StatusThresholds(
         int(values["customer.pre_inactive_days"]), int(values["customer.inactive_days"])
     )

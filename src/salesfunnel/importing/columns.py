@@ -147,7 +147,8 @@ class BatchReader:
         rejects = [(i, NO_CONTACT) for i in compress(range(len(kept)), map(not_, kept))]
         if rejects:
             cells = [list(compress(column, kept)) for column in cells]
-            picked, name, digits = (list(compress(c, kept)) for c in (picked, name, digits))
+            picked = list(compress(picked, kept))
+            name, digits = list(compress(name, kept)), list(compress(digits, kept))
         reader = self.reader
         email, phone = self._column(cells, "email"), self._column(cells, "phone")
         columns: dict[str, list[Any]] = {

@@ -123,8 +123,8 @@ _VOCABULARY: dict[str, tuple[str, ...]] = {
 # (``Nome`` + ``Sobrenome``, ``Имя`` + ``Фамилия``).
 _FIRST_WHEN_SPLIT = ("name", "nome", "nombre", "имя")
 _PREFIXES = ("person ", "contact ", "lead ", "contato ", "contacto ")
-_SUFFIXES = (" work", " home", " other", " mobile", " main", " primary", " principal")
-_SUFFIXES += (" 1", " 2", " 3")
+_SUFFIXES: tuple[str, ...] = (" work", " home", " other", " mobile", " main", " primary")
+_SUFFIXES += (" principal", " 1", " 2", " 3")
 _FIELD_ALIASES = {"first": "first_name", "last": "last_name", "middle": "middle_name"}
 _CAMEL = re.compile(r"(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])")
 _PUNCTUATION = re.compile(r"[\W_]+")
@@ -249,8 +249,8 @@ def _resolve_overrides(
     header: Sequence[str], overrides: Sequence[tuple[str, str]]
 ) -> dict[int, str]:
     by_key: dict[str, int] = {}
-    for index, text in enumerate(header):
-        by_key.setdefault(header_key(text), index)
+    for position, text in enumerate(header):
+        by_key.setdefault(header_key(text), position)
     forced: dict[int, str] = {}
     for wanted, field in overrides:
         index = by_key.get(header_key(wanted))

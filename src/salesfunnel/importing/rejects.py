@@ -10,15 +10,21 @@ imported again.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Protocol, Self
 
 from salesfunnel.files import PendingFile
 
 LINE_HEADER = "rejected line"
 REASON_HEADER = "rejected reason"
+
+
+class _RowWriter(Protocol):
+    """What csv.writer() makes (the csv module gives its type no public name)."""
+
+    def writerow(self, row: Iterable[Any], /) -> Any: ...
 
 
 class Rejects:
@@ -31,7 +37,7 @@ class Rejects:
         self.count = 0
         self.first: list[tuple[int, str]] = []
         self._file: PendingFile | None = None
-        self._writer: csv.Writer | None = None  # type: ignore[name-defined]
+        self._writer: _RowWriter | None = None
 
     def __enter__(self) -> Self:
         return self

@@ -49,8 +49,8 @@ _new = tuple.__new__  # builds a Prospect without NamedTuple's Python-level __ne
 _email_match = fields.EMAIL.fullmatch  # what fields.email_is_valid does, one call less
 _non_digits = fields.NON_DIGITS.sub  # what fields.phone_key does, inlined
 # The fields read() takes out of a record, in the order of its unpacking below.
-_READ = ("name", "first_name", "middle_name", "last_name", "email", "phone", "company", "title")
-_READ += ("website", "city", "country", "source", "notes", "value", "tags")
+_READ: tuple[str, ...] = ("name", "first_name", "middle_name", "last_name", "email", "phone")
+_READ += ("company", "title", "website", "city", "country", "source", "notes", "value", "tags")
 
 
 class RowReader:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from salesfunnel.errors import BadValue, NotFound
 from salesfunnel.importing.sniff import (
@@ -28,6 +28,9 @@ from salesfunnel.importing.sniff import (
     normalize_codec,
     refuse_binary,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 HEAD_BYTES = 256 * 1024
 TAIL_BYTES = 64 * 1024
@@ -181,7 +184,7 @@ def _rewind(binary: BinaryIO, head: bytes) -> BinaryIO:
     if binary.seekable():
         binary.seek(0)
         return binary
-    return io.BufferedReader(_Prefixed(head, binary), buffer_size=READ_BUFFER)  # type: ignore[arg-type]
+    return io.BufferedReader(_Prefixed(head, binary), buffer_size=READ_BUFFER)
 
 
 class _Prefixed(io.RawIOBase):
@@ -194,14 +197,15 @@ class _Prefixed(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")  # BufferedReader passes bytes; any buffer will do
         if self._prefix:
-            count = min(len(buffer), len(self._prefix))
-            buffer[:count] = self._prefix[:count]
+            count = min(len(view), len(self._prefix))
+            view[:count] = self._prefix[:count]
             self._prefix = self._prefix[count:]
             return count
-        data = self._rest.read(len(buffer))
-        buffer[: len(data)] = data
+        data = self._rest.read(len(view))
+        view[: len(data)] = data
         return len(data)
 
 

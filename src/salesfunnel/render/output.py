@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from salesfunnel.schemas import Public
 
 
@@ -112,7 +114,7 @@ class Output:
     def line(self, text: str = "") -> None:
         print(text, file=self.stdout)
 
-    def rich_console(self):  # type: ignore[no-untyped-def]
+    def rich_console(self) -> Console:
         from rich.console import Console
 
         return Console(file=self.stdout, highlight=False)
@@ -134,7 +136,7 @@ def format_cell(value: object) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+        return value.isoformat()
     return " ".join(str(value).split()) if "\n" in str(value) else str(value)
 
 

@@ -8,7 +8,7 @@ in it is truncated.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 from typing import TYPE_CHECKING
 
 from salesfunnel.domain.money import format_money
@@ -41,12 +41,12 @@ def money(value: float | None, currency: str | None) -> str:
     return format_money(value, currency)
 
 
-def when(day: date | None, at: object = None) -> str:
+def when(day: date | None, at: time | None = None) -> str:
     """``Tue 2026-11-24 14:00``: a due date with its weekday, and its time if it has one."""
     if day is None:
         return ""
     text = f"{day.strftime('%a')} {day.isoformat()}"
-    return f"{text} {at.strftime('%H:%M')}" if at is not None else text  # type: ignore[attr-defined]
+    return f"{text} {at.strftime('%H:%M')}" if at is not None else text
 
 
 def due_text(item: TodoItemPublic, today: date) -> str:

@@ -8,7 +8,8 @@ from salesfunnel.db.work import Work
 from salesfunnel.domain.fields import email_key
 from salesfunnel.domain.money import currency_code
 from salesfunnel.errors import BadValue, NotFound
-from salesfunnel.services.localtime import user_date, user_when  # noqa: F401  (shared)
+from salesfunnel.services.localtime import user_date as user_date  # shared: re-exported
+from salesfunnel.services.localtime import user_when as user_when  # shared: re-exported
 
 
 def clean_text(value: str | None) -> str | None:

@@ -14,12 +14,19 @@ import random
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from salesfunnel import clock
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import Stage
 from salesfunnel.errors import BadValue
 from salesfunnel.services import customers, deals, leads, prospects
+
+if TYPE_CHECKING:
+    from salesfunnel.services.activities import ActivityOutcome
+
+T = TypeVar("T")
 
 # Per language: male first names, female first names, surnames (in their male form).
 PEOPLE = {
@@ -110,7 +117,7 @@ class _DemoBuilder:
         self.counts = {"prospect": 0, "lead": 0}  # how each contact came in
         self.used: set[str] = set()
 
-    def at(self, days_ago: float, action: Callable[[], object]) -> object:
+    def at(self, days_ago: float, action: Callable[[], T]) -> T:
         """Run a use case as if it happened ``days_ago`` (working hours)."""
         moment = datetime.combine(
             (self.now - timedelta(days=days_ago)).date(), time(9 + self.rng.randrange(8))
@@ -168,12 +175,7 @@ class _DemoBuilder:
         for contact_id, deal_id in owners:
             ref = str(contact_id)
             if self.rng.random() < 0.5:
-                self.at(
-                    self.rng.uniform(1, 25),
-                    lambda ref=ref, deal_id=deal_id: activities.log_activity(  # type: ignore[misc]
-                        self.work, ref, "call", self.rng.choice(CALL_NOTES), deal_id=deal_id
-                    ),
-                )
+                self.at(self.rng.uniform(1, 25), partial(self.log_call, ref, deal_id))
             if self.rng.random() < 0.75:
                 offset = self.rng.randrange(-6, 12)
                 when = (today + timedelta(days=offset)).isoformat()
@@ -182,10 +184,17 @@ class _DemoBuilder:
                 kind, text = self.rng.choice(NEXT_STEPS)
                 self.at(  # planned a few days before it fell due
                     max(0, -offset) + self.rng.randrange(1, 4),
-                    lambda ref=ref, kind=kind, text=text, when=when, deal_id=deal_id: (  # type: ignore[misc]
-                        activities.plan_step(self.work, ref, kind, text, when, deal_id=deal_id)
+                    partial(
+                        activities.plan_step, self.work, ref, kind, text, when, deal_id=deal_id
                     ),
                 )
+
+    def log_call(self, ref: str, deal_id: int | None) -> ActivityOutcome:
+        """A call about a contact (or its deal), its note picked when it is made."""
+        from salesfunnel.services import activities
+
+        note = self.rng.choice(CALL_NOTES)
+        return activities.log_activity(self.work, ref, "call", note, deal_id=deal_id)
 
     def prospect(self) -> None:
         p = self.person()
@@ -203,7 +212,7 @@ class _DemoBuilder:
             ),
         )
         self.counts["prospect"] += 1
-        ref = str(found.id)  # type: ignore[attr-defined]
+        ref = str(found.id)
         fate = self.rng.random()
         later = days_ago - self.rng.uniform(1, 15)
         if fate < 0.2:
@@ -230,7 +239,7 @@ class _DemoBuilder:
             ),
         )
         self.counts["lead"] += 1
-        self.work_lead(str(found.id), days_ago)  # type: ignore[attr-defined]
+        self.work_lead(str(found.id), days_ago)
 
     def work_lead(self, ref: str, days_ago: float) -> None:
         fate = self.rng.random()
@@ -245,7 +254,7 @@ class _DemoBuilder:
             self.at(later, lambda: leads.qualify(self.work, ref, level="mql", need=True))
             return
         value = float(self.rng.choice([1500, 4800, 9900, 12000, 25000, 60000]))
-        _, deal_id = self.at(  # type: ignore[misc]
+        _, deal_id = self.at(
             later,
             lambda: leads.qualify(
                 self.work, ref, level="sql", need=True, budget=True, authority=True, value=value
@@ -259,7 +268,7 @@ class _DemoBuilder:
         when = days_ago
         for stage in stages[1 : 1 + self.rng.randrange(len(stages))]:
             when = max(0.0, when - self.rng.uniform(3, 20))
-            self.at(when, lambda stage=stage: deals.move(self.work, deal_id, stage))  # type: ignore[misc]
+            self.at(when, partial(deals.move, self.work, deal_id, stage))
         if when < 30 or self.rng.random() < 0.35:
             self.set_close(deal_id)
             return

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, TextIO
+from typing import IO, Any
 
 from salesfunnel.db.rows import rows_in
 from salesfunnel.db.work import Work
@@ -266,7 +266,7 @@ def _flat(work: Work, query: str) -> Iterator[tuple[Any, ...]]:
 
 
 # --- writing -----------------------------------------------------------------------------------
-def write_csv(table: Table, stream: TextIO, *, excel: bool = False) -> int:
+def write_csv(table: Table, stream: IO[str], *, excel: bool = False) -> int:
     """The table as CSV, row by row; returns how many rows it wrote."""
     if excel:
         stream.write("\ufeff")
@@ -287,7 +287,7 @@ def write_csv(table: Table, stream: TextIO, *, excel: bool = False) -> int:
     return count
 
 
-def write_json(table: Table, stream: TextIO) -> int:
+def write_json(table: Table, stream: IO[str]) -> int:
     """The table as one JSON array, streamed: an object per row (extra fields nested)."""
     names = table.names
     count = 0
@@ -305,7 +305,7 @@ def write_json(table: Table, stream: TextIO) -> int:
     return count
 
 
-def export(work: Work, what: str, fmt: str, stream: TextIO, *, excel: bool = False) -> int:
+def export(work: Work, what: str, fmt: str, stream: IO[str], *, excel: bool = False) -> int:
     """Write every contact, deal or activity to ``stream``; returns how many."""
     if what not in WHAT:
         raise BadValue(f"can't export {what!r}: choose {', '.join(WHAT)}")

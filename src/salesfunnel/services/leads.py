@@ -161,7 +161,7 @@ def qualify(
     authority: bool | None = None,
     timing: bool | None = None,
     level: str = QualificationLevel.SQL,
-    value: float | None = None,
+    value: str | float | None = None,
     open_deal: bool = True,
 ) -> tuple[LeadPublic, int | None]:
     """Record why the lead qualifies; an sql lead opens a deal when the setting says so.

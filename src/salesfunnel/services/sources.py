@@ -43,15 +43,15 @@ def _contact_counts(work: Work) -> dict[str, Counter[str | None]]:
 
 def source_channels(work: Work) -> dict[str, str]:
     """Each source's channel: as set with `source cost --channel`, else its contacts' usual one."""
-    channels = {
-        key: counts.most_common(1)[0][0]
-        for key, counts in _contact_counts(work).items()
-        if counts.most_common(1)[0][0] is not None
-    }
+    channels: dict[str, str] = {}
+    for key, counts in _contact_counts(work).items():
+        usual = counts.most_common(1)[0][0]
+        if usual is not None:
+            channels[key] = usual
     for name, channel in work.rows("SELECT name, channel FROM sources"):
         if channel:
             channels[name] = channel
-    return channels  # type: ignore[return-value]
+    return channels
 
 
 def costs_in(work: Work, period: Period, currency: str) -> dict[str, float]:
