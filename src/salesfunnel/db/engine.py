@@ -7,7 +7,6 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -84,7 +83,7 @@ def _prepare_sqlite_file(path: Path) -> None:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """Every connection set up as db/sqlite.py says; a write may begin IMMEDIATE."""
+    """Every connection set up as db/sqlite.py says (creating and upgrading a database)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -92,21 +91,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        options = connection.get_execution_options()
-        if options.get("sqlite_foreign_keys") is False:
-            # Only outside a transaction does SQLite take this; back on at check-in.
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-            connection.info[_FOREIGN_KEYS_OFF] = True
-        mode = options.get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
-
-    @event.listens_for(engine, "checkin")
-    def _on_checkin(dbapi_connection: sqlite3.Connection, record: Any) -> None:
-        if record is not None and record.info.pop(_FOREIGN_KEYS_OFF, False):
-            dbapi_connection.execute("PRAGMA foreign_keys = ON")
-
-
-_FOREIGN_KEYS_OFF = "salesfunnel_foreign_keys_off"
+        connection.exec_driver_sql("BEGIN")  # the driver's own handling is off (db/sqlite.py)
 
 
 def schema_version(engine: Engine) -> str | None:

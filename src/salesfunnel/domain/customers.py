@@ -50,7 +50,3 @@ def customer_status_as_of(
     if days <= thresholds.inactive_days:
         return CustomerStatus.PRE_INACTIVE
     return CustomerStatus.INACTIVE
-
-
-def days_since(last_purchase: date, as_of: date) -> int:
-    return (as_of - last_purchase).days

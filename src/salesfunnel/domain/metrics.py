@@ -21,7 +21,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 SECONDS_PER_DAY = 86_400.0
 
@@ -47,10 +47,6 @@ class Period:
 
     def reached_by_end(self, day: date) -> bool:
         return self.until is None or day <= self.until
-
-    def before_end(self, day: date) -> bool:
-        """Happened before the period ended (or before now, for an open end)."""
-        return self.until is None or day < self.until + timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -365,8 +361,6 @@ class Forecast:
     months: tuple[Bucket, ...]  # overdue, then no date, then each month, in order
     stages: tuple[Bucket, ...]
     total: Bucket
-    overdue_ids: tuple[int, ...]
-    undated_ids: tuple[int, ...]
     other_currency: int  # open deals in another currency, left out
 
 
@@ -385,8 +379,6 @@ def forecast(
     months: dict[str, Bucket] = {}
     stages: dict[str, Bucket] = {name: Bucket(name) for name in stage_order}
     total = Bucket("total")
-    overdue: list[int] = []
-    undated: list[int] = []
     other = 0
     for deal in deals:
         if deal.currency != currency:
@@ -394,10 +386,8 @@ def forecast(
             continue
         if deal.expected_close is None:
             key = UNDATED
-            undated.append(deal.id)
         elif deal.expected_close < today:
             key = OVERDUE
-            overdue.append(deal.id)
         elif period.contains(deal.expected_close):
             key = deal.expected_close.strftime("%Y-%m")
         else:
@@ -410,7 +400,5 @@ def forecast(
         months=tuple(sorted(months.values(), key=lambda b: order.get(b.key, b.key))),
         stages=tuple(stages.values()),
         total=total,
-        overdue_ids=tuple(overdue),
-        undated_ids=tuple(undated),
         other_currency=other,
     )

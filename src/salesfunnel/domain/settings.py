@@ -181,11 +181,6 @@ def rotting_stage_of(key: str) -> str | None:
     return match["stage"] if match else None
 
 
-def is_stored_setting(key: str) -> bool:
-    """A key ``config set`` may have stored: a registered one or a per-stage one."""
-    return key in SETTINGS or rotting_stage_of(key) is not None
-
-
 def setting_value(values: Mapping[str, str], key: str) -> str:
     """A setting's value; a per-stage key not set falls back to its general setting."""
     if key in values:

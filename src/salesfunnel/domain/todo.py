@@ -286,7 +286,3 @@ def turned_pre_inactive_window(today: date, pre_inactive_days: int) -> tuple[dat
     first = today - timedelta(days=pre_inactive_days + FOLLOW_UP_DAYS)
     last = today - timedelta(days=pre_inactive_days + 1)
     return first, last
-
-
-def turned_on(last_purchase: date, pre_inactive_days: int) -> date:
-    return last_purchase + timedelta(days=pre_inactive_days + 1)

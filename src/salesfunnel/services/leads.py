@@ -18,6 +18,7 @@ from salesfunnel.domain.lifecycle import (
     check_level_upgrade,
     transition,
 )
+from salesfunnel.domain.settings import as_bool
 from salesfunnel.errors import BadValue, InvalidTransition
 from salesfunnel.schemas import LeadDetail, LeadPublic, Page, QualificationPublic
 from salesfunnel.services import views
@@ -188,7 +189,7 @@ def qualify(
         work, contact.id, "lead", "qualify", from_state=before, to_state=after, detail=level
     )
     deal_id = None
-    wants_deal = work.settings()["automation.open_deal_on_qualify"] == "true"
+    wants_deal = as_bool(work.settings()["automation.open_deal_on_qualify"])
     if level == QualificationLevel.SQL and open_deal and wants_deal:
         from salesfunnel.services.deals import open_deal as open_new_deal
 

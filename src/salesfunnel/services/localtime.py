@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from typing import Protocol
 
 from salesfunnel import clock
-from salesfunnel.domain.settings import weekday_index
+from salesfunnel.domain.settings import as_bool, weekday_index
 
 
 class HasSettings(Protocol):
@@ -33,7 +33,7 @@ def user_date(work: HasSettings, text: str | None) -> date | None:
     return parse_date(
         text,
         clock.today(),
-        dayfirst=settings["locale.dayfirst"] == "true",
+        dayfirst=as_bool(settings["locale.dayfirst"]),
         weekstart=weekday_index(settings["locale.weekstart"]),
     )
 
@@ -46,6 +46,6 @@ def user_when(work: HasSettings, text: str) -> tuple[date, time | None]:
     return parse_when(
         text,
         clock.now(),
-        dayfirst=settings["locale.dayfirst"] == "true",
+        dayfirst=as_bool(settings["locale.dayfirst"]),
         weekstart=weekday_index(settings["locale.weekstart"]),
     )
