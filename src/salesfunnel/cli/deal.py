@@ -8,7 +8,6 @@ import typer
 
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
-from salesfunnel.clock import local_date
 from salesfunnel.domain.lifecycle import DealStatus
 from salesfunnel.domain.money import format_money
 from salesfunnel.render import columns
@@ -162,29 +161,9 @@ def deal_show(ctx: typer.Context, deal_id: DealId, as_json: JsonFlag = False) ->
     if as_json:
         out.json(deal)
         return
-    fields: list[tuple[str, object]] = [
-        ("contact", f"{deal.contact} (#{deal.contact_id})"),
-        ("company", deal.company),
-        ("status", deal.status),
-        ("stage", deal.stage),
-        ("value", format_money(deal.value, deal.currency)),
-        ("probability", f"{deal.probability}%"),
-        ("weighted", format_money(deal.weighted_value, deal.currency)),
-        ("expected close", deal.expected_close),
-        ("closed", deal.closed_on),
-        ("lost because", deal.lost_reason),
-        ("opened", local_date(deal.opened_at)),
-    ]
-    out.record(f"Deal #{deal.id} {deal.title}", [(k, v) for k, v in fields if v is not None])
-    from salesfunnel.render.todo import step_summary
+    from salesfunnel.render.records import render_deal
 
-    out.heading("Next step")
-    out.line(f"  {step_summary(deal.next_step)}")
-    if deal.activities:
-        out.heading("Activities")
-        out.table(deal.activities, columns.ACTIVITY)
-    out.heading("History")
-    out.table(deal.history, columns.EVENT)
+    render_deal(out, deal)
 
 
 def pipeline(ctx: typer.Context, as_json: JsonFlag = False) -> None:

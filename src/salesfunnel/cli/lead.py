@@ -8,7 +8,6 @@ import typer
 
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
-from salesfunnel.clock import local_date
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, QualificationLevel
 from salesfunnel.render import columns
 from salesfunnel.render.listing import show_page
@@ -113,48 +112,9 @@ def lead_show(
     if as_json:
         out.json(lead)
         return
-    q = lead.qualification
-    criteria = ", ".join(
-        name
-        for name, met in (
-            ("need", q.need),
-            ("budget", q.budget),
-            ("authority", q.authority),
-            ("timing", q.timing),
-        )
-        if met
-    )
-    star = f" {columns.STAR}" if lead.starred else ""
-    fields: list[tuple[str, object]] = [
-        ("status", lead.status + (f" ({lead.level})" if lead.level else "")),
-        ("stage", lead.stage),
-        ("email", lead.email),
-        ("phone", lead.phone),
-        ("company", lead.company),
-        ("title", lead.title),
-        ("source", f"{lead.source or ''} ({lead.channel})" if lead.channel else lead.source),
-        ("tags", lead.tags),
-        ("criteria", criteria or None),
-        ("disqualified", lead.disqualify_reason),
-        ("referred by", f"#{lead.referred_by}" if lead.referred_by else None),
-        ("since", local_date(lead.created_at)),
-        *((key, value) for key, value in lead.extra.items()),
-    ]
-    out.record(
-        f"#{lead.id} {lead.name}{star}", [(k, v) for k, v in fields if v not in (None, [], "")]
-    )
-    from salesfunnel.render.todo import step_summary
+    from salesfunnel.render.records import render_lead
 
-    out.heading("Next step")
-    out.line(f"  {step_summary(lead.next_step)}")
-    if lead.deals:
-        out.heading("Deals")
-        out.table(lead.deals, columns.DEAL)
-    if lead.activities:
-        out.heading("Activities")
-        out.table(lead.activities, columns.ACTIVITY)
-    out.heading("History")
-    out.table(lead.history, columns.EVENT)
+    render_lead(out, lead)
 
 
 @app.command("qualify")
