@@ -433,3 +433,25 @@ def test_a_deal_in_a_stage_removed_from_settings_still_shows(ok, db, lead) -> No
         "proposal",
         "negotiation",
     ]
+
+
+def test_a_step_booked_before_the_deal_opens_is_its_next_step(ok, db, lead) -> None:
+    """Plan a demo with a lead, then qualify it as sql: the deal it opens has that step."""
+    ok("next", "1", "meeting", "Product demo", "--due", "thu 10:30")
+    ok("log", "1", "call", "Intro call")
+    ok("lead", "qualify", "1", "--need", "--budget")
+    shown = json.loads(ok("deal", "show", "1", "--json").stdout)
+    assert shown["next_step"]["text"] == "Product demo"
+    assert db("select deal_id from activities where text = 'Product demo'") == [(1,)]
+    assert db("select deal_id from activities where text = 'Intro call'") == [(None,)]  # done
+    todo = json.loads(ok("todo", "--json").stdout)
+    no_step = next(s for s in todo["sections"] if s["name"] == "no-next-step")
+    assert [i for i in no_step["items"] if i["deal_id"] == 1] == []
+
+
+def test_steps_stay_the_contacts_when_another_deal_is_open(ok, db, lead) -> None:
+    ok("deal", "open", "1", "--title", "First")
+    ok("next", "1", "call", "Call about both", "--due", "tomorrow", "--deal", "1")
+    ok("next", "1", "email", "General follow-up", "--due", "tomorrow")  # attaches to deal 1
+    ok("deal", "open", "1", "--title", "Second")
+    assert db("select deal_id from activities order by id") == [(1,), (1,)]

@@ -90,8 +90,25 @@ def open_deal(
         },
     )
     record_event(work, contact.id, "deal", "open", to_state=chosen.name, deal_id=deal_id)
+    _adopt_planned_steps(work, contact.id, deal_id)
     catch_up(work)
     return _public(work, deal_id)
+
+
+def _adopt_planned_steps(work: Work, contact_id: int, deal_id: int) -> None:
+    """The contact's planned steps become the deal's, when it is the contact's only open
+    deal: the demo booked before qualifying is the deal's next step (as `next` on a
+    contact with one open deal attaches to it)."""
+    open_deals = work.value(
+        "SELECT count(*) FROM deals WHERE contact_id = :contact AND status = :open",
+        {"contact": contact_id, "open": DealStatus.OPEN},
+    )
+    if open_deals == 1:
+        work.execute(
+            "UPDATE activities SET deal_id = :deal "
+            "WHERE contact_id = :contact AND deal_id IS NULL AND done_at IS NULL",
+            {"deal": deal_id, "contact": contact_id},
+        )
 
 
 def move(work: Work, deal_id: int, stage: str) -> DealPublic:
