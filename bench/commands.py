@@ -120,7 +120,7 @@ def cases(ids: dict[str, int], scratch: Path) -> list[Case]:
         ["deal", "lose", deal, "--reason", "price"],
         ["customer", "purchase", customer, "--value", "1200"],
         ["source", "cost", "webinar", "250"],
-        ["config", "set", "deal.currency", "EUR"],
+        ["config", "set", "currency.default", "EUR"],
         ["calendar", "export", str(scratch / "steps.ics")],
     ]
     return [Case(" ".join(argv), argv) for argv in reads] + [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 
 import pytest
 
@@ -13,7 +15,7 @@ DEFAULTS = {
     "automation.open_deal_on_qualify": "true",
     "customer.pre_inactive_days": "90",
     "customer.inactive_days": "180",
-    "deal.currency": "USD",
+    "currency.default": "USD",
     "pipeline.stages": "qualification:10,meeting:25,proposal:50,negotiation:75",
     "locale.dayfirst": "false",
     "locale.weekstart": "monday",
@@ -36,24 +38,26 @@ def test_list_shows_every_setting_with_its_default(ok, db) -> None:
 
 
 def test_set_stores_the_canonical_value_and_get_reads_it(ok, db) -> None:
-    result = ok("config", "set", "deal.currency", " eur ")
+    result = ok("config", "set", "currency.default", " eur ")
     assert result.stdout == ""
-    assert result.stderr == "deal.currency = EUR\n"
-    assert db("select key, value from settings") == [("deal.currency", "EUR")]
+    assert result.stderr == "currency.default = EUR\n"
+    assert db("select key, value from settings where key like '%currency%'") == [
+        ("currency.default", "EUR")
+    ]
 
-    got = ok("config", "get", "deal.currency")
+    got = ok("config", "get", "currency.default")
     assert (got.stdout, got.stderr) == ("EUR\n", "")
-    assert json.loads(ok("config", "get", "deal.currency", "--json").stdout) == {
-        "key": "deal.currency",
+    assert json.loads(ok("config", "get", "currency.default", "--json").stdout) == {
+        "key": "currency.default",
         "value": "EUR",
         "default": "USD",
-        "help": "currency of a new deal when none is given",
+        "help": "currency of new deals, purchases and costs when none is given, and of totals",
     }
     listed = json.loads(ok("config", "list", "--json").stdout)
-    assert {s["key"]: s["value"] for s in listed}["deal.currency"] == "EUR"
+    assert {s["key"]: s["value"] for s in listed}["currency.default"] == "EUR"
 
-    ok("config", "set", "deal.currency", "brl")
-    assert db("select key, value from settings") == [("deal.currency", "BRL")]
+    ok("config", "set", "currency.default", "brl")
+    assert db("select key, value from settings") == [("currency.default", "BRL")]
 
 
 @pytest.mark.parametrize(
@@ -106,8 +110,8 @@ BAD_VALUES = [
     (("automation.open_deal_on_qualify", "maybe"), "'maybe' is not true or false"),
     (("locale.dayfirst", ""), "'' is not true or false"),
     (("locale.weekstart", "funday"), "can't read 'funday' as a weekday"),
-    (("deal.currency", "euro"), "'euro' is not a three-letter currency code"),
-    (("deal.currency", "U$D"), "'U$D' is not a three-letter currency code"),
+    (("currency.default", "euro"), "'euro' is not a three-letter currency code"),
+    (("currency.default", "U$D"), "'U$D' is not a three-letter currency code"),
     (("pipeline.stages", "a:10,b"), "'b' is not name:probability"),
     (("pipeline.stages", "a:10,A:20"), "a stage name appears twice"),
     (("pipeline.stages", "a:100"), "probability 100 is out of range: use 0 to 99"),
@@ -118,14 +122,16 @@ BAD_VALUES = [
 
 
 def test_bad_values_are_refused_and_nothing_is_stored(ok, run, db) -> None:
-    ok("config", "set", "deal.currency", "EUR")
+    ok("config", "set", "currency.default", "EUR")
     for (key, value), message in BAD_VALUES:
         result = run("config", "set", "--", key, value)
         assert (result.exit_code, result.stdout) == (1, ""), (key, value)
         assert result.stderr.startswith("Error: ")
         assert message in result.stderr, (key, value, result.stderr)
         assert result.stderr.count("\n") == 1
-    assert db("select key, value from settings") == [("deal.currency", "EUR")]
+    assert db("select key, value from settings where key like '%currency%'") == [
+        ("currency.default", "EUR")
+    ]
 
 
 def test_thresholds_can_move_together_in_the_right_order(ok, run, db) -> None:
@@ -166,4 +172,23 @@ def test_the_stages_setting_drives_new_deals(ok, run, db) -> None:
         "discovery",
         "demo",
         "contract",
+    ]
+
+
+def test_the_old_name_of_the_default_currency_still_works(ok, db) -> None:
+    """deal.currency was renamed currency.default: scripts using the old name keep working,
+    and a database that stored it keeps its value."""
+    db_file = os.environ["SALESFUNNEL_DB"]
+    ok("config", "set", "lead.stale_days", "14")  # creates the database
+    connection = sqlite3.connect(db_file)
+    connection.execute("INSERT INTO settings (key, value) VALUES ('deal.currency', 'BRL')")
+    connection.commit()
+    connection.close()
+    assert ok("config", "get", "currency.default").stdout == "BRL\n"
+    assert ok("config", "get", "deal.currency").stdout == "BRL\n"
+    ok("lead", "add", "Ana")
+    assert json.loads(ok("deal", "open", "1", "--json").stdout)["currency"] == "BRL"
+    assert ok("config", "set", "deal.currency", "eur").stderr == "currency.default = EUR\n"
+    assert db("select key, value from settings where key like '%currency%'") == [
+        ("currency.default", "EUR")
     ]

@@ -101,7 +101,7 @@ def test_the_close_date_takes_words(ok, db, lead, words, day) -> None:
 
 def test_a_deal_without_a_company_is_titled_after_the_contact(ok, db) -> None:
     ok("lead", "add", "Solo Person")
-    ok("config", "set", "deal.currency", "brl")
+    ok("config", "set", "currency.default", "brl")
     ok("deal", "open", "1")
     assert db("select title, currency from deals") == [("Solo Person", "BRL")]
 

@@ -197,7 +197,7 @@ def test_a_real_terminal_gets_rich_output(ok, terminal_env, read_terminal) -> No
     [
         (("lead", "add", "Ana"), "Added lead #1 Ana."),
         (("prospect", "add", "Pia"), "Added prospect #1 Pia"),
-        (("config", "set", "deal.currency", "eur"), "deal.currency = EUR"),
+        (("config", "set", "currency.default", "eur"), "currency.default = EUR"),
     ],
 )
 def test_a_write_confirms_on_stderr_and_leaves_stdout_empty(ok, command, message) -> None:
@@ -264,7 +264,7 @@ def test_an_empty_listing_in_text_says_so_on_stderr_only(ok, command) -> None:
 
 def test_config_list_is_never_empty(ok) -> None:
     settings = json.loads(ok("config", "list", "--json").stdout)
-    assert "deal.currency" in {s["key"] for s in settings}
+    assert "currency.default" in {s["key"] for s in settings}
 
 
 def test_an_empty_pipeline_still_lists_its_stages(ok) -> None:

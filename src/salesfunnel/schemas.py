@@ -497,7 +497,7 @@ class FunnelReportPublic(Public):
 
     since: date | None = doc("first day counted (local); null: from the start")
     until: date | None = doc("last day counted, included; null: up to now")
-    currency: str = doc("values are in this currency (setting deal.currency)")
+    currency: str = doc("values are in this currency (setting currency.default)")
     funnel: FunnelPublic
     won_other_currency: int = doc("won deals in other currencies, left out")
 

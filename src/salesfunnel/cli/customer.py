@@ -67,7 +67,7 @@ def customer_purchase(
     on: Annotated[
         str | None, typer.Option("--date", metavar="DATE", help="Default: today.")
     ] = None,
-    currency: Annotated[str | None, typer.Option(help="Default: setting deal.currency.")] = None,
+    currency: Annotated[str | None, typer.Option(help="Default: setting currency.default.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Record a purchase made outside any deal (a lead who buys becomes a customer)."""

@@ -35,7 +35,7 @@ def deal_open(
     contact: Annotated[str, typer.Argument(metavar="CONTACT_ID", help="Contact id or email.")],
     title: Annotated[str | None, typer.Option(help="Default: the company or contact name.")] = None,
     value: Annotated[str | None, typer.Option(help="Expected value, e.g. 12000.")] = None,
-    currency: Annotated[str | None, typer.Option(help="Default: setting deal.currency.")] = None,
+    currency: Annotated[str | None, typer.Option(help="Default: setting currency.default.")] = None,
     stage: Annotated[str | None, typer.Option(help="Default: the first stage.")] = None,
     probability: Annotated[
         int | None, typer.Option(help="0-99 %; set by hand, it sticks across stages.")

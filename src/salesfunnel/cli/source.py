@@ -38,7 +38,7 @@ def source_cost(
         str | None, typer.Option("--date", metavar="DATE", help="When (default: today).")
     ] = None,
     currency: Annotated[
-        str | None, typer.Option(metavar="CODE", help="Default: the deal.currency setting.")
+        str | None, typer.Option(metavar="CODE", help="Default: the currency.default setting.")
     ] = None,
     channel: Annotated[
         str | None,

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from salesfunnel.db.rows import Params, document_value, row_maker, sqlite_value
-from salesfunnel.domain.settings import SETTINGS, rotting_stage_of
+from salesfunnel.domain.settings import SETTINGS, canonical_key, rotting_stage_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -220,6 +220,7 @@ class Work:
 
 def read_settings(work: Work) -> dict[str, str]:
     """Every setting: the stored value, or the default; plus per-stage rotting limits."""
-    stored = {row.key: row.value for row in work.rows('SELECT "key", value FROM settings')}
+    rows = work.rows('SELECT "key", value FROM settings')
+    stored = {canonical_key(row.key): row.value for row in rows}
     values = {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
     return values | {k: v for k, v in stored.items() if rotting_stage_of(k)}  # per stage

@@ -92,7 +92,10 @@ SETTINGS: dict[str, SettingSpec] = {
             _positive_int,
         ),
         SettingSpec(
-            "deal.currency", "USD", "currency of a new deal when none is given", currency_code
+            "currency.default",
+            "USD",
+            "currency of new deals, purchases and costs when none is given, and of totals",
+            currency_code,
         ),
         SettingSpec(
             "pipeline.stages",
@@ -160,7 +163,17 @@ SETTINGS: dict[str, SettingSpec] = {
 }
 
 
+# Names a setting had before, still read and written under its name of now.
+RENAMED = {"deal.currency": "currency.default"}
+
+
+def canonical_key(key: str) -> str:
+    """A setting's name of now: ``deal.currency`` is ``currency.default``."""
+    return RENAMED.get(key, key)
+
+
 def setting_spec(key: str) -> SettingSpec:
+    key = canonical_key(key)
     if key in SETTINGS:
         return SETTINGS[key]
     stage = rotting_stage_of(key)
@@ -183,6 +196,7 @@ def rotting_stage_of(key: str) -> str | None:
 
 def setting_value(values: Mapping[str, str], key: str) -> str:
     """A setting's value; a per-stage key not set falls back to its general setting."""
+    key = canonical_key(key)
     if key in values:
         return values[key]
     setting_spec(key)

@@ -70,7 +70,7 @@ def company_name(work: Work, company_id: int | None) -> str | None:
 
 
 def currency_of(work: Work, code: str | None) -> str:
-    """A three-letter code checked like the deal.currency setting, which is the default."""
+    """A three-letter code checked like the currency.default setting, which is the default."""
     if code is None:
-        return work.settings()["deal.currency"]
+        return work.settings()["currency.default"]
     return currency_code(code)

@@ -103,7 +103,7 @@ def _source_name(source: str | None) -> str | None:
 
 
 def _currency(work: Work) -> str:
-    return work.settings()["deal.currency"]
+    return work.settings()["currency.default"]
 
 
 # --- report funnel ---------------------------------------------------------------------------
