@@ -455,3 +455,38 @@ def test_steps_stay_the_contacts_when_another_deal_is_open(ok, db, lead) -> None
     ok("next", "1", "email", "General follow-up", "--due", "tomorrow")  # attaches to deal 1
     ok("deal", "open", "1", "--title", "Second")
     assert db("select deal_id from activities order by id") == [(1,), (1,)]
+
+
+def test_pipeline_never_adds_two_currencies(ok, lead) -> None:
+    """A 100,000 RUB deal and a 1,000 USD deal: a total per currency, never 101,000."""
+    ok("deal", "open", "1", "--title", "Moscow", "--value", "100000", "--currency", "RUB")
+    ok("deal", "open", "1", "--title", "Boston", "--value", "1000")
+    stages = json.loads(ok("pipeline", "--json").stdout)
+    first = stages[0]
+    assert (first["currency"], first["total_value"], first["count"]) == ("USD", 1000.0, 2)
+    assert first["totals"] == [
+        {"currency": "RUB", "count": 1, "total_value": 100000.0, "weighted_value": 10000.0},
+        {"currency": "USD", "count": 1, "total_value": 1000.0, "weighted_value": 100.0},
+    ]
+    text = ok("pipeline").stdout
+    assert "101,000" not in text
+    assert "1 open deals in RUB, 100,000.00 RUB in all, 10,000.00 RUB weighted." in text
+    assert "1 open deals in USD, 1,000.00 USD in all, 100.00 USD weighted." in text
+
+
+def test_customers_never_add_two_currencies(ok, lead) -> None:
+    ok("customer", "purchase", "1", "--value", "500", "--currency", "EUR")
+    ok("customer", "purchase", "1", "--value", "1000")
+    (customer,) = json.loads(ok("customer", "list", "--json").stdout)
+    assert (customer["currency"], customer["purchases_value"], customer["purchases"]) == (
+        "USD",
+        1000.0,
+        2,
+    )
+    assert [(s["currency"], s["total_value"]) for s in customer["purchases_by_currency"]] == [
+        ("EUR", 500.0),
+        ("USD", 1000.0),
+    ]
+    assert "500.00 EUR + 1,000.00 USD" in ok("customer", "list").stdout
+    status = json.loads(ok("customer", "status", "1", "--json").stdout)
+    assert status["purchases_value"] == 1000.0

@@ -158,14 +158,25 @@ class DealPublic(Public):
     closed_on: date | None
 
 
+class CurrencyTotalPublic(Public):
+    """A sum in one currency: amounts in different currencies are never added together."""
+
+    currency: str
+    count: int = doc("deals (or purchases) in this currency")
+    total_value: float
+    weighted_value: float | None = doc("open deals: value x probability; purchases: null")
+
+
 class PipelineStagePublic(Public):
     """One column of `pipeline`."""
 
     stage: str
     probability: int
-    count: int
-    total_value: float
-    weighted_value: float
+    count: int = doc("open deals in the stage, in every currency")
+    currency: str = doc("the currency of total_value and weighted_value (currency.default)")
+    total_value: float = doc("the stage's deals in `currency`; the others are in `totals`")
+    weighted_value: float = doc("value x probability, in `currency`")
+    totals: list[CurrencyTotalPublic] = doc("one per currency the stage's deals are in")
     deals: list[DealPublic] = doc("open deals in the stage, by value")
 
 
@@ -346,7 +357,9 @@ class CustomerPublic(Public):
     last_purchase: date | None
     days_since_purchase: int | None
     purchases: int
-    purchases_value: float
+    currency: str = doc("the currency of purchases_value (currency.default)")
+    purchases_value: float = doc("what the purchases in `currency` add up to")
+    purchases_by_currency: list[CurrencyTotalPublic] = doc("one per currency bought in")
     churned_on: date | None
 
 

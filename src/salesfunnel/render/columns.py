@@ -5,6 +5,7 @@ from __future__ import annotations
 from salesfunnel.clock import local
 from salesfunnel.domain.money import format_money
 from salesfunnel.render.output import Column
+from salesfunnel.schemas import CustomerPublic
 
 STAR = "*"
 
@@ -61,8 +62,17 @@ CUSTOMER = [
     Column("last purchase", lambda c: c.last_purchase),
     Column("days", lambda c: c.days_since_purchase, numeric=True),
     Column("purchases", lambda c: c.purchases, numeric=True),
-    Column("value", lambda c: c.purchases_value, numeric=True),
+    Column("value", lambda c: purchases_value(c), numeric=True),
 ]
+
+
+def purchases_value(customer: CustomerPublic) -> object:
+    """The value bought: a number in the default currency, else a sum per currency."""
+    sums = customer.purchases_by_currency
+    if all(s.currency == customer.currency for s in sums):
+        return customer.purchases_value
+    return " + ".join(format_money(s.total_value, s.currency) for s in sums)
+
 
 SETTING = [
     Column("key", lambda s: s.key),

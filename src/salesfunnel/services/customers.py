@@ -14,7 +14,7 @@ from salesfunnel.domain.lifecycle import Stage, transition
 from salesfunnel.domain.money import parse_money
 from salesfunnel.domain.settings import thresholds_from
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
-from salesfunnel.schemas import CustomerPublic, Page, PurchasePublic
+from salesfunnel.schemas import CurrencyTotalPublic, CustomerPublic, Page, PurchasePublic
 from salesfunnel.services import views
 from salesfunnel.services.common import (
     clean_text,
@@ -31,34 +31,49 @@ def _as_of(work: Work, text: str | None) -> date:
     return user_date(work, text) or clock.today()
 
 
+Summary = tuple[date, list[CurrencyTotalPublic]]  # last purchase, and sums per currency
+
+
 def _purchase_summaries(
     work: Work, as_of: date, contact_ids: list[int] | None = None
-) -> dict[int, tuple[date, int, float]]:
-    """Per customer: last purchase date, count and value, counting purchases up to ``as_of``."""
+) -> dict[int, Summary]:
+    """Per customer: last purchase date, and count and value per currency, counting the
+    purchases up to ``as_of``."""
     only = "" if contact_ids is None else " AND contact_id IN {values}"
     sql = (
-        "SELECT contact_id, max(purchased_on) AS last_purchase, count(*) AS purchases, "
-        f"sum(value) AS total FROM purchases WHERE purchased_on <= :as_of{only} "
-        "GROUP BY contact_id"
+        "SELECT contact_id, currency, max(purchased_on) AS last_purchase, "
+        "count(*) AS purchases, sum(value) AS total "
+        f"FROM purchases WHERE purchased_on <= :as_of{only} "
+        "GROUP BY contact_id, currency ORDER BY contact_id, currency"
     )
     params = {"as_of": as_of}
     rows = (
         work.rows(sql, params) if contact_ids is None else rows_in(work, sql, contact_ids, params)
     )
-    return {
-        row.contact_id: (row.last_purchase, int(row.purchases), float(row.total or 0))
-        for row in rows
-    }
+    summaries: dict[int, Summary] = {}
+    for row in rows:
+        last, sums = summaries.get(row.contact_id, (row.last_purchase, []))
+        sums.append(
+            CurrencyTotalPublic(
+                currency=row.currency,
+                count=int(row.purchases),
+                total_value=round(float(row.total or 0), 2),
+                weighted_value=None,
+            )
+        )
+        summaries[row.contact_id] = (max(last, row.last_purchase), sums)
+    return summaries
 
 
 def _public(
     work: Work,
     contact: Any,
-    summary: tuple[date, int, float],
+    summary: Summary,
     as_of: date,
     company: str | None,
 ) -> CustomerPublic:
-    last, count, total = summary
+    last, sums = summary
+    default = work.settings()["currency.default"]
     status = customer_status_as_of(
         last, as_of, thresholds_from(work.settings()), churned_on=contact.churned_on
     )
@@ -71,8 +86,10 @@ def _public(
         as_of=as_of,
         last_purchase=last,
         days_since_purchase=(as_of - last).days,
-        purchases=count,
-        purchases_value=round(total, 2),
+        purchases=sum(s.count for s in sums),
+        currency=default,
+        purchases_value=sum(s.total_value for s in sums if s.currency == default),
+        purchases_by_currency=sums,
         churned_on=contact.churned_on,
     )
 

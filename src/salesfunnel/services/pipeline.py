@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import DealStatus
 from salesfunnel.domain.pipeline import PipelineStage, parse_stages
-from salesfunnel.schemas import PipelineStagePublic
+from salesfunnel.schemas import CurrencyTotalPublic, PipelineStagePublic
 from salesfunnel.services import views
 
 TOTALS = """
-SELECT stage, count(*) AS deals, sum(value) AS total, sum(value * probability / 100.0) AS weighted
-FROM deals WHERE status = :open GROUP BY stage
+SELECT stage, currency, count(*) AS deals, sum(value) AS total,
+       sum(value * probability / 100.0) AS weighted
+FROM deals WHERE status = :open GROUP BY stage, currency ORDER BY stage, currency
 """
 TOP_OF_STAGE = f"""
 SELECT {views.DEAL_COLUMNS} FROM deals AS d
@@ -19,20 +22,28 @@ WHERE d.status = :open AND d.stage = :stage ORDER BY d.value DESC, d.id LIMIT :l
 
 
 def pipeline(work: Work, *, per_stage: int = 5) -> list[PipelineStagePublic]:
-    """Open deals by stage, in pipeline order, with count, total and weighted value.
+    """Open deals by stage, in pipeline order, with count, total and weighted value: a
+    total per currency, and the default currency's in `total_value`.
 
     A stage that was removed from the settings still shows while deals sit in it.
     """
     stages = parse_stages(work.settings()["pipeline.stages"])
+    default = work.settings()["currency.default"]
     known = {s.name for s in stages}
-    totals = {
-        row.stage: (row.deals, row.total or 0.0, row.weighted or 0.0)
-        for row in work.rows(TOTALS, {"open": DealStatus.OPEN})
-    }
+    totals: dict[str, list[CurrencyTotalPublic]] = defaultdict(list)
+    for row in work.rows(TOTALS, {"open": DealStatus.OPEN}):
+        totals[row.stage].append(
+            CurrencyTotalPublic(
+                currency=row.currency,
+                count=row.deals,
+                total_value=round(row.total or 0.0, 2),
+                weighted_value=round(row.weighted or 0.0, 2),
+            )
+        )
     orphans = [PipelineStage(name, 0) for name in sorted(set(totals) - known)]
     result = []
     for stage in [*stages, *orphans]:
-        count, total, weighted_total = totals.get(stage.name, (0, 0.0, 0.0))
+        in_default = next((t for t in totals[stage.name] if t.currency == default), None)
         top = work.rows(
             TOP_OF_STAGE, {"open": DealStatus.OPEN, "stage": stage.name, "limit": per_stage}
         )
@@ -40,9 +51,11 @@ def pipeline(work: Work, *, per_stage: int = 5) -> list[PipelineStagePublic]:
             PipelineStagePublic(
                 stage=stage.name,
                 probability=stage.probability,
-                count=count,
-                total_value=round(total, 2),
-                weighted_value=round(weighted_total, 2),
+                count=sum(t.count for t in totals[stage.name]),
+                currency=default,
+                total_value=in_default.total_value if in_default else 0.0,
+                weighted_value=in_default.weighted_value or 0.0 if in_default else 0.0,
+                totals=totals[stage.name],
                 deals=views.deals(work, top),
             )
         )
