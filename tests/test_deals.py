@@ -470,8 +470,8 @@ def test_pipeline_never_adds_two_currencies(ok, lead) -> None:
     ]
     text = ok("pipeline").stdout
     assert "101,000" not in text
-    assert "1 open deals in RUB, 100,000.00 RUB in all, 10,000.00 RUB weighted." in text
-    assert "1 open deals in USD, 1,000.00 USD in all, 100.00 USD weighted." in text
+    assert "1 open deal in RUB, 100,000.00 RUB in all, 10,000.00 RUB weighted." in text
+    assert "1 open deal in USD, 1,000.00 USD in all, 100.00 USD weighted." in text
 
 
 def test_customers_never_add_two_currencies(ok, lead) -> None:

@@ -42,7 +42,7 @@ def _one_currency(output: Output, stages: Sequence[PipelineStagePublic]) -> None
     weighted_total = sum(s.weighted_value for s in stages)
     count = sum(s.count for s in stages)
     in_all, weighted_in_all = format_money(total), format_money(weighted_total)
-    output.line(f"{count} open deals, {in_all} in all, {weighted_in_all} weighted.")
+    output.line(f"{_deals(count)}, {in_all} in all, {weighted_in_all} weighted.")
 
 
 def _per_currency(
@@ -76,7 +76,11 @@ def _per_currency(
         count = sum(t.count for t in totals)
         in_all = format_money(sum(t.total_value for t in totals), currency)
         weighted = format_money(sum(t.weighted_value or 0.0 for t in totals), currency)
-        output.line(f"{count} open deals in {currency}, {in_all} in all, {weighted} weighted.")
+        output.line(f"{_deals(count)} in {currency}, {in_all} in all, {weighted} weighted.")
+
+
+def _deals(count: int) -> str:
+    return "1 open deal" if count == 1 else f"{count} open deals"
 
 
 def _biggest_deals(output: Output, stages: Sequence[PipelineStagePublic]) -> None:
