@@ -476,3 +476,13 @@ def test_text_shows_times_in_local_time_and_json_in_utc(ok, monkeypatch, in_sao_
     assert "2026-11-22 22:30  lead created  new" in text
     assert ok("lead", "list").stdout.splitlines()[1].split()[-1] == "2026-11-22"
     assert lead_json(ok, "1")["history"][0]["at"] == "2026-11-23T01:30:00Z"
+
+
+def test_a_converted_prospect_is_found_by_the_source_it_shows(ok) -> None:
+    """The lead's source is its list's name; `lead list --source` finds it by that name."""
+    ok("prospect", "add", "Ana", "--list", "Lisbon  Fair")
+    ok("prospect", "convert", "1")
+    (shown,) = json.loads(ok("lead", "list", "--json").stdout)
+    for typed in (shown["source"], "Lisbon Fair", "lisbon fair"):
+        found = json.loads(ok("lead", "list", "--source", typed, "--json").stdout)
+        assert [lead["name"] for lead in found] == ["Ana"], typed

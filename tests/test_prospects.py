@@ -231,7 +231,7 @@ def test_convert_several_prospects_at_once_by_id_and_email(ok, db) -> None:
     ) == [(1, "open", "converted"), (2, "open", "converted")]
     # the converted prospect is a lead now: outbound, its source is the list it came from
     lead = json.loads(ok("lead", "show", "1", "--json").stdout)
-    assert (lead["status"], lead["channel"], lead["source"]) == ("new", "outbound", "Lisbon")
+    assert (lead["status"], lead["channel"], lead["source"]) == ("new", "outbound", "lisbon")
 
 
 def test_convert_with_json_prints_the_leads(ok) -> None:

@@ -57,3 +57,10 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
 def split_tags(text: str) -> list[str]:
     """``VIP; Feira, vip`` -> ``['feira', 'vip']``: a cell of tags, as stored."""
     return clean_tags(_TAG_SPLIT.split(text))
+
+
+def source_key(name: str | None) -> str | None:
+    """The name a source is known by: lower-case, single spaces (``Trade  Fair`` is
+    ``trade fair``); a lead's source is stored so."""
+    key = " ".join((name or "").split()).lower()
+    return key or None

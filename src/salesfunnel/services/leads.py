@@ -9,7 +9,7 @@ from salesfunnel.db.records import record_event
 from salesfunnel.db.rows import rows_page
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
-from salesfunnel.domain.fields import clean_tags
+from salesfunnel.domain.fields import clean_tags, source_key
 from salesfunnel.domain.lifecycle import (
     Channel,
     LeadStatus,
@@ -47,8 +47,8 @@ def list_leads(
 
     if status is not None:
         only("c.lead_status = :status", status=str(status))
-    if source is not None:
-        only("c.source = :source", source=source.strip().lower())
+    if source is not None:  # a lead converted before sources were kept lower-case: as typed
+        only("c.source IN (:source, :typed)", source=source_key(source), typed=source.strip())
     if tag is not None:
         tagged = "SELECT contact_id FROM contact_tags WHERE tag = :tag"
         only(f"c.id IN ({tagged})", tag=tag.strip().lower())
@@ -85,7 +85,7 @@ def add_lead(
     person = new_person(work, name, email=email, phone=phone, company=company, title=title)
     referrer = find_contact(work, referred_by) if referred_by else None
     now = clock.utcnow()
-    lead_source = clean_text(source.lower() if source else None)
+    lead_source = source_key(source)
     contact_id = work.insert(
         "contacts",
         {

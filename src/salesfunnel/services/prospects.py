@@ -9,7 +9,7 @@ from salesfunnel.db.records import get_or_create_company, get_or_create_list, re
 from salesfunnel.db.rows import rows_in, rows_page
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
-from salesfunnel.domain.fields import email_is_valid, email_key, phone_key
+from salesfunnel.domain.fields import email_is_valid, email_key, phone_key, source_key
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage, transition
 from salesfunnel.domain.text import search_key_for
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
@@ -190,6 +190,7 @@ def convert(work: Work, refs: list[str]) -> list[LeadPublic]:
                 "prospect_status": new_status,
                 "stage": Stage.LEAD,
                 "lead_status": LeadStatus.NEW,
+                "source": source_key(contact.source),  # as a lead's: `lead list --source`
                 "became_lead_at": clock.utcnow(),
             },
         )

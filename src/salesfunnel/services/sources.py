@@ -13,18 +13,13 @@ from typing import Any
 
 from salesfunnel import clock
 from salesfunnel.db.work import Work
+from salesfunnel.domain.fields import source_key
 from salesfunnel.domain.lifecycle import Channel
 from salesfunnel.domain.metrics import Period
 from salesfunnel.domain.money import parse_money
 from salesfunnel.errors import BadValue
 from salesfunnel.schemas import SourceCostPublic, SourcePublic
 from salesfunnel.services.common import currency_of, user_date
-
-
-def source_key(name: str | None) -> str | None:
-    """The name a source is known by: lower-case, single spaces."""
-    key = " ".join((name or "").split()).lower()
-    return key or None
 
 
 def _contact_counts(work: Work) -> dict[str, Counter[str | None]]:
