@@ -7,6 +7,7 @@ import select
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,13 +33,13 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db
 
 
-@pytest.fixture
-def in_sao_paulo() -> Iterator[None]:
-    """The process's local time zone is UTC-3 for the test (tzset, so C-level time sees it)."""
+@contextmanager
+def zone(name: str) -> Iterator[None]:
+    """The process's local time zone is ``name`` inside (tzset, so C-level time sees it)."""
     import time
 
     previous = os.environ.get("TZ")
-    os.environ["TZ"] = "America/Sao_Paulo"
+    os.environ["TZ"] = name
     time.tzset()
     try:
         yield
@@ -48,6 +49,13 @@ def in_sao_paulo() -> Iterator[None]:
         else:
             os.environ["TZ"] = previous
         time.tzset()
+
+
+@pytest.fixture
+def in_sao_paulo() -> Iterator[None]:
+    """The process's local time zone is UTC-3 for the test."""
+    with zone("America/Sao_Paulo"):
+        yield
 
 
 @pytest.fixture

@@ -158,8 +158,12 @@ def test_a_local_day_begins_on_that_day(in_sao_paulo, day) -> None:
 def test_a_wall_clock_time_names_one_instant_that_reads_back(in_sao_paulo, moment) -> None:
     instant = clock.local_moment(moment.date(), moment.time())
     shown = clock.local(instant.astimezone(UTC))
-    # A time skipped by a spring-forward change reads back an hour later; any other as typed.
-    assert shown.replace(tzinfo=None) - moment in (timedelta(0), timedelta(hours=1))
+    # A time skipped when clocks jump forward reads back moved on by the gap (an hour for
+    # daylight saving, 6 min 28 s when São Paulo left its local mean time in 1914); any
+    # other time reads back as typed.
+    assert timedelta(0) <= shown.replace(tzinfo=None) - moment <= timedelta(hours=1)
+    if shown.replace(tzinfo=None) != moment:  # skipped: the instant after the gap
+        assert clock.local(instant - timedelta(microseconds=1)).replace(tzinfo=None) < moment
 
 
 def test_every_command_dates_one_instant_on_the_same_day(ok, monkeypatch, in_sao_paulo) -> None:
@@ -177,3 +181,63 @@ def test_every_command_dates_one_instant_on_the_same_day(ok, monkeypatch, in_sao
     assert item["last_touch"] == "2026-11-22"
     assert clock.today() == date(2026, 11, 22)
     assert clock.local_moment(date(2026, 11, 22), time(22, 30)) == clock.now()
+
+
+@pytest.mark.parametrize(
+    ("command", "what"),
+    [
+        (
+            ("lead", "add", "x" * 10_000),
+            "a name can be at most 200 characters (this one has 10,000)",
+        ),
+        (("lead", "add", "Ana", "--company", "c" * 201), "a company can be at most 200"),
+        (("lead", "add", "Ana", "--tag", "t" * 51), "a tag can be at most 50"),
+        (("prospect", "add", "Ana", "--email", "a" * 250 + "@x.com"), "an email"),
+        (("prospect", "add", "Ana", "--list", "l" * 201), "a list can be at most 200"),
+    ],
+)
+def test_text_beyond_its_fields_length_is_refused(run, db, command, what) -> None:
+    result = run(*command)
+    assert result.exit_code == 1
+    assert what.replace("an email", "a email") in result.stderr or what in result.stderr
+    assert db("select count(*) from contacts") == [(0,)]
+
+
+def test_an_activity_longer_than_its_field_is_refused(ok, run, db) -> None:
+    ok("lead", "add", "Ana")
+    result = run("log", "1", "note", "n" * 2_001)
+    assert result.exit_code == 1 and "at most 2,000 characters" in result.stderr
+    assert db("select count(*) from activities") == [(0,)]
+
+
+def test_a_step_at_a_skipped_time_is_due_after_the_gap_not_the_evening_before(
+    ok, monkeypatch
+) -> None:
+    """Santiago springs forward at midnight on 6 Sep 2026 (00:00 becomes 01:00): a step
+    for `tomorrow 00:30` typed the evening before is due at 01:30, on the 6th."""
+    from conftest import zone
+
+    with zone("America/Santiago"):
+        monkeypatch.setenv("SALESFUNNEL_NOW", "2026-09-05T20:00:00-04:00")
+        ok("lead", "add", "Ana")
+        step = json.loads(
+            ok("next", "1", "call", "Call", "--due", "tomorrow 00:30", "--json").stdout
+        )
+        assert (step["due_date"], step["due_time"]) == ("2026-09-06", "00:30:00")
+        assert step["due_at"] == "2026-09-06T04:30:00Z"  # 01:30 at -03
+        monkeypatch.setenv("SALESFUNNEL_NOW", "2026-09-05T23:45:00-04:00")
+        sections = {s["name"]: s for s in json.loads(ok("todo", "--json").stdout)["sections"]}
+        assert sections["overdue"]["total"] == 0
+
+
+def test_a_time_that_happens_twice_is_the_first(ok, monkeypatch) -> None:
+    """New York falls back on 1 Nov 2026: 01:30 happens at -04 and again at -05."""
+    from conftest import zone
+
+    with zone("America/New_York"):
+        monkeypatch.setenv("SALESFUNNEL_NOW", "2026-10-31T12:00:00-04:00")
+        ok("lead", "add", "Ana")
+        step = json.loads(
+            ok("next", "1", "call", "Call", "--due", "tomorrow 01:30", "--json").stdout
+        )
+        assert step["due_at"] == "2026-11-01T05:30:00Z"  # the first 01:30, at -04

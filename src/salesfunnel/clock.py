@@ -60,8 +60,16 @@ def local_date(moment: datetime) -> date:
 
 
 def local_moment(day: date, at: time) -> datetime:
-    """The aware instant a wall-clock date and time name on the user's clock."""
-    return datetime.combine(day, at).astimezone()
+    """The aware instant a wall-clock date and time name on the user's clock.
+
+    As a calendar does: a time skipped when clocks spring forward is moved on by the
+    gap (00:30 on a night that jumps from 00:00 to 01:00 is 01:30); a time that happens
+    twice when they fall back is the first of the two.
+    """
+    naive = datetime.combine(day, at)
+    candidates = [naive.replace(fold=fold).astimezone() for fold in (0, 1)]
+    exact = [c for c in candidates if c.replace(tzinfo=None) == naive]
+    return min(exact) if exact else max(candidates)
 
 
 def day_start(day: date) -> datetime:

@@ -10,6 +10,7 @@ from typing import Any
 
 from salesfunnel import clock
 from salesfunnel.db.work import Work
+from salesfunnel.domain.fields import bounded
 from salesfunnel.domain.text import company_search_key
 from salesfunnel.errors import BadValue
 
@@ -30,7 +31,7 @@ def get_or_create_company(work: Work, name: str | None) -> int | None:
 
 def get_or_create_list(work: Work, name: str, source_file: str | None = None) -> Any:
     """The prospecting list of that name (a row), made if new."""
-    name = name.strip()
+    name = bounded(name, "list") or ""
     if not name:
         raise BadValue("a list needs a name")
     found = work.row("SELECT * FROM prospect_lists WHERE name = :name", {"name": name})

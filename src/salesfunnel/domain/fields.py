@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from salesfunnel.errors import BadValue
+
 # An address that mail servers would accept in practice: one @, no spaces, a dotted
 # domain whose last label is letters.  Unicode letters are allowed (IDN, accents).
 EMAIL = re.compile(
@@ -64,3 +66,30 @@ def source_key(name: str | None) -> str | None:
     ``trade fair``); a lead's source is stored so."""
     key = " ".join((name or "").split()).lower()
     return key or None
+
+
+# The longest text each field takes, typed or changed by a command: far beyond any real
+# value, short enough that one can't bury every listing (a 10,000-character "name").
+LIMITS = {
+    "name": 200,
+    "email": 254,  # the longest address mail servers take (RFC 5321)
+    "phone": 50,
+    "company": 200,
+    "title": 200,
+    "source": 100,
+    "tag": 50,
+    "list": 200,
+    "reason": 1_000,
+    "text": 2_000,
+}
+
+
+def bounded(value: str | None, what: str) -> str | None:
+    """Text as stored: trimmed, None when empty; refused beyond its field's length."""
+    if value is None:
+        return None
+    text = value.strip()
+    limit = LIMITS[what]
+    if len(text) > limit:
+        raise BadValue(f"a {what} can be at most {limit:,} characters (this one has {len(text):,})")
+    return text or None

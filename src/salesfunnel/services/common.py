@@ -5,25 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from salesfunnel.db.work import Work
-from salesfunnel.domain.fields import email_key
+from salesfunnel.domain.fields import bounded, email_key
 from salesfunnel.domain.money import currency_code
 from salesfunnel.errors import BadValue, NotFound
 from salesfunnel.services.localtime import user_date as user_date  # shared: re-exported
 from salesfunnel.services.localtime import user_when as user_when  # shared: re-exported
 
 
-def clean_text(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
+def clean_text(value: str | None, what: str = "text") -> str | None:
+    """Typed text as stored: trimmed, None when empty, within its field's length."""
+    return bounded(value, what)
 
 
 def require_name(name: str) -> str:
-    name = name.strip()
-    if not name:
+    checked = bounded(name, "name")
+    if checked is None:
         raise BadValue("a name can't be empty")
-    return name
+    return checked
 
 
 def find_contact(work: Work, ref: str, *, label: str = "contact") -> Any:

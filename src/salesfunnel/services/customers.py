@@ -189,7 +189,7 @@ def churn(work: Work, ref: str, reason: str | None = None) -> CustomerPublic:
     churned = contact.churned_on is not None and contact.churned_on >= summary[0]
     state = "churned" if churned else "active"
     transition("customer", state, "churn", label=f"customer #{contact.id} {contact.name}")
-    why = clean_text(reason)
+    why = clean_text(reason, "reason")
     work.update("contacts", contact.id, {"churned_on": today, "churn_reason": why})
     record_event(
         work,

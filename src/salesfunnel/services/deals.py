@@ -68,7 +68,9 @@ def open_deal(
     stages = pipeline_stages(work)
     chosen = find_stage(stages, stage) if stage else stages[0]
     now = clock.utcnow()
-    deal_title = clean_text(title) or company_name(work, contact.company_id) or contact.name
+    deal_title = (
+        clean_text(title, "title") or company_name(work, contact.company_id) or contact.name
+    )
     deal_id = work.insert(
         "deals",
         {
@@ -191,7 +193,7 @@ def become_customer(work: Work, contact: Any) -> None:
 
 
 def lose(work: Work, deal_id: int, reason: str, *, on: str | None = None) -> DealPublic:
-    reason_text = clean_text(reason)
+    reason_text = clean_text(reason, "reason")
     if reason_text is None:
         raise BadValue("a lost deal needs a reason (--reason)")
     deal = find_deal(work, deal_id)

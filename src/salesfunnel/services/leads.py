@@ -85,7 +85,7 @@ def add_lead(
     person = new_person(work, name, email=email, phone=phone, company=company, title=title)
     referrer = find_contact(work, referred_by) if referred_by else None
     now = clock.utcnow()
-    lead_source = source_key(source)
+    lead_source = source_key(clean_text(source, "source"))
     contact_id = work.insert(
         "contacts",
         {
@@ -100,7 +100,7 @@ def add_lead(
             "became_lead_at": now,
         },
     )
-    for tag in clean_tags(tags):
+    for tag in clean_tags(clean_text(tag, "tag") or "" for tag in tags):
         work.insert_keyed("contact_tags", {"contact_id": contact_id, "tag": tag})
     record_event(work, contact_id, "lead", "created", to_state=LeadStatus.NEW, detail=lead_source)
     catch_up(work)
@@ -200,7 +200,7 @@ def qualify(
 
 
 def disqualify(work: Work, ref: str, reason: str) -> LeadPublic:
-    reason_text = clean_text(reason)
+    reason_text = clean_text(reason, "reason")
     if reason_text is None:
         raise BadValue("a disqualified lead needs a reason (--reason)")
     contact = _lead(work, ref)

@@ -53,17 +53,18 @@ def new_person(
     title: str | None,
 ) -> dict[str, Any]:
     """The fields every new contact gets from what was typed, once it is known to be new."""
+    clean_text(company, "company")  # refused here when too long, before anything is written
     refuse_duplicate(work, email, phone)
     return {
         "name": require_name(name),
-        "email": clean_text(email),
+        "email": clean_text(email, "email"),
         "email_key": email_key(email),
         "email_flagged": bool(clean_text(email)) and not email_is_valid(clean_text(email) or ""),
-        "phone": clean_text(phone),
+        "phone": clean_text(phone, "phone"),
         "phone_key": phone_key(phone),
         "company_id": get_or_create_company(work, company),
         "search_key": search_key_for(name, email, phone, company),
-        "title": clean_text(title),
+        "title": clean_text(title, "title"),
     }
 
 
@@ -206,7 +207,7 @@ def convert(work: Work, refs: list[str]) -> list[LeadPublic]:
 def cancel(work: Work, refs: list[str], reason: str | None = None) -> list[ProspectPublic]:
     """Dead prospects are kept, so a re-import does not bring them back."""
     cancelled: list[int] = []
-    why = clean_text(reason)
+    why = clean_text(reason, "reason")
     for contact in _prospects(work, refs):
         label = f"prospect #{contact.id} {contact.name}"
         new_status = transition("prospect", contact.prospect_status or "", "cancel", label=label)
