@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from salesfunnel import __version__
 from salesfunnel.cli.state import AppState
 from salesfunnel.errors import DEBUG_VARIABLE, ExitStatus, SalesfunnelError, debugging
+from salesfunnel.render.output import visible
 
 COMPLETION_VARIABLE = "_SALESFUNNEL_COMPLETE"  # set by the shell when it asks Typer to complete
 INTERRUPTED = "Interrupted: nothing was written."
@@ -34,16 +35,26 @@ class ErrorBoundary(TyperGroup):
     Set ``SALESFUNNEL_DEBUG=1`` to see the traceback of an unexpected error.
     """
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except Exception as error:
+            _show_arguments_visibly(error)
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except SalesfunnelError as error:
-            typer.echo(f"Error: {error}", err=True)
+            typer.echo(f"Error: {visible(str(error))}", err=True)
             raise typer.Exit(error.status) from None
         except KeyboardInterrupt:
             saved = isinstance(ctx.obj, AppState) and ctx.obj.saved
             typer.echo(INTERRUPTED_AFTER_SAVING if saved else INTERRUPTED, err=True)
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
+        except Exception as error:  # a subcommand's usage error, on its way to Click
+            _show_arguments_visibly(error)
+            raise
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Click's ``main`` shows Click's own errors (a usage error: its message, exit 2),
@@ -61,7 +72,7 @@ class ErrorBoundary(TyperGroup):
             if debugging():
                 raise
             typer.echo(
-                f"Error: unexpected {type(error).__name__}: {_one_line(error)} "
+                f"Error: unexpected {type(error).__name__}: {visible(_one_line(error))} "
                 f"(run with {DEBUG_VARIABLE}=1 for details)",
                 err=True,
             )
@@ -71,6 +82,14 @@ class ErrorBoundary(TyperGroup):
 def _one_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else ""
+
+
+def _show_arguments_visibly(error: Exception) -> None:
+    """Click's usage errors quote what was typed (``No such option: --\\x1b[2J``): shown
+    visibly like any data.  Duck-typed, as ``main`` is, for either copy of Click."""
+    message = getattr(error, "message", None)
+    if isinstance(message, str) and callable(getattr(error, "show", None)):
+        error.message = visible(message)  # type: ignore[attr-defined]
 
 
 # What the root mounts, as "module:attribute", in the order the help lists them (Typer

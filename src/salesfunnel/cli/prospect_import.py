@@ -179,13 +179,16 @@ def _progress(source: CsvInput) -> Iterator[Progress | None]:
     )
     # Refreshed by each batch, not by a thread of its own: a big import forks a reader
     # process, which a second thread would make unsafe (importing/ahead.py).
+    from salesfunnel.render.output import escape, visible
+
+    name = escape(visible(source.name))  # the description is Rich markup: the name is data
     with Progress(
         *columns, console=Console(stderr=True), transient=True, auto_refresh=False
     ) as bar:
-        task = bar.add_task(f"Importing {source.name}", total=source.size)
+        task = bar.add_task(f"Importing {name}", total=source.size)
 
         def advance(done: int, rows: int, doing: str) -> None:
-            label = f"Importing {source.name}: {rows:,} rows" + (f"; {doing}" if doing else "")
+            label = f"Importing {name}: {rows:,} rows" + (f"; {doing}" if doing else "")
             bar.update(task, completed=done if source.size else None, description=label)
             bar.refresh()
 

@@ -91,6 +91,6 @@ def digest(
     if output_format is DigestFormat.JSON:
         app_state.output.json(result)
     elif output_format is DigestFormat.MARKDOWN:
-        app_state.output.stdout.write(digest_markdown(result))
+        app_state.output.text(digest_markdown(result))
     else:
-        app_state.output.stdout.write(digest_text(result))
+        app_state.output.text(digest_text(result))

@@ -3,6 +3,11 @@
 Data goes to stdout, messages to stderr.  On a terminal, Rich tables with
 colour; in a pipe, under ``NO_COLOR`` or ``TERM=dumb``, plain aligned text with
 no escape codes at all, never truncated or squeezed to 80 columns.
+
+Text from the data (a name typed or imported, a file name, an argument) is shown
+through :func:`visible`, here and nowhere else: its control characters and escape
+codes reach neither the terminal nor the plain text, while ``--json`` and exports
+keep it exact.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ class Output:
     # --- messages -----------------------------------------------------------------
     def message(self, text: str) -> None:
         """A line for the human, on stderr, so it never mixes with data."""
-        print(text, file=self.stderr)
+        print(visible(text), file=self.stderr)
 
     # --- JSON ---------------------------------------------------------------------
     def json(self, data: Public | Sequence[Public] | dict[str, Any]) -> None:
@@ -69,13 +74,18 @@ class Output:
         cells = [[format_cell(col.value(row)) for col in columns] for row in rows]
         if self.plain:
             if title:
-                print(title, file=self.stdout)
+                print(visible(title), file=self.stdout)
             print(plain_table([c.header for c in columns], cells, columns), file=self.stdout)
             return
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=title, header_style="bold", title_justify="left", expand=False)
+        table = Table(
+            title=Text(visible(title)) if title else None,  # data, not markup
+            header_style="bold",
+            title_justify="left",
+            expand=False,
+        )
         for col in columns:
             table.add_column(
                 col.header, justify="right" if col.numeric else "left", style=col.style
@@ -87,11 +97,14 @@ class Output:
 
     def record(self, title: str, fields: Sequence[tuple[str, object]]) -> None:
         """One thing's details, as ``label: value`` lines."""
-        width = max((len(label) for label, _ in fields), default=0)
+        fields = [(visible(label), value) for label, value in fields]  # extra fields' keys
+        title = visible(title)
+        width = max((cell_len(label) for label, _ in fields), default=0)
         if self.plain:
             print(title, file=self.stdout)
             for label, value in fields:
-                print(f"  {label.ljust(width)}  {format_cell(value)}", file=self.stdout)
+                pad = " " * (width - cell_len(label))
+                print(f"  {label}{pad}  {format_cell(value)}", file=self.stdout)
             return
         from rich.table import Table
         from rich.text import Text
@@ -107,12 +120,18 @@ class Output:
 
     def heading(self, text: str) -> None:
         if self.plain:
-            print(f"\n{text}", file=self.stdout)
+            print(f"\n{visible(text)}", file=self.stdout)
         else:
-            self.rich_console().print(f"\n[bold]{escape(text)}[/bold]")
+            self.rich_console().print(f"\n[bold]{escape(visible(text))}[/bold]")
 
     def line(self, text: str = "") -> None:
-        print(text, file=self.stdout)
+        """One line of data: a line break from the data shows as ``\\n``, not as a line."""
+        print(visible(text), file=self.stdout)
+
+    def text(self, document: str) -> None:
+        """A document made of lines (the digest): each line shown as :meth:`line` shows one."""
+        lines = document.split("\n")
+        print("\n".join(visible(line) for line in lines), end="", file=self.stdout)
 
     def rich_console(self) -> Console:
         from rich.console import Console
@@ -127,6 +146,7 @@ def escape(text: str) -> str:
 
 
 def format_cell(value: object) -> str:
+    """A value as one cell of text, shown :func:`visible`."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -134,10 +154,42 @@ def format_cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}"
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return visible(", ".join(str(v) for v in value))
     if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return " ".join(str(value).split()) if "\n" in str(value) else str(value)
+        return str(value.isoformat())
+    return visible(str(value))
+
+
+# What data may hold but a terminal must never receive raw: C0 controls (a tab or a line
+# break included: in a cell they break the layout, in a message they forge a line), DEL,
+# C1 controls, the bidirectional marks, embeddings, overrides and isolates (which
+# reorder the text after them), the line and paragraph separators, and lone surrogates
+# (the bytes of an argument or file name that were not UTF-8).
+_UNSEEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _shown(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as Python keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character and escape code shown, not obeyed.
+
+    ESC is ``\\x1b``, a carriage return ``\\r``, a right-to-left override ``\\u202e``; a
+    line break is ``\\n``, so a row, a field or a message stays one line.  Backslashes
+    are left as they are, so showing twice changes nothing.  Everything printed from the
+    data passes through here: cells, record fields, titles, lines and messages.
+    """
+    return _UNSEEN.sub(_shown, text) if _UNSEEN.search(text) else text
 
 
 # Characters one cell wide, as Rich counts them: Latin with its accents, Greek, Cyrillic.

@@ -12,7 +12,7 @@ from datetime import date, time
 from typing import TYPE_CHECKING
 
 from salesfunnel.domain.money import format_money
-from salesfunnel.render.output import Column, Output
+from salesfunnel.render.output import Column, Output, visible
 
 if TYPE_CHECKING:
     from salesfunnel.schemas import ActivityPublic, TodoItemPublic, TodoPublic, TodoSectionPublic
@@ -143,7 +143,11 @@ def heading(todo: TodoPublic) -> str:
 
 
 def digest_text(todo: TodoPublic) -> str:
-    """The whole to-do list as plain text: headings in capitals, one line per item."""
+    """The whole to-do list as plain text: headings in capitals, one line per item.
+
+    An item is one line whatever its data holds (:func:`visible`): a line break in a
+    step's text can't forge a line of the mail.
+    """
     if is_empty(todo):
         return f"{heading(todo)}\n\n{EMPTY}\n"
     lines = [heading(todo)]
@@ -151,7 +155,7 @@ def digest_text(todo: TodoPublic) -> str:
         if not section.total:
             continue
         lines += ["", f"{section.title.upper()} ({count_text(section)})"]
-        lines += [f"  - {item_line(item, todo.as_of)}" for item in section.items]
+        lines += [f"  - {visible(item_line(item, todo.as_of))}" for item in section.items]
         if more := more_line(section):
             lines.append(f"  {more}")
     lines += ["", HINT]
@@ -167,7 +171,9 @@ def digest_markdown(todo: TodoPublic) -> str:
         if not section.total:
             continue
         lines += ["", f"## {section.title} ({count_text(section)})", ""]
-        lines += [f"- {markdown_escape(item_line(item, todo.as_of))}" for item in section.items]
+        lines += [
+            f"- {markdown_escape(visible(item_line(item, todo.as_of)))}" for item in section.items
+        ]
         if more := more_line(section):
             lines.append(f"- {markdown_escape(more)}")
     lines += ["", markdown_escape(HINT)]
