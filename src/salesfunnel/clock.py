@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 
+from salesfunnel.domain.dates import within_range
 from salesfunnel.errors import BadValue
 
 NOW_VARIABLE = "SALESFUNNEL_NOW"
@@ -31,12 +32,14 @@ def now() -> datetime:
     if not fixed:
         return datetime.now().astimezone()
     try:
-        return datetime.fromisoformat(fixed).astimezone()  # aware, on the local clock
+        moment = datetime.fromisoformat(fixed).astimezone()  # aware, on the local clock
     except (ValueError, OverflowError, OSError):
         raise BadValue(
             f"{NOW_VARIABLE}={fixed!r} is not an ISO date-time this clock can show "
             "(try 2026-11-23T09:00)"
         ) from None
+    within_range(moment.date(), f"{NOW_VARIABLE}={fixed}")
+    return moment
 
 
 def today() -> date:

@@ -27,7 +27,9 @@ def source_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         render_source_list(app_state.output, sources)
 
 
-@app.command("cost")
+# A negative AMOUNT (`-10`) reaches the command, to be refused as an amount, rather than
+# be taken for an unknown option.
+@app.command("cost", context_settings={"ignore_unknown_options": True})
 def source_cost(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="Source, or prospecting list name.")],

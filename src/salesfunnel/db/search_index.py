@@ -86,7 +86,13 @@ def index_if_far_behind(driver: Driver) -> int:
     connection = getattr(driver, "connection", None)
     if not isinstance(connection, sqlite3.Connection):
         return 0
-    if rows_not_indexed(connection) < FAR_BEHIND:
+    try:
+        behind = rows_not_indexed(connection)
+    except sqlite3.Error as error:  # a damaged file: said as every command says it
+        from salesfunnel.db.work import refusal
+
+        raise refusal(error, {}) from None
+    if behind < FAR_BEHIND:
         return 0
     (waits,) = connection.execute("PRAGMA busy_timeout").fetchone()
     connection.execute("PRAGMA busy_timeout = 0")

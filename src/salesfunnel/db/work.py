@@ -20,7 +20,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from salesfunnel.db.rows import Params, document_value, row_maker, sqlite_value
+from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS
 from salesfunnel.domain.settings import SETTINGS, canonical_key, rotting_stage_of
+from salesfunnel.errors import BadValue, DatabaseError
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -52,25 +54,34 @@ class SqliteDriver:
         self._references_off = False
 
     def run(self, sql: str, params: Params) -> tuple[list[Any], int]:
-        cursor = self.connection.execute(sql, {k: sqlite_value(v) for k, v in params.items()})
+        bound = {k: sqlite_value(v) for k, v in params.items()}
         try:
-            if cursor.description is None:
-                return [], cursor.rowcount
-            make = row_maker(tuple(d[0] for d in cursor.description))
-            return [make(raw) for raw in cursor.fetchall()], cursor.rowcount
-        finally:
-            cursor.close()
+            cursor = self.connection.execute(sql, bound)
+            try:
+                if cursor.description is None:
+                    return [], cursor.rowcount
+                make = row_maker(tuple(d[0] for d in cursor.description))
+                return [make(raw) for raw in cursor.fetchall()], cursor.rowcount
+            finally:
+                cursor.close()
+        except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
+            raise refusal(error, bound) from None
 
     def begin(self, *, write: bool, check_references: bool) -> None:
         if not check_references:  # only outside a transaction does SQLite take this
             self.connection.execute("PRAGMA foreign_keys = OFF")
             self._references_off = True
-        self.connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            self.connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.Error as error:
+            raise refusal(error, {}) from None
 
     def end(self, *, commit: bool) -> None:
         try:
             if self.connection.in_transaction:
                 self.connection.execute("COMMIT" if commit else "ROLLBACK")
+        except sqlite3.Error as error:
+            raise refusal(error, {}) from None
         finally:
             if self._references_off:
                 self.connection.execute("PRAGMA foreign_keys = ON")
@@ -78,6 +89,42 @@ class SqliteDriver:
 
     def close(self) -> None:
         self.connection.close()
+
+
+def refusal(error: Exception, bound: Params) -> Exception:
+    """What the user is told when SQLite can't do what was asked, in one line.
+
+    A value SQLite can't store (an id beyond 64 bits, text that isn't UTF-8), another
+    writer that held the database past the busy timeout, a damaged file.  Anything
+    else is a bug: it goes on as it was, for the error boundary to report.
+    """
+    message = str(error)
+    if isinstance(error, OverflowError):
+        return BadValue(f"a number is too large to be an id or a count here (at most {2**63 - 1})")
+    if isinstance(error, UnicodeEncodeError):
+        shown = next((v for v in bound.values() if isinstance(v, str) and not _utf8(v)), "")
+        typed = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return BadValue(f"text that is not valid UTF-8 can't be stored: {typed}")
+    if "database is locked" in message or "database is busy" in message:
+        return DatabaseError(
+            f"another salesfunnel command kept the database busy for over "
+            f"{BUSY_TIMEOUT_MS // 1000} s: try again when it is done (nothing was written)"
+        )
+    if isinstance(error, sqlite3.DatabaseError) and (
+        "malformed" in message or "not a database" in message or "corrupt" in message
+    ):
+        return DatabaseError(
+            f"the database file is damaged ({message}): see salesfunnel check, or restore a backup"
+        )
+    return error
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class AlchemyDriver:

@@ -26,6 +26,21 @@ WEEKDAYS: dict[str, int] = {
     **{"tues": 1, "thur": 3, "thurs": 3},
 }
 
+# The dates a command takes (and "now" may be): wide enough for any sale, far enough from
+# the calendar's ends (year 1, year 9999) that a week or a quarter after one still is one.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
+def within_range(day: date, typed: str) -> date:
+    """The day, or a refusal naming what was typed when it falls outside the range."""
+    if not EARLIEST <= day <= LATEST:
+        said = typed.strip()
+        what = said if said.endswith(day.isoformat()) else f"{said} ({day.isoformat()})"
+        raise BadValue(f"{what} is out of range: dates run from {EARLIEST.year} to {LATEST.year}")
+    return day
+
+
 DATE_HELP = (
     "use 2026-12-01, today, tomorrow, yesterday, +3d, +2w, +1m, "
     "a weekday (friday, next friday), eow or eom"

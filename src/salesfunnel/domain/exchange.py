@@ -7,6 +7,7 @@ guards text cells a spreadsheet would run as a formula with a leading single quo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 # The contact's own fields, in the order of the CSV; the importer maps these names back.
@@ -39,6 +40,17 @@ CONTACT_STATE = (
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_CHARS = "".join(FORMULA_START)
+# Text made of digits and phone punctuation can't call a function or another program:
+# numbers ("-5", "1.200,50") and phones ("+351 912 345 678") are left as they are.
+_NUMBER_OR_PHONE = re.compile(r"[+\-]?[\d\s().,/+\-]*\d[\d\s().,/+\-]*")
+
+
+def neutralise(value: str) -> str:
+    """A text cell a spreadsheet would run as a formula gets a leading single quote
+    (every CSV salesfunnel writes: exports and rejected rows)."""
+    if value and value[0] in _FORMULA_CHARS and not _NUMBER_OR_PHONE.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def is_contacts_export(header: Sequence[str]) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from salesfunnel.domain.exchange import neutralise
 from salesfunnel.files import PendingFile
 
 LINE_HEADER = "rejected line"
@@ -64,7 +65,7 @@ class Rejects:
         if len(self.first) < self.SHOWN:
             self.first.append((line, reason))
         if self._writer is not None:
-            self._writer.writerow([line, reason, *row])
+            self._writer.writerow([line, reason, *map(neutralise, row)])
 
     def keep(self) -> Path | None:
         """Move the file into place (after the import committed)."""

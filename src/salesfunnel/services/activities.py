@@ -22,6 +22,7 @@ from salesfunnel.errors import BadValue, InvalidTransition, NotFound
 from salesfunnel.schemas import ActivityPublic
 from salesfunnel.services import views
 from salesfunnel.services.common import (
+    MAX_ID,
     clean_text,
     contact_by_id,
     find_contact,
@@ -207,7 +208,11 @@ def _touch(work: Work, contact: Any, deal: Any | None, now: datetime, kind: str)
 
 
 def _activity(work: Work, activity_id: int) -> Any:
-    step = work.row("SELECT * FROM activities WHERE id = :id", {"id": activity_id})
+    step = (
+        work.row("SELECT * FROM activities WHERE id = :id", {"id": activity_id})
+        if 0 < activity_id <= MAX_ID
+        else None
+    )
     if step is None:
         raise NotFound(f"no activity with id {activity_id}")
     return step

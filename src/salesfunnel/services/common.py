@@ -11,6 +11,8 @@ from salesfunnel.errors import BadValue, NotFound
 from salesfunnel.services.localtime import user_date as user_date  # shared: re-exported
 from salesfunnel.services.localtime import user_when as user_when  # shared: re-exported
 
+MAX_ID = 2**63 - 1  # ids are SQLite's 64-bit integers: beyond, nothing can be found
+
 
 def clean_text(value: str | None, what: str = "text") -> str | None:
     """Typed text as stored: trimmed, None when empty, within its field's length."""
@@ -28,7 +30,11 @@ def find_contact(work: Work, ref: str, *, label: str = "contact") -> Any:
     """A contact row by numeric id, or by exact email (case-insensitive)."""
     ref = ref.strip()
     if ref.isdigit():
-        contact = work.row("SELECT * FROM contacts WHERE id = :id", {"id": int(ref)})
+        contact = (
+            work.row("SELECT * FROM contacts WHERE id = :id", {"id": int(ref)})
+            if int(ref) <= MAX_ID
+            else None
+        )
     elif "@" in ref:
         contact = work.row(
             "SELECT * FROM contacts WHERE email_key = :key ORDER BY id LIMIT 1",
@@ -47,7 +53,11 @@ def contact_by_id(work: Work, contact_id: int) -> Any:
 
 
 def find_deal(work: Work, deal_id: int) -> Any:
-    deal = work.row("SELECT * FROM deals WHERE id = :id", {"id": deal_id})
+    deal = (
+        work.row("SELECT * FROM deals WHERE id = :id", {"id": deal_id})
+        if 0 < deal_id <= MAX_ID
+        else None
+    )
     if deal is None:
         raise NotFound(f"no deal with id {deal_id}")
     return deal

@@ -15,8 +15,9 @@ UTF-8 byte-order mark Excel needs to read accents right, and CRLF line ends.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import itertools
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -24,13 +25,10 @@ from typing import IO, Any
 
 from salesfunnel.db.rows import rows_in
 from salesfunnel.db.work import Work
-from salesfunnel.domain.exchange import CONTACT_FIELDS, CONTACT_STATE, FORMULA_START
+from salesfunnel.domain.exchange import CONTACT_FIELDS, CONTACT_STATE, neutralise
 from salesfunnel.errors import BadValue
 
 BATCH = 2_000  # rows read per query
-# Text made of digits and phone punctuation can't call a function or another program:
-# numbers ("-5", "1.200,50") and phones ("+351 912 345 678") are left as they are.
-_NUMBER_OR_PHONE = re.compile(r"[+\-]?[\d\s().,/+\-]*\d[\d\s().,/+\-]*")
 WHAT = ("contacts", "deals", "activities")
 FORMATS = ("csv", "json")
 
@@ -65,14 +63,6 @@ ACTIVITY_COLUMNS = (
 
 
 # --- cells -----------------------------------------------------------------------------------
-_FORMULA_CHARS = "".join(FORMULA_START)
-
-
-def neutralise(value: str) -> str:
-    """A text cell a spreadsheet would run as a formula gets a leading single quote."""
-    if value and value[0] in _FORMULA_CHARS and not _NUMBER_OR_PHONE.fullmatch(value):
-        return "'" + value
-    return value
 
 
 def _text(value: Any) -> Any:
@@ -319,6 +309,11 @@ def export(work: Work, what: str, fmt: str, stream: IO[str], *, excel: bool = Fa
         "activities": lambda: activities_table(work),
     }
     table = tables[what]()
+    # The first rows are read before anything is written, so a database that can't be
+    # read (damaged, busy) is refused with nothing on the output, not after a header.
+    rows = iter(table.rows)
+    first = list(itertools.islice(rows, 1))
+    table = dataclasses.replace(table, rows=itertools.chain(first, rows))
     if fmt == "json":
         return write_json(table, stream)
     return write_csv(table, stream, excel=excel)

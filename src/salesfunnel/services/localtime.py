@@ -27,25 +27,27 @@ def user_date(work: HasSettings, text: str | None) -> date | None:
     """A DATE option read with the user's locale settings (day-first, week start)."""
     if text is None:
         return None
-    from salesfunnel.domain.dates import parse_date
+    from salesfunnel.domain.dates import parse_date, within_range
 
     settings = work.settings()
-    return parse_date(
+    day = parse_date(
         text,
         clock.today(),
         dayfirst=as_bool(settings["locale.dayfirst"]),
         weekstart=weekday_index(settings["locale.weekstart"]),
     )
+    return within_range(day, text)
 
 
 def user_when(work: HasSettings, text: str) -> tuple[date, time | None]:
     """A WHEN option (``tomorrow 14:00``, ``fri 9:30``): a local date and maybe a time."""
-    from salesfunnel.domain.dates import parse_when
+    from salesfunnel.domain.dates import parse_when, within_range
 
     settings = work.settings()
-    return parse_when(
+    day, at = parse_when(
         text,
         clock.now(),
         dayfirst=as_bool(settings["locale.dayfirst"]),
         weekstart=weekday_index(settings["locale.weekstart"]),
     )
+    return within_range(day, text), at
