@@ -195,6 +195,7 @@ def some_of_everything(ok) -> None:
         ["lead", "list"],
         ["lead", "list", "--json", "--tag", "vip"],
         ["lead", "show", "1"],
+        ["show", "3"],
         ["deal", "list"],
         ["deal", "show", "1"],
         ["customer", "list", "--as-of", "+1m"],

@@ -337,6 +337,42 @@ class LeadDetail(LeadPublic):
     history: list[EventPublic] = doc("lifecycle changes, oldest first")
 
 
+class ContactDetail(Public):
+    """`show CONTACT`: any contact, at any stage, with all it has."""
+
+    id: int
+    name: str
+    stage: str = doc("prospect, lead or customer")
+    status: str = doc("the stage's status: open, converted, cancelled; new ... disqualified")
+    email: str | None
+    email_flagged: bool = doc("the email looks malformed")
+    phone: str | None
+    company: str | None
+    title: str | None
+    website: str | None
+    city: str | None
+    country: str | None
+    notes: str | None
+    source: str | None
+    channel: str | None = doc("inbound or outbound")
+    tags: list[str]
+    starred: bool
+    list: str | None = doc("the prospecting list it came in with")
+    cancel_reason: str | None
+    qualification: QualificationPublic
+    disqualify_reason: str | None
+    referred_by: int | None = doc("id of the contact who referred them")
+    referred_by_name: str | None
+    customer: CustomerPublic | None = doc("customers: status as of today and purchases")
+    created_at: datetime
+    extra: dict[str, Any] = doc("imported columns with no field of their own")
+    deals: builtins.list[DealPublic] = doc("newest first")
+    purchases: builtins.list[PurchasePublic] = doc("newest first")
+    planned: builtins.list[ActivityPublic] = doc("planned steps, soonest first")
+    activities: builtins.list[ActivityPublic] = doc("done activities, newest first")
+    history: builtins.list[EventPublic] = doc("lifecycle changes, oldest first")
+
+
 class DealDetail(DealPublic):
     """`deal show`: the deal with its next step and history."""
 
@@ -624,6 +660,7 @@ DOCUMENTED: dict[str, type[Public]] = {
     "prospect lists": ProspectListPublic,
     "lead list": LeadPublic,
     "lead show": LeadDetail,
+    "show": ContactDetail,
     "deal list": DealPublic,
     "deal show": DealDetail,
     "pipeline": PipelineStagePublic,

@@ -104,6 +104,7 @@ COMMANDS = {
     "digest": "salesfunnel.cli.todo:digest",
     "export": "salesfunnel.cli.export:export",
     "search": "salesfunnel.cli.search:search",
+    "show": "salesfunnel.cli.show:show",
     "demo": "salesfunnel.cli.demo:demo",
 }
 GROUPS = {

@@ -104,3 +104,25 @@ EVENT = [
     ),
     Column("detail", lambda e: e.detail),
 ]
+
+PLANNED = [
+    Column("id", lambda a: a.id, numeric=True),
+    Column("kind", lambda a: a.kind),
+    Column("text", lambda a: a.text),
+    Column(
+        "due",
+        lambda a: " ".join(
+            str(x)[:5] if x == a.due_time else str(x)
+            for x in (a.due_date, a.due_time)
+            if x is not None
+        ),
+    ),
+    Column("deal", lambda a: f"#{a.deal_id}" if a.deal_id else ""),
+]
+
+PURCHASE = [
+    Column("id", lambda p: p.id, numeric=True),
+    Column("on", lambda p: p.purchased_on),
+    Column("value", lambda p: format_money(p.value, p.currency), numeric=True),
+    Column("deal", lambda p: f"#{p.deal_id}" if p.deal_id else ""),
+]

@@ -7,7 +7,13 @@ from salesfunnel.domain.money import format_money
 from salesfunnel.render import columns
 from salesfunnel.render.output import Output
 from salesfunnel.render.todo import step_summary
-from salesfunnel.schemas import ActivityPublic, DealDetail, EventPublic, LeadDetail
+from salesfunnel.schemas import (
+    ActivityPublic,
+    ContactDetail,
+    DealDetail,
+    EventPublic,
+    LeadDetail,
+)
 
 
 def render_lead(out: Output, lead: LeadDetail) -> None:
@@ -30,11 +36,15 @@ def render_lead(out: Output, lead: LeadDetail) -> None:
         ("phone", lead.phone),
         ("company", lead.company),
         ("title", lead.title),
-        ("source", f"{lead.source or ''} ({lead.channel})" if lead.channel else lead.source),
+        ("source", _source(lead.source, lead.channel)),
         ("tags", lead.tags),
         ("criteria", criteria or None),
         ("disqualified", lead.disqualify_reason),
         ("referred by", f"#{lead.referred_by}" if lead.referred_by else None),
+        ("city", lead.city),
+        ("country", lead.country),
+        ("website", lead.website),
+        ("notes", lead.notes),
         ("since", local_date(lead.created_at)),
         *((key, value) for key, value in lead.extra.items()),
     ]
@@ -46,6 +56,66 @@ def render_lead(out: Output, lead: LeadDetail) -> None:
         out.heading("Deals")
         out.table(lead.deals, columns.DEAL)
     _activities_and_history(out, lead.activities, lead.history)
+
+
+def render_contact(out: Output, contact: ContactDetail) -> None:
+    q = contact.qualification
+    criteria = ", ".join(
+        name
+        for name, met in (
+            ("need", q.need),
+            ("budget", q.budget),
+            ("authority", q.authority),
+            ("timing", q.timing),
+        )
+        if met
+    )
+    star = f" {columns.STAR}" if contact.starred else ""
+    customer = contact.customer
+    referrer = (
+        f"{contact.referred_by_name} (#{contact.referred_by})" if contact.referred_by else None
+    )
+    fields: list[tuple[str, object]] = [
+        ("stage", f"{contact.stage}, {contact.status}" if contact.status else contact.stage),
+        ("customer", f"{customer.status} as of {customer.as_of}" if customer else None),
+        ("email", (contact.email or "") + (" (?)" if contact.email_flagged else "") or None),
+        ("phone", contact.phone),
+        ("company", contact.company),
+        ("title", contact.title),
+        ("website", contact.website),
+        ("city", contact.city),
+        ("country", contact.country),
+        ("list", contact.list),
+        (
+            "source",
+            f"{contact.source or ''} ({contact.channel})" if contact.channel else contact.source,
+        ),
+        ("tags", contact.tags),
+        ("level", q.level),
+        ("criteria", criteria or None),
+        ("cancelled", contact.cancel_reason),
+        ("disqualified", contact.disqualify_reason),
+        ("referred by", referrer),
+        ("notes", contact.notes),
+        ("since", local_date(contact.created_at)),
+        *((key, value) for key, value in contact.extra.items()),
+    ]
+    out.record(
+        f"#{contact.id} {contact.name}{star}",
+        [(k, v) for k, v in fields if v not in (None, [], "")],
+    )
+    out.heading("Planned steps")
+    if contact.planned:
+        out.table(contact.planned, columns.PLANNED)
+    else:
+        out.line("  none planned")
+    if contact.deals:
+        out.heading("Deals")
+        out.table(contact.deals, columns.DEAL)
+    if contact.purchases:
+        out.heading("Purchases")
+        out.table(contact.purchases, columns.PURCHASE)
+    _activities_and_history(out, contact.activities, contact.history)
 
 
 def render_deal(out: Output, deal: DealDetail) -> None:
@@ -65,6 +135,10 @@ def render_deal(out: Output, deal: DealDetail) -> None:
     out.record(f"Deal #{deal.id} {deal.title}", [(k, v) for k, v in fields if v is not None])
     _next_step(out, deal.next_step)
     _activities_and_history(out, deal.activities, deal.history)
+
+
+def _source(source: str | None, channel: str | None) -> str | None:
+    return f"{source or ''} ({channel})" if channel else source
 
 
 def _next_step(out: Output, step: ActivityPublic | None) -> None:
