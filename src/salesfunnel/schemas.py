@@ -247,7 +247,7 @@ class TodoPublic(Public):
     """`todo --json` and `digest --format json`: the to-do list as of a moment."""
 
     as_of: date = doc("the local date the list is for")
-    now: datetime = doc("the moment it was computed for, with its UTC offset")
+    now: datetime = doc("the moment it was computed for (UTC, as every timestamp)")
     sections: list[TodoSectionPublic] = doc("always all seven, in order")
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
-from salesfunnel.domain.lifecycle import DealStatus
 from salesfunnel.domain.money import format_money
 from salesfunnel.render import columns
 from salesfunnel.render.listing import show_page
@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from salesfunnel.schemas import DealPublic
 
 app = typer.Typer(help="Deals: opportunities moving through the pipeline.", no_args_is_help=True)
+
+
+class DealListStatus(StrEnum):
+    """What `deal list --status` takes: a deal status, or all of them."""
+
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+    ALL = "all"
+
 
 DealId = Annotated[int, typer.Argument(metavar="ID", help="Deal id.")]
 
@@ -119,7 +129,9 @@ def deal_lose(
 @app.command("list")
 def deal_list(
     ctx: typer.Context,
-    status: Annotated[DealStatus, typer.Option(help="open, won or lost.")] = DealStatus.OPEN,
+    status: Annotated[
+        DealListStatus, typer.Option(help="open, won, lost or all.")
+    ] = DealListStatus.OPEN,
     stage: Annotated[str | None, typer.Option(help="Only this stage.")] = None,
     contact: Annotated[str | None, typer.Option(help="Only this contact (id or email).")] = None,
     closing_before: Annotated[
@@ -139,14 +151,15 @@ def deal_list(
     with app_state.reading() as work:
         page = list_deals(
             work,
-            status=status,
+            status=None if status is DealListStatus.ALL else status.value,
             stage=stage,
             contact=contact,
             closing_before=closing_before,
             closing_after=closing_after,
             limit=row_limit(limit, every),
         )
-    show_page(app_state.output, page, columns.DEAL, noun=f"{status} deals", as_json=as_json)
+    noun = "deals" if status is DealListStatus.ALL else f"{status.value} deals"
+    show_page(app_state.output, page, columns.DEAL, noun=noun, as_json=as_json)
 
 
 @app.command("show")

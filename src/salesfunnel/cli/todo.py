@@ -75,6 +75,7 @@ def digest(
     ] = False,
     limit: SectionLimit = SECTION_ROWS,
     every: AllFlag = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """The to-do list for cron: plain text (or Markdown, JSON), never colour.
 
@@ -88,7 +89,7 @@ def digest(
         result = todo_list(work, as_of=as_of, limit=row_limit(limit, every))
     if quiet_if_empty and is_empty(result):
         return
-    if output_format is DigestFormat.JSON:
+    if as_json or output_format is DigestFormat.JSON:
         app_state.output.json(result)
     elif output_format is DigestFormat.MARKDOWN:
         app_state.output.text(digest_markdown(result))

@@ -27,6 +27,7 @@ from salesfunnel.db.rows import rows_in
 from salesfunnel.db.work import Work
 from salesfunnel.domain.exchange import CONTACT_FIELDS, CONTACT_STATE, neutralise
 from salesfunnel.errors import BadValue
+from salesfunnel.schemas import to_json
 
 BATCH = 2_000  # rows read per query
 WHAT = ("contacts", "deals", "activities")
@@ -106,7 +107,7 @@ def csv_cell(value: Any) -> Any:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date | time):
-        return value.isoformat()
+        return to_json(value)  # instants with Z, as every JSON document salesfunnel prints
     return str(value)
 
 

@@ -164,7 +164,9 @@ def _prospect(work: Work, ref: str) -> Any:
     contact = find_contact(work, ref, label="prospect")
     if contact.prospect_status is None:
         raise InvalidTransition(
-            f"#{contact.id} {contact.name} is not a prospect (it came in as a {contact.stage})"
+            f"#{contact.id} {contact.name} is not a prospect (it came in as a lead"
+            + ("" if contact.stage == Stage.LEAD else f" and is a {contact.stage} now")
+            + ")"
         )
     return contact
 

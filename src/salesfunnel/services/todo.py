@@ -410,7 +410,7 @@ def _public(work: Work, day: _Day, found: dict[Section, _Found], limit: int | No
     blank = dict.fromkeys(ITEM_FIELDS)
     return TodoPublic(
         as_of=day.today,
-        now=day.now,
+        now=day.now.astimezone(UTC),
         sections=[
             TodoSectionPublic(
                 name=section,
