@@ -396,7 +396,7 @@ def test_a_real_terminal_is_asked_and_no_means_nothing_changes(ok, db) -> None:
     out, _ = process.communicate(timeout=30)
     os.close(main_fd)
 
-    assert b"Cancel 1 prospect(s) for good? [y/N]" in seen
+    assert b"Cancel #1 Pia for good (never to be contacted)? [y/N]" in seen
     assert process.returncode == 1
     assert out == b""
     assert db("select prospect_status from contacts") == [("open",)]

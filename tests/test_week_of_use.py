@@ -38,3 +38,29 @@ def test_json_instants_end_in_z_everywhere(ok, monkeypatch, in_sao_paulo) -> Non
     assert exported[0]["created_at"] == "2026-11-23T12:00:00Z"
     assert json.loads(ok("todo", "--json").stdout)["now"] == "2026-11-23T12:00:00Z"
     assert json.loads(ok("lead", "show", "1", "--json").stdout)["created_at"].endswith("Z")
+
+
+def test_a_step_in_the_past_is_refused_however_it_is_written(ok, run, db) -> None:
+    """At 09:00: `today 08:00` is as past as yesterday's date; `today 10:00` is not."""
+    ok("lead", "add", "Ana")
+    for due in ("today 08:00", "22/11/2026", "2026-11-22", "yesterday 15:00"):
+        result = run("next", "1", "call", "Call", "--due", due)
+        assert result.exit_code == 1 and "in the past" in result.stderr, due
+    assert db("select count(*) from activities") == [(0,)]
+    ok("next", "1", "call", "Call", "--due", "today 10:00")
+    ok("next", "1", "call", "Call", "--due", "today")
+    assert db("select count(*) from activities") == [(2,)]
+
+
+def test_a_churned_customer_says_churned(ok) -> None:
+    ok("lead", "add", "Ana")
+    ok("customer", "purchase", "1", "--value", "50", "--date", "2026-11-01")
+    ok("customer", "churn", "1", "--yes")
+    assert ok("customer", "status", "1").stdout.startswith(
+        "#1 Ana: inactive (churned 2026-11-23) as of 2026-11-23"
+    )
+    assert "inactive (churned 2026-11-23)" in ok("customer", "list").stdout
+    assert (
+        "#1 Ana: active as of 2026-11-22"
+        in ok("customer", "status", "1", "--as-of", "2026-11-22").stdout
+    )

@@ -11,6 +11,7 @@ from salesfunnel.cli.state import state
 from salesfunnel.domain.customers import CustomerStatus
 from salesfunnel.domain.money import format_money
 from salesfunnel.render import columns
+from salesfunnel.render.columns import customer_status_text
 from salesfunnel.render.listing import show_page
 
 app = typer.Typer(help="Customers: contacts who bought.", no_args_is_help=True)
@@ -54,7 +55,7 @@ def customer_status(
         app_state.output.json(found)
         return
     app_state.output.line(
-        f"#{found.id} {found.name}: {found.status} as of {found.as_of.isoformat()} "
+        f"#{found.id} {found.name}: {customer_status_text(found)} as of {found.as_of.isoformat()} "
         f"(last purchase {found.last_purchase}, {found.days_since_purchase} days ago)"
     )
 

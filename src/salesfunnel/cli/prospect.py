@@ -108,10 +108,14 @@ def prospect_cancel(
     as_json: JsonFlag = False,
 ) -> None:
     """Never contact these again; they are kept so a re-import won't bring them back."""
-    from salesfunnel.services.prospects import cancel
+    from salesfunnel.services.prospects import cancel, named
 
-    confirm(f"Cancel {len(ids)} prospect(s) for good?", yes)
     app_state = state(ctx)
+    if not yes:
+        with app_state.reading() as work:
+            who = named(work, ids)
+        shown = ", ".join(who[:5]) + (f" and {len(who) - 5} more" if len(who) > 5 else "")
+        confirm(f"Cancel {shown} for good (never to be contacted)?", yes)
     with app_state.writing() as work:
         cancelled = cancel(work, ids, reason)
     if as_json:

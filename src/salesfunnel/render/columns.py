@@ -58,12 +58,20 @@ CUSTOMER = [
     Column("id", lambda c: c.id, numeric=True),
     Column("name", lambda c: c.name),
     Column("company", lambda c: c.company),
-    Column("status", lambda c: c.status),
+    Column("status", lambda c: customer_status_text(c)),
     Column("last purchase", lambda c: c.last_purchase),
     Column("days", lambda c: c.days_since_purchase, numeric=True),
     Column("purchases", lambda c: c.purchases, numeric=True),
     Column("value", lambda c: purchases_value(c), numeric=True),
 ]
+
+
+def customer_status_text(customer: CustomerPublic) -> str:
+    """``inactive (churned 2026-11-20)``: a churned customer says so."""
+    churned = customer.churned_on
+    if churned is not None and churned <= customer.as_of and customer.status == "inactive":
+        return f"{customer.status} (churned {churned.isoformat()})"
+    return customer.status
 
 
 def purchases_value(customer: CustomerPublic) -> object:

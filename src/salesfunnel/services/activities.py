@@ -10,7 +10,7 @@ saving rules for the day in question).  A step keeps the local date and time as 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from salesfunnel import clock
@@ -56,9 +56,9 @@ def plan_step(
     contact = _reachable(work, contact_ref, "plan a step for")
     deal, chosen = _deal_for(work, contact, deal_id, planning=True)
     day, at = user_when(work, due)
-    if day < clock.today():
+    if _in_the_past(day, at):
         raise BadValue(
-            f"--due {due.strip()} is {day.isoformat()}, in the past; "
+            f"--due {due.strip()} is {_when(day, at)}, in the past; "
             "to record what was done, use log"
         )
     step_id = work.insert(
@@ -136,8 +136,8 @@ def snooze(work: Work, activity_id: int, to: str | None = None) -> ActivityOutco
     else:
         day, typed_time = user_when(work, to)
         at = typed_time or step.due_time
-        if day < today:
-            raise BadValue(f"--to {to.strip()} is {day.isoformat()}, in the past")
+        if _in_the_past(day, typed_time):
+            raise BadValue(f"--to {to.strip()} is {_when(day, typed_time)}, in the past")
     work.update(
         "activities",
         step.id,
@@ -150,6 +150,18 @@ def snooze(work: Work, activity_id: int, to: str | None = None) -> ActivityOutco
     )
     contact, deal = _owners(work, step)
     return _outcome(contact, _activity(work, step.id), deal)
+
+
+def _in_the_past(day: date, at: time | None) -> bool:
+    """One rule however the date was written: a day before today, or a time already gone
+    today (`today 11:00` at noon, as `03/12/2026` the day after)."""
+    if at is None:
+        return day < clock.today()
+    return clock.local_moment(day, at) < clock.now()
+
+
+def _when(day: date, at: time | None) -> str:
+    return day.isoformat() + (f" {at.strftime('%H:%M')}" if at is not None else "")
 
 
 def _reachable(work: Work, ref: str, doing: str) -> Any:

@@ -206,6 +206,11 @@ def convert(work: Work, refs: list[str]) -> list[LeadPublic]:
     return views.leads(work, [by_id[i] for i in converted])
 
 
+def named(work: Work, refs: list[str]) -> list[str]:
+    """``#1 Ana Silva``: who the ids and emails name, each once (refusing a non-prospect)."""
+    return [f"#{contact.id} {contact.name}" for contact in _prospects(work, refs)]
+
+
 def cancel(work: Work, refs: list[str], reason: str | None = None) -> list[ProspectPublic]:
     """Dead prospects are kept, so a re-import does not bring them back."""
     cancelled: list[int] = []
