@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
+
+from salesfunnel.db.connect import database
+from salesfunnel.db.work import Work
+from salesfunnel.render import columns
+from salesfunnel.render.output import Output, cell_len
+from salesfunnel.render.todo import render_todo
+from salesfunnel.services.leads import list_leads
+from salesfunnel.services.todo import todo_list
 
 
 def test_deal_list_status_all_lists_every_deal(ok, run) -> None:
@@ -64,3 +74,63 @@ def test_a_churned_customer_says_churned(ok) -> None:
         "#1 Ana: active as of 2026-11-22"
         in ok("customer", "status", "1", "--as-of", "2026-11-22").stdout
     )
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def on_a_terminal(width: int, monkeypatch, draw) -> list[str]:  # type: ignore[no-untyped-def]
+    """What ``draw(output)`` shows on a terminal ``width`` columns wide, line by line."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    screen = Terminal()
+    draw(Output(stdout=screen, stderr=io.StringIO()))
+    return re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue()).splitlines()  # colours aside
+
+
+def test_todo_and_lead_list_fit_a_100_column_terminal_a_row_a_line(
+    ok, db_path, monkeypatch
+) -> None:
+    """Long names, steps and deals: columns are cut or dropped, never wrapped; an email and
+    a date are never cut; and the "... and N more" note stands under its section."""
+    for n in range(4):
+        name = f"Maximiliano Fernández de la Concepción Rodríguez {n}"
+        ok(
+            "lead",
+            "add",
+            name,
+            "--email",
+            f"maximiliano.fernandez.{n}@construtora-atlantico.example",
+        )
+        ok("deal", "open", str(n + 1), "--title", "Renovação do contrato de manutenção predial")
+        ok(
+            "next",
+            str(n + 1),
+            "meeting",
+            "Apresentar a proposta revista ao conselho",
+            "--due",
+            "today 16:00",
+        )
+    with database(f"sqlite:///{db_path}") as driver, Work(driver, write=False) as work:
+        todo = todo_list(work, limit=3)
+        leads = list_leads(work)
+    for draw, rows in (
+        (lambda out: render_todo(out, todo), 3),
+        (lambda out: out.table(leads.items, columns.LEAD), 4),
+    ):
+        lines = on_a_terminal(100, monkeypatch, draw)
+        assert max(cell_len(line) for line in lines) <= 100, "\n".join(lines)
+        body = [line for line in lines if line.startswith("│")]
+        assert len(body) == rows, "\n".join(lines)  # one line a row: nothing wrapped
+    lead_lines = on_a_terminal(100, monkeypatch, lambda out: out.table(leads.items, columns.LEAD))
+    assert "maximiliano.fernandez.0@construtora-atlantico.example" in "\n".join(lead_lines)
+    todo_lines = on_a_terminal(100, monkeypatch, lambda out: render_todo(out, todo))
+    assert "... and 1 more (use --limit N or --all)" in todo_lines  # on stdout, under it
+
+
+def test_in_a_pipe_nothing_is_cut_or_dropped(ok) -> None:
+    long_name = "Maximiliano Fernández de la Concepción Rodríguez y Saavedra"
+    ok("lead", "add", long_name, "--company", "Construtora Atlântico de Engenharia Civil Ltda")
+    out = ok("lead", "list").stdout
+    assert long_name in out and "Construtora Atlântico de Engenharia Civil Ltda" in out

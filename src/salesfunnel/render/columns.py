@@ -34,24 +34,24 @@ PROSPECT_LIST = [
 LEAD = [
     Column("id", lambda lead: lead.id, numeric=True),
     Column("", lambda lead: STAR if lead.starred else ""),
-    Column("name", lambda lead: lead.name),
+    Column("name", lambda lead: lead.name, shrink=True),
     Column("email", lambda lead: lead.email),
-    Column("company", lambda lead: lead.company),
+    Column("company", lambda lead: lead.company, shrink=True, drop=2),
     Column("status", lambda lead: lead.status + (f" ({lead.level})" if lead.level else "")),
-    Column("source", lambda lead: lead.source),
-    Column("tags", lambda lead: lead.tags),
-    Column("since", lambda lead: local(lead.created_at).date()),
+    Column("source", lambda lead: lead.source, shrink=True, drop=3),
+    Column("tags", lambda lead: lead.tags, shrink=True, drop=4),
+    Column("since", lambda lead: local(lead.created_at).date(), drop=1),
 ]
 
 DEAL = [
     Column("id", lambda d: d.id, numeric=True),
-    Column("title", lambda d: d.title),
-    Column("contact", lambda d: f"{d.contact} (#{d.contact_id})"),
+    Column("title", lambda d: d.title, shrink=True),
+    Column("contact", lambda d: f"{d.contact} (#{d.contact_id})", shrink=True),
     Column("stage", lambda d: d.stage if d.status == "open" else f"{d.status} ({d.stage})"),
     Column("value", lambda d: format_money(d.value, d.currency), numeric=True),
     Column("prob.", lambda d: f"{d.probability}%", numeric=True),
-    Column("weighted", lambda d: format_money(d.weighted_value), numeric=True),
-    Column("close", lambda d: d.closed_on or d.expected_close),
+    Column("weighted", lambda d: format_money(d.weighted_value), numeric=True, drop=2),
+    Column("close", lambda d: d.closed_on or d.expected_close, drop=1),
 ]
 
 CUSTOMER = [

@@ -42,6 +42,11 @@ class Column:
     value: Callable[[Any], object]
     numeric: bool = False
     style: str | None = None
+    # On a terminal too narrow for the whole table: the columns with the highest ``drop``
+    # go first (0: never), then a ``shrink`` column is cut short with "…". A row is never
+    # wrapped; in a pipe nothing is dropped or cut.
+    drop: int = 0
+    shrink: bool = False
 
 
 class Output:
@@ -80,20 +85,29 @@ class Output:
         from rich.table import Table
         from rich.text import Text
 
+        console = self.rich_console()
+        shown = fitting(columns, cells, console.width)
         table = Table(
             title=Text(visible(title)) if title else None,  # data, not markup
             header_style="bold",
             title_justify="left",
             expand=False,
         )
-        for col in columns:
+        for i, column_width in shown:
+            col = columns[i]
             table.add_column(
-                col.header, justify="right" if col.numeric else "left", style=col.style
+                col.header,
+                justify="right" if col.numeric else "left",
+                style=col.style,
+                no_wrap=True,
+                overflow="ellipsis",
+                width=column_width,
             )
         for row, values in zip(rows, cells, strict=True):
             style = "bold yellow" if highlight and highlight(row) else None
-            table.add_row(*(Text(value) for value in values), style=style)  # data, not markup
-        self.rich_console().print(table)
+            line = [Text(values[i]) for i, _ in shown]  # data, not markup
+            table.add_row(*line, style=style)
+        console.print(table)
 
     def record(self, title: str, fields: Sequence[tuple[str, object]]) -> None:
         """One thing's details, as ``label: value`` lines."""
@@ -137,6 +151,57 @@ class Output:
         from rich.console import Console
 
         return Console(file=self.stdout, highlight=False)
+
+
+TABLE_EDGES = 1  # a Rich table's left border
+COLUMN_EDGES = 3  # a column's padding on both sides, and the border after it
+SHORTEST_CUT = 8  # a column cut short keeps at least this much (or all it has, if less)
+
+
+def fitting(
+    columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
+) -> list[tuple[int, int]]:
+    """Which columns to show, and how wide, for a table to fit ``width`` on one line a row.
+
+    Every column is as wide as its widest cell when that fits.  Otherwise the droppable
+    columns go, most droppable first, until the columns that may be cut keep at least
+    half of what they hold; these then share what the others leave, in proportion to
+    their widest cell (each keeping a few characters at least).
+    """
+    widest = [
+        max([cell_len(col.header), *(cell_len(line[i]) for line in cells)])
+        for i, col in enumerate(columns)
+    ]
+    shown = list(range(len(columns)))
+    cuttable = {i for i, col in enumerate(columns) if col.shrink}
+
+    def room(shown: list[int]) -> int:  # what the cut columns may share
+        firm = sum(widest[i] for i in shown if i not in cuttable)
+        return width - TABLE_EDGES - COLUMN_EDGES * len(shown) - firm
+
+    def least(shown: list[int]) -> int:
+        return sum(min(widest[i], SHORTEST_CUT) for i in shown if i in cuttable)
+
+    def wanted(shown: list[int]) -> int:
+        return sum(widest[i] for i in shown if i in cuttable)
+
+    for i in sorted((i for i in shown if columns[i].drop), key=lambda i: -columns[i].drop):
+        # A column goes rather than the cut ones keep less than half of what they hold.
+        if room(shown) >= max(least(shown), wanted(shown) // 2):
+            break
+        shown.remove(i)
+    if room(shown) < least(shown):  # still too wide: any text may be cut, as a last resort
+        cuttable |= {i for i in shown if not columns[i].numeric}
+    cut = [i for i in shown if i in cuttable]
+    share = room(shown)
+    widths = {i: widest[i] for i in shown}
+    if cut and wanted(shown) > share:  # in proportion, each keeping SHORTEST_CUT at least
+        floor = {i: min(widest[i], SHORTEST_CUT) for i in cut}
+        spare = max(share - sum(floor.values()), 0)
+        extra = wanted(shown) - sum(floor.values())
+        for i in cut:
+            widths[i] = floor[i] + (spare * (widest[i] - floor[i]) // extra if extra else 0)
+    return [(i, widths[i]) for i in shown]
 
 
 def escape(text: str) -> str:

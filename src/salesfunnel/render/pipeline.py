@@ -35,7 +35,7 @@ def _one_currency(output: Output, stages: Sequence[PipelineStagePublic]) -> None
         Column("deals", lambda s: s.count, numeric=True),
         Column("total", lambda s: s.total_value, numeric=True),
         Column("weighted", lambda s: s.weighted_value, numeric=True),
-        Column("", lambda s: bar(s.weighted_value, biggest), style="green"),
+        Column("", lambda s: bar(s.weighted_value, biggest), style="green", drop=1),
     ]
     output.table(list(stages), summary, title="Pipeline (open deals)")
     total = sum(s.total_value for s in stages)

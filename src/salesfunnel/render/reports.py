@@ -103,9 +103,9 @@ def render_funnel(output: Output, report: FunnelReportPublic) -> None:
         [
             Column("step", lambda s: s[0]),
             Column("count", lambda s: s[1], numeric=True),
-            Column("", lambda s: centred_bar(output, s[1], biggest), style="cyan"),
+            Column("", lambda s: centred_bar(output, s[1], biggest), style="cyan", drop=1),
             Column("conversion", lambda s: s[2], numeric=True),
-            Column("", lambda s: s[3], style="dim"),
+            Column("", lambda s: s[3], style="dim", drop=2),
         ],
         title=f"Funnel, {period_text(report.since, report.until)}",
     )
@@ -146,7 +146,7 @@ def render_funnel(output: Output, report: FunnelReportPublic) -> None:
             [
                 Column("reason", lambda r: r.reason),
                 Column("deals", lambda r: r.count, numeric=True),
-                Column("", lambda r: bar(output, r.count, most), style="red"),
+                Column("", lambda r: bar(output, r.count, most), style="red", drop=1),
             ],
         )
 
@@ -170,7 +170,7 @@ def _source_columns(
         Column(f"won {currency}", lambda r: money(r.funnel.won_value), numeric=True),
         Column(f"cost {currency}", lambda r: money(r.cost), numeric=True),
         Column("ROI", lambda r: percent(r.roi), numeric=True),
-        Column("", lambda r: bar(output, r.funnel.won_value, biggest), style="green"),
+        Column("", lambda r: bar(output, r.funnel.won_value, biggest), style="green", drop=1),
     ]
 
 
@@ -207,7 +207,7 @@ def render_forecast(output: Output, report: ForecastPublic) -> None:
         [
             Column("close", lambda b: b.key),
             *bucket_columns,
-            Column("", lambda b: bar(output, b.weighted_value, biggest), style="green"),
+            Column("", lambda b: bar(output, b.weighted_value, biggest), style="green", drop=1),
         ],
         title=f"Forecast as of {report.as_of}: open deals by expected close month",
     )
@@ -222,7 +222,7 @@ def render_forecast(output: Output, report: ForecastPublic) -> None:
         [
             Column("stage", lambda b: b.key),
             *bucket_columns,
-            Column("", lambda b: bar(output, b.weighted_value, by_stage), style="green"),
+            Column("", lambda b: bar(output, b.weighted_value, by_stage), style="green", drop=1),
         ],
     )
     for title, deals, key in (
@@ -238,8 +238,8 @@ def render_forecast(output: Output, report: ForecastPublic) -> None:
             deals,
             [
                 Column("id", lambda d: d.id, numeric=True),
-                Column("title", lambda d: d.title),
-                Column("contact", lambda d: d.contact),
+                Column("title", lambda d: d.title, shrink=True),
+                Column("contact", lambda d: d.contact, shrink=True),
                 Column("stage", lambda d: d.stage),
                 Column("value", lambda d: money(d.value, d.currency), numeric=True),
                 Column("close", lambda d: d.expected_close or NONE),
@@ -320,8 +320,8 @@ def render_search(output: Output, result: SearchResultPublic) -> None:
             result.deals_total,
             [
                 Column("id", lambda d: d.id, numeric=True),
-                Column("title", lambda d: d.title),
-                Column("contact", lambda d: d.contact),
+                Column("title", lambda d: d.title, shrink=True),
+                Column("contact", lambda d: d.contact, shrink=True),
                 Column("status", lambda d: d.status if d.status != "open" else d.stage),
                 Column("value", lambda d: money(d.value, d.currency), numeric=True),
             ],

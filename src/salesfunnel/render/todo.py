@@ -210,21 +210,21 @@ def step_columns(today: date, explain: bool) -> list[Column]:
     return [
         Column("id", lambda i: i.activity_id, numeric=True),
         Column("due", lambda i: due_text(i, today)),
-        Column("kind", lambda i: i.step_kind),
-        Column("step", lambda i: i.text),
-        Column("contact", who),
-        Column("deal", deal_text),
+        Column("kind", lambda i: i.step_kind, drop=1),
+        Column("step", lambda i: i.text, shrink=True),
+        Column("contact", who, shrink=True),
+        Column("deal", deal_text, shrink=True, drop=2),
         *_priority(explain),
     ]
 
 
 def attention_columns(explain: bool) -> list[Column]:
     return [
-        Column("contact", who),
+        Column("contact", who, shrink=True),
         Column("is", state_text),
-        Column("deal", lambda i: f"#{i.deal_id} {i.deal}" if i.deal_id else ""),
+        Column("deal", lambda i: f"#{i.deal_id} {i.deal}" if i.deal_id else "", shrink=True),
         Column("value", lambda i: money(i.value, i.currency) if i.deal_id else "", numeric=True),
-        Column("last touch", lambda i: i.last_touch),
+        Column("last touch", lambda i: i.last_touch, drop=1),
         Column("idle", idle_text, numeric=True),
         *_priority(explain),
     ]
@@ -232,8 +232,8 @@ def attention_columns(explain: bool) -> list[Column]:
 
 def customer_columns(explain: bool) -> list[Column]:
     return [
-        Column("customer", who),
-        Column("company", lambda i: i.company),
+        Column("customer", who, shrink=True),
+        Column("company", lambda i: i.company, shrink=True, drop=1),
         Column("last purchase", lambda i: i.last_purchase),
         Column("days", lambda i: i.idle_days, numeric=True),
         Column("bought", lambda i: money(i.value, i.currency), numeric=True),
@@ -266,8 +266,8 @@ def render_todo(output: Output, todo: TodoPublic, *, explain: bool = False) -> N
             output.heading(title)
         first = False
         output.table(section.items, columns_for(section, todo.as_of, explain), highlight=starred)
-        if more := more_line(section):
-            output.message(more.replace("(salesfunnel todo --all)", "(use --limit N or --all)"))
+        if more := more_line(section):  # under its section, as the digest says it
+            output.line(more.replace("(salesfunnel todo --all)", "(use --limit N or --all)"))
 
 
 # --- next step in `lead show` / `deal show` -------------------------------------------------
