@@ -26,6 +26,7 @@ from salesfunnel.errors import DEBUG_VARIABLE, ExitStatus, SalesfunnelError, deb
 COMPLETION_VARIABLE = "_SALESFUNNEL_COMPLETE"  # set by the shell when it asks Typer to complete
 INTERRUPTED = "Interrupted: nothing was written."
 INTERRUPTED_AFTER_SAVING = "Interrupted after the change was saved."
+COMMAND_LINE = "salesfunnel.command_line"  # where make_context keeps it (ctx.meta)
 
 
 class ErrorBoundary(TyperGroup):
@@ -44,6 +45,15 @@ class ErrorBoundary(TyperGroup):
             saved = isinstance(ctx.obj, AppState) and ctx.obj.saved
             typer.echo(INTERRUPTED_AFTER_SAVING if saved else INTERRUPTED, err=True)
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        """Keeps the command line (what the undo journal shows) before Click parses it."""
+        typed = list(args)
+        ctx = super().make_context(info_name, args, parent, **extra)
+        ctx.meta[COMMAND_LINE] = command_line(typed)
+        return ctx
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Click's ``main`` shows Click's own errors (a usage error: its message, exit 2),
@@ -122,7 +132,7 @@ def root(
     ] = False,
 ) -> None:
     """salesfunnel: move people from prospect to customer, from the shell."""
-    ctx.obj = AppState(db=db)
+    ctx.obj = AppState(db=db, command=ctx.meta.get(COMMAND_LINE, ""))
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -206,6 +216,27 @@ def __getattr__(name: str) -> Any:
     mount(whole, [*COMMANDS, *GROUPS])
     globals()["app"] = whole
     return whole
+
+
+def command_line(args: list[str]) -> str:
+    """The arguments as a shell would take them, without ``--db`` (a path, or a server
+    URL with its password): ``deal win 12``."""
+    import shlex
+
+    kept: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            kept.extend(args[index:])
+            break
+        if arg == "--db":
+            index += 2
+            continue
+        if not arg.startswith("--db="):
+            kept.append(arg)
+        index += 1
+    return shlex.join(kept)
 
 
 def hoist_db_option(args: list[str]) -> list[str]:

@@ -26,7 +26,9 @@ def calendar_export(
     from salesfunnel.services.calendar import calendar_of_steps
 
     app_state = state(ctx)
-    with app_state.writing() as work:  # the first export stores the database's identity
+    # The first export stores the database's identity, which must outlive any undo (the
+    # events' UIDs): not a change the user undoes, so not in the journal.
+    with app_state.writing(journal=False) as work:
         document, count = calendar_of_steps(work)
     if file == "-":
         sys.stdout.flush()
