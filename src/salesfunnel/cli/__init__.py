@@ -95,6 +95,7 @@ COMMANDS = {
     "digest": "salesfunnel.cli.todo:digest",
     "export": "salesfunnel.cli.export:export",
     "search": "salesfunnel.cli.search:search",
+    "undo": "salesfunnel.cli.undo:undo",
     "demo": "salesfunnel.cli.demo:demo",
 }
 GROUPS = {

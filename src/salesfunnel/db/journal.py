@@ -41,6 +41,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "settings": ("key",),
     "contact_tags": ("contact_id", "tag"),
     "import_updates": ("import_id", "contact_id"),
+    "search_index_state": ("name",),
 }
 # Who may point at a row of each table (table, column): a row `undo` deletes must be
 # pointed at by nothing (tests/test_undo.py holds these to the tables' foreign keys).

@@ -94,3 +94,13 @@ EVENT = [
     ),
     Column("detail", lambda e: e.detail),
 ]
+
+UNDO = [
+    Column("id", lambda u: u.id, numeric=True),
+    Column("when", lambda u: local(u.at).strftime("%Y-%m-%d %H:%M")),
+    Column("command", lambda u: u.command),
+    Column(
+        "what it did",
+        lambda u: (u.summary or "") + ("" if u.undoable else " (undo stops here)"),
+    ),
+]
