@@ -106,6 +106,7 @@ def cases(ids: dict[str, int], scratch: Path) -> list[Case]:
         ["source", "list"],
         ["config", "list"],
         ["export", "deals"],
+        ["undo", "--list"],
     ]
     writes = [
         ["log", lead, "call", "Left a voicemail"],

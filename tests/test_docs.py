@@ -202,6 +202,7 @@ READS = [
     ("customer status", "3"),
     ("config list",),
     ("config get", "deal.currency"),
+    ("undo", "--list"),
 ]
 
 
@@ -227,6 +228,7 @@ CHANGES = [
     ("customer purchase", "3", "--value", "75"),
     ("customer churn", "3", "--reason", "contract ended"),
     ("config set", "deal.currency", "eur"),
+    ("undo", "--yes"),
 ]
 
 

@@ -214,6 +214,8 @@ def some_of_everything(ok) -> None:
         ["deal", "move", "1", "proposal"],
         ["deal", "win", "1"],
         ["lead", "add", "Bia", "--json"],
+        ["undo", "--list"],
+        ["undo", "--yes"],
     ],
     ids=" ".join,
 )

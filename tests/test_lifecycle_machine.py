@@ -10,10 +10,15 @@ agrees with the model and that nothing ever moved backwards:
 - a cancelled prospect never becomes a lead;
 - a refused command exits 1 with one line "Error: ..." and writes nothing;
 - customer status only worsens as the as-of date advances between purchases.
+
+A second machine (:class:`FunnelWithUndo`) also undoes, at random: any command followed
+by `undo` leaves the database, every listing, every record's history and search as they
+were before it, however many commands are undone in a row.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -58,6 +63,23 @@ PROSPECT_STEPS = {
     "cancelled": {"cancelled"},
 }
 STATUS_RANK = {"active": 0, "pre-inactive": 1, "inactive": 2}
+
+# The commands that write (and so are journaled for undo), by their first words.
+WRITES: set[tuple[str, ...] | str] = {
+    ("prospect", "add"),
+    ("prospect", "convert"),
+    ("prospect", "cancel"),
+    ("lead", "add"),
+    ("lead", "qualify"),
+    ("lead", "disqualify"),
+    ("deal", "open"),
+    ("deal", "move"),
+    ("deal", "win"),
+    ("deal", "lose"),
+    ("customer", "purchase"),
+    ("customer", "churn"),
+    "log",
+}
 
 names = st.sampled_from(["Ana Silva", "João Costa", "María López", "Игорь Петров", "Bo Chen"])
 emails = st.none() | st.sampled_from(["ana@example.com", "joao@example.com", "maria@example.com"])
@@ -143,6 +165,8 @@ class Funnel(RuleBasedStateMachine):
     def expect(self, allowed: bool, *args: str) -> Result:
         """Run a command the model accepts (exit 0) or refuses (exit 1, one line, no write)."""
         before = None if allowed else self.dump()
+        if allowed and (tuple(args[:2]) in WRITES or args[0] in WRITES):
+            self.before_write()
         result = self.cli(*args)
         if allowed:
             assert result.exit_code == 0, (args, result.exit_code, result.stderr)
@@ -161,6 +185,9 @@ class Funnel(RuleBasedStateMachine):
                 name for (name,) in db.execute("select name from sqlite_master where type='table'")
             ]
             return {t: sorted(db.execute(f'select * from "{t}"'), key=repr) for t in tables}
+
+    def before_write(self) -> None:
+        """Called before each write the model accepts (FunnelWithUndo keeps a snapshot)."""
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         with closing(sqlite3.connect(self.db)) as db:
@@ -596,6 +623,116 @@ def _iso(day: date | None) -> str | None:
 def test_the_funnel_only_moves_forward(run) -> None:
     run_state_machine_as_test(
         lambda: Funnel(run),
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+
+
+# --- undo -------------------------------------------------------------------------------
+
+# What a user sees of the whole database (asked of the database and of its copy alike).
+LISTINGS = [
+    ("export", "contacts", "--format", "json"),
+    ("export", "deals", "--format", "json"),
+    ("export", "activities", "--format", "json"),
+    ("lead", "list", "--all", "--json"),
+    ("prospect", "list", "--all", "--json"),
+    ("prospect", "lists", "--json"),
+    *(
+        ("deal", "list", "--status", status, "--all", "--json")
+        for status in ("open", "won", "lost")
+    ),
+    ("customer", "list", "--all", "--json"),
+    ("pipeline", "--json"),
+    ("todo", "--json"),
+    ("report", "funnel", "--json"),
+    *(("search", word) for word in ("ana", "costa", "игорь", "chen")),
+]
+NOT_COMPARED = ("undo_", "contacts_fts", "companies_fts", "deals_fts", "sqlite_")
+
+
+@dataclass
+class Snapshot:
+    """The database (a copy of its file) and the model, as they were before a command."""
+
+    path: str
+    model: dict[str, Any]
+
+
+class FunnelWithUndo(Funnel):
+    """The funnel machine, plus `undo` at random: each undo must bring back, exactly, what
+    the database and the model were before the newest command not undone yet."""
+
+    MODEL = ("people", "deals", "emails", "frozen", "seen")
+
+    def __init__(self, run: Callable[..., Result]) -> None:
+        self.snapshots: list[Snapshot] = []
+        super().__init__(run)
+
+    def before_write(self) -> None:
+        path = os.path.join(self.folder, f"before-{len(self.snapshots)}.db")
+        with closing(sqlite3.connect(self.db)) as source, closing(sqlite3.connect(path)) as kept:
+            source.backup(kept)
+        model = {name: copy.deepcopy(getattr(self, name)) for name in self.MODEL}
+        self.snapshots.append(Snapshot(path, model))
+
+    @precondition(lambda self: self.snapshots)
+    @rule()
+    def undo(self) -> None:
+        """The newest command left is taken back: everything is as it was before it."""
+        was = self.snapshots.pop()
+        result = self.cli("undo", "--yes")
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.startswith("Undid `"), result.stderr
+        assert self.user_data(self.db) == self.user_data(was.path)
+        assert self.seen_by_the_user(self.db) == self.seen_by_the_user(was.path)
+        for name, value in was.model.items():
+            setattr(self, name, value)
+        os.remove(was.path)
+
+    @precondition(lambda self: not self.snapshots)
+    @rule()
+    def nothing_left_to_undo(self) -> None:
+        result = self.expect(False, "undo", "--yes")
+        assert "nothing to undo" in result.stderr
+
+    def user_data(self, path: str) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row the user's data is made of (not the journal, nor the search index's
+        internals: search is compared by what it finds)."""
+        with closing(sqlite3.connect(path)) as db:
+            tables = [
+                name
+                for (name,) in db.execute("select name from sqlite_master where type='table'")
+                if not name.startswith(NOT_COMPARED)
+            ]
+            return {t: sorted(db.execute(f'select * from "{t}"'), key=repr) for t in tables}
+
+    def seen_by_the_user(self, path: str) -> dict[tuple[str, ...], tuple[int, str, str]]:
+        """The listings, and each contact's and deal's record with its history."""
+        with closing(sqlite3.connect(path)) as db:
+            contacts = [row[0] for row in db.execute("select id from contacts")]
+            deals = [row[0] for row in db.execute("select id from deals")]
+        commands = [
+            *LISTINGS,
+            *(("lead", "show", str(i), "--json") for i in contacts),
+            *(("customer", "status", str(i), "--json") for i in contacts),
+            *(("deal", "show", str(i), "--json") for i in deals),
+        ]
+        seen = {}
+        for command in commands:
+            result = self.run("--db", path, *command)
+            seen[command] = (result.exit_code, result.stdout, result.stderr)
+        return seen
+
+
+@pytest.mark.slow
+def test_any_command_followed_by_undo_leaves_everything_as_before(run) -> None:
+    run_state_machine_as_test(
+        lambda: FunnelWithUndo(run),
         settings=settings(
             max_examples=25,
             stateful_step_count=20,

@@ -54,3 +54,12 @@ class BadValue(SalesfunnelError):
 
 class DatabaseError(SalesfunnelError):
     """The database cannot be opened, read or upgraded."""
+
+
+class CannotUndo(SalesfunnelError):
+    """`undo` can't take the last command back exactly: nothing to undo, a command undo
+    doesn't take back (undo-import), or rows it wrote were changed since by something else."""
+
+
+class NotConfirmed(SalesfunnelError):
+    """A change that asks first ran with no terminal to ask on: pass --yes."""

@@ -22,11 +22,14 @@ def checked_target(path: Path, what: str = "") -> Path:
     """The file to write: not a directory, in a directory that exists."""
     label = f"{what}: " if what else ""
     target = path.expanduser()
-    if target.is_dir():
-        raise BadValue(f"{label}{path} is a directory: give a file name")
-    folder = target.parent
-    if not folder.is_dir():
-        raise BadValue(f"{label}can't write {path}: no directory {folder}")
+    try:
+        if target.is_dir():
+            raise BadValue(f"{label}{path} is a directory: give a file name")
+        folder = target.parent
+        if not folder.is_dir():
+            raise BadValue(f"{label}can't write {path}: no directory {folder}")
+    except OSError as error:  # a name too long, a folder we may not look into...
+        raise BadValue(f"{label}can't write {str(path)[:80]}: {error.strerror}") from None
     return target
 
 

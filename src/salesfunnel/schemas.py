@@ -497,6 +497,26 @@ class UndoImportPublic(Public):
     )
 
 
+class UndoCommandPublic(Public):
+    """A row of `undo --list`: a write command, newest first, as the undo journal keeps it."""
+
+    id: int = doc("its place in the journal: `undo` takes back the highest first")
+    at: datetime = doc("when it was done (UTC)")
+    command: str = doc("the command line, as typed (without --db)")
+    summary: str | None = doc("what it said it did")
+    import_id: int | None = doc("a prospect import: the import whose rows undo takes back")
+    undoable: bool = doc(
+        "false for a command undo doesn't take back (prospect undo-import): undo stops there"
+    )
+
+
+class UndoResultPublic(Public):
+    """`undo --json`: the command taken back, and what undoing it did."""
+
+    command: UndoCommandPublic = doc("the command undone, as `undo --list` showed it")
+    undone: str = doc("what was put back, in words: 'deal #12 Acme back to open in ...'")
+
+
 class LostReasonPublic(Public):
     reason: str
     count: int = doc("deals lost for it in the period")
@@ -689,6 +709,7 @@ DOCUMENTED: dict[str, type[Public]] = {
     "search": SearchResultPublic,
     "(part of search) contact": ContactHitPublic,
     "(part of search) company": CompanyHitPublic,
+    "undo --list": UndoCommandPublic,
 }
 
 
@@ -707,6 +728,7 @@ CHANGES: dict[str, tuple[type[Public], bool]] = {
     "deal lose": (DealPublic, False),
     "customer churn": (CustomerPublic, False),
     "config set": (SettingPublic, False),
+    "undo": (UndoResultPublic, False),
 }
 
 

@@ -27,6 +27,7 @@ from salesfunnel.render.output import visible
 COMPLETION_VARIABLE = "_SALESFUNNEL_COMPLETE"  # set by the shell when it asks Typer to complete
 INTERRUPTED = "Interrupted: nothing was written."
 INTERRUPTED_AFTER_SAVING = "Interrupted after the change was saved."
+COMMAND_LINE = "salesfunnel.command_line"  # where make_context keeps it (ctx.meta)
 
 
 class ErrorBoundary(TyperGroup):
@@ -34,13 +35,6 @@ class ErrorBoundary(TyperGroup):
 
     Set ``SALESFUNNEL_DEBUG=1`` to see the traceback of an unexpected error.
     """
-
-    def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().make_context(*args, **kwargs)
-        except Exception as error:
-            _show_arguments_visibly(error)
-            raise
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -55,6 +49,20 @@ class ErrorBoundary(TyperGroup):
         except Exception as error:  # a subcommand's usage error, on its way to Click
             _show_arguments_visibly(error)
             raise
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        """Keeps the command line (what the undo journal shows) before Click parses it;
+        a usage error quotes what was typed, shown visibly like any data."""
+        typed = list(args)
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except Exception as error:
+            _show_arguments_visibly(error)
+            raise
+        ctx.meta[COMMAND_LINE] = command_line(typed)
+        return ctx
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Click's ``main`` shows Click's own errors (a usage error: its message, exit 2),
@@ -105,6 +113,7 @@ COMMANDS = {
     "export": "salesfunnel.cli.export:export",
     "search": "salesfunnel.cli.search:search",
     "show": "salesfunnel.cli.show:show",
+    "undo": "salesfunnel.cli.undo:undo",
     "demo": "salesfunnel.cli.demo:demo",
 }
 GROUPS = {
@@ -142,7 +151,7 @@ def root(
     ] = False,
 ) -> None:
     """salesfunnel: move people from prospect to customer, from the shell."""
-    ctx.obj = AppState(db=db)
+    ctx.obj = AppState(db=db, command=ctx.meta.get(COMMAND_LINE, ""))
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -226,6 +235,27 @@ def __getattr__(name: str) -> Any:
     mount(whole, [*COMMANDS, *GROUPS])
     globals()["app"] = whole
     return whole
+
+
+def command_line(args: list[str]) -> str:
+    """The arguments as a shell would take them, without ``--db`` (a path, or a server
+    URL with its password): ``deal win 12``."""
+    import shlex
+
+    kept: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            kept.extend(args[index:])
+            break
+        if arg == "--db":
+            index += 2
+            continue
+        if not arg.startswith("--db="):
+            kept.append(arg)
+        index += 1
+    return shlex.join(kept)
 
 
 def hoist_db_option(args: list[str]) -> list[str]:

@@ -32,16 +32,23 @@ DealOption = Annotated[
 WHEN_HELP = "tomorrow 14:00, fri 9:30, +3d, 2026-12-01 8am, eow..."
 
 
-def _report(ctx: typer.Context, outcome: ActivityOutcome, as_json: bool, message: str) -> None:
+def _said(outcome: ActivityOutcome, message: str) -> list[str]:
+    """What the command tells the user (and the undo journal keeps, as one line)."""
+    lines = [message]
+    if outcome.deal_chosen:
+        lines.append(f"For deal {outcome.deal}, the contact's only open deal (see --deal).")
+    if outcome.contacted:
+        lines.append(f"Lead {outcome.contact} is now contacted.")
+    return lines
+
+
+def _report(ctx: typer.Context, outcome: ActivityOutcome, as_json: bool, lines: list[str]) -> None:
     output = state(ctx).output
     if as_json:
         output.json(outcome.activity)
         return
-    output.message(message)
-    if outcome.deal_chosen:
-        output.message(f"For deal {outcome.deal}, the contact's only open deal (see --deal).")
-    if outcome.contacted:
-        output.message(f"Lead {outcome.contact} is now contacted.")
+    for line in lines:
+        output.message(line)
 
 
 def _when(outcome: ActivityOutcome) -> str:
@@ -65,13 +72,12 @@ def activity_next(
 
     with state(ctx).writing() as work:
         outcome = plan_step(work, contact, kind, text, due, deal_id=deal)
-    step = outcome.activity
-    _report(
-        ctx,
-        outcome,
-        as_json,
-        f"Planned #{step.id} {step.kind} with {outcome.contact}, due {_when(outcome)}.",
-    )
+        step = outcome.activity
+        said = _said(
+            outcome, f"Planned #{step.id} {step.kind} with {outcome.contact}, due {_when(outcome)}."
+        )
+        work.summary = " ".join(said)
+    _report(ctx, outcome, as_json, said)
 
 
 def activity_log(
@@ -89,8 +95,10 @@ def activity_log(
 
     with state(ctx).writing() as work:
         outcome = log_activity(work, contact, kind, text, deal_id=deal)
-    step = outcome.activity
-    _report(ctx, outcome, as_json, f"Logged #{step.id} {step.kind} with {outcome.contact}.")
+        step = outcome.activity
+        said = _said(outcome, f"Logged #{step.id} {step.kind} with {outcome.contact}.")
+        work.summary = " ".join(said)
+    _report(ctx, outcome, as_json, said)
 
 
 def activity_done(ctx: typer.Context, activity_id: ActivityId, as_json: JsonFlag = False) -> None:
@@ -99,13 +107,10 @@ def activity_done(ctx: typer.Context, activity_id: ActivityId, as_json: JsonFlag
 
     with state(ctx).writing() as work:
         outcome = complete(work, activity_id)
-    step = outcome.activity
-    _report(
-        ctx,
-        outcome,
-        as_json,
-        f"Done: #{step.id} {step.kind} with {outcome.contact}: {step.text}.",
-    )
+        step = outcome.activity
+        said = _said(outcome, f"Done: #{step.id} {step.kind} with {outcome.contact}: {step.text}.")
+        work.summary = " ".join(said)
+    _report(ctx, outcome, as_json, said)
 
 
 def activity_snooze(
@@ -126,10 +131,9 @@ def activity_snooze(
 
     with state(ctx).writing() as work:
         outcome = snooze(work, activity_id, to)
-    step = outcome.activity
-    _report(
-        ctx,
-        outcome,
-        as_json,
-        f"Snoozed #{step.id} {step.kind} with {outcome.contact} to {_when(outcome)}.",
-    )
+        step = outcome.activity
+        said = _said(
+            outcome, f"Snoozed #{step.id} {step.kind} with {outcome.contact} to {_when(outcome)}."
+        )
+        work.summary = " ".join(said)
+    _report(ctx, outcome, as_json, said)

@@ -22,19 +22,29 @@ def calendar_export(
     """Write every planned step as an iCalendar event (import it again to update)."""
     from pathlib import Path
 
-    from salesfunnel.files import private_file
+    from salesfunnel.files import PendingFile
     from salesfunnel.services.calendar import calendar_of_steps
 
     app_state = state(ctx)
-    with app_state.writing() as work:  # the first export stores the database's identity
-        document, count = calendar_of_steps(work)
-    if file == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(document)
-        sys.stdout.buffer.flush()
-    else:
-        with private_file(Path(file), binary=True) as stream:
-            stream.write(document)
+    # The file is opened first: a name that can't be written is refused before anything
+    # is stored.
+    pending = PendingFile(Path(file), binary=True) if file != "-" else None
+    try:
+        # The first export stores the database's identity, which must outlive any undo
+        # (the events' UIDs): not a change the user undoes, so not in the journal.
+        with app_state.writing(journal=False) as work:
+            document, count = calendar_of_steps(work)
+        if pending is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(document)
+            sys.stdout.buffer.flush()
+        else:
+            pending.stream.write(document)
+            pending.keep()
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+        raise
     steps = "planned step" if count == 1 else "planned steps"
     where = "standard output" if file == "-" else file
     app_state.output.message(f"Wrote {count} {steps} to {where}.")

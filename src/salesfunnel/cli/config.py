@@ -56,7 +56,8 @@ def config_set(
     app_state = state(ctx)
     with app_state.writing() as work:
         setting = set_setting(work, key, value)
+        work.summary = message = f"{setting.key} = {setting.value}"
     if as_json:
         app_state.output.json(setting)
     else:
-        app_state.output.message(f"{setting.key} = {setting.value}")
+        app_state.output.message(message)

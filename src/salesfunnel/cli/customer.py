@@ -77,13 +77,14 @@ def customer_purchase(
     app_state = state(ctx)
     with app_state.writing() as work:
         purchase = record_purchase(work, customer, value, on=on, currency=currency)
-    if as_json:
-        app_state.output.json(purchase)
-    else:
-        app_state.output.message(
+        work.summary = message = (
             f"Recorded a purchase of {format_money(purchase.value, purchase.currency)} "
             f"by #{purchase.contact_id} on {purchase.purchased_on.isoformat()}."
         )
+    if as_json:
+        app_state.output.json(purchase)
+    else:
+        app_state.output.message(message)
 
 
 @app.command("churn")
@@ -101,7 +102,8 @@ def customer_churn(
     app_state = state(ctx)
     with app_state.writing() as work:
         found = churn(work, customer, reason)
+        work.summary = message = f"#{found.id} {found.name} churned: now {found.status}."
     if as_json:
         app_state.output.json(found)
     else:
-        app_state.output.message(f"#{found.id} {found.name} churned: now {found.status}.")
+        app_state.output.message(message)

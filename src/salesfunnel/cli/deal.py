@@ -67,7 +67,8 @@ def deal_open(
             probability=probability,
             close=close,
         )
-    _report(ctx, deal, as_json, f"Opened deal #{deal.id} {deal.title} in {deal.stage}.")
+        work.summary = message = f"Opened deal #{deal.id} {deal.title} in {deal.stage}."
+    _report(ctx, deal, as_json, message)
 
 
 @app.command("move")
@@ -82,7 +83,8 @@ def deal_move(
 
     with state(ctx).writing() as work:
         deal = move(work, deal_id, stage)
-    _report(ctx, deal, as_json, f"Moved deal #{deal.id} to {deal.stage} ({deal.probability}%).")
+        work.summary = message = f"Moved deal #{deal.id} to {deal.stage} ({deal.probability}%)."
+    _report(ctx, deal, as_json, message)
 
 
 @app.command("win")
@@ -100,12 +102,9 @@ def deal_win(
 
     with state(ctx).writing() as work:
         deal = win(work, deal_id, value=value, on=on)
-    _report(
-        ctx,
-        deal,
-        as_json,
-        f"Won deal #{deal.id} {deal.title}: {format_money(deal.value, deal.currency)}.",
-    )
+        money = format_money(deal.value, deal.currency)
+        work.summary = message = f"Won deal #{deal.id} {deal.title}: {money}."
+    _report(ctx, deal, as_json, message)
 
 
 @app.command("lose")
@@ -123,7 +122,8 @@ def deal_lose(
 
     with state(ctx).writing() as work:
         deal = lose(work, deal_id, reason, on=on)
-    _report(ctx, deal, as_json, f"Lost deal #{deal.id} {deal.title}: {reason}.")
+        work.summary = message = f"Lost deal #{deal.id} {deal.title}: {reason}."
+    _report(ctx, deal, as_json, message)
 
 
 @app.command("list")

@@ -22,6 +22,7 @@ def demo(
     app_state = state(ctx)
     with app_state.writing() as work:
         summary = build_demo(work, contacts=contacts)
+        work.summary = summary
     app_state.output.message(summary)
     deal.pipeline(ctx)
     app_state.output.heading("To do")

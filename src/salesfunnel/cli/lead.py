@@ -52,10 +52,11 @@ def lead_add(
             referred_by=referred_by,
             starred=star,
         )
+        work.summary = message = f"Added lead #{lead.id} {lead.name}."
     if as_json:
         app_state.output.json(lead)
     else:
-        app_state.output.message(f"Added lead #{lead.id} {lead.name}.")
+        app_state.output.message(message)
 
 
 @app.command("list")
@@ -154,14 +155,16 @@ def lead_qualify(
             value=value,
             open_deal=not no_deal,
         )
+        said = [f"Qualified #{lead.id} {lead.name} as {lead.level}."]
+        said += [f"Opened deal #{deal_id}."] if deal_id is not None else []
+        work.summary = " ".join(said)
     if as_json:
         from salesfunnel.schemas import QualifiedPublic
 
         app_state.output.json(QualifiedPublic(lead=lead, deal_id=deal_id))
         return
-    app_state.output.message(f"Qualified #{lead.id} {lead.name} as {lead.level}.")
-    if deal_id is not None:
-        app_state.output.message(f"Opened deal #{deal_id}.")
+    for line in said:
+        app_state.output.message(line)
 
 
 @app.command("disqualify")
@@ -177,7 +180,8 @@ def lead_disqualify(
     app_state = state(ctx)
     with app_state.writing() as work:
         lead = disqualify(work, lead_id, reason)
+        work.summary = message = f"Disqualified #{lead.id} {lead.name}: {reason.strip()}."
     if as_json:
         app_state.output.json(lead)
     else:
-        app_state.output.message(f"Disqualified #{lead.id} {lead.name}: {reason.strip()}.")
+        app_state.output.message(message)

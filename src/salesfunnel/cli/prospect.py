@@ -37,12 +37,13 @@ def prospect_add(
         prospect = add_prospect(
             work, name, email=email, phone=phone, company=company, title=title, list_name=list_name
         )
+        work.summary = message = (
+            f"Added prospect #{prospect.id} {prospect.name} to {prospect.list}."
+        )
     if as_json:
         app_state.output.json(prospect)
     else:
-        app_state.output.message(
-            f"Added prospect #{prospect.id} {prospect.name} to {prospect.list}."
-        )
+        app_state.output.message(message)
 
 
 @app.command("list")
@@ -93,10 +94,12 @@ def prospect_convert(
     app_state = state(ctx)
     with app_state.writing() as work:
         leads = convert(work, ids)
+        said = [f"Converted #{lead.id} {lead.name} to a lead." for lead in leads]
+        work.summary = " ".join(said)
     if as_json:
         app_state.output.json(leads)
-    for lead in leads:
-        app_state.output.message(f"Converted #{lead.id} {lead.name} to a lead.")
+    for line in said:
+        app_state.output.message(line)
 
 
 @app.command("cancel")
@@ -118,10 +121,12 @@ def prospect_cancel(
         confirm(f"Cancel {shown} for good (never to be contacted)?", yes)
     with app_state.writing() as work:
         cancelled = cancel(work, ids, reason)
+        said = [f"Cancelled prospect #{p.id} {p.name}." for p in cancelled]
+        work.summary = " ".join(said)
     if as_json:
         app_state.output.json(cancelled)
-    for prospect in cancelled:
-        app_state.output.message(f"Cancelled prospect #{prospect.id} {prospect.name}.")
+    for line in said:
+        app_state.output.message(line)
 
 
 app.command("import")(prospect_import.prospect_import)

@@ -114,6 +114,7 @@ def prospect_import(
                 app_state.writing(check_references=False) as work,
             ):
                 summary = importing.run(work, source, plan, rejected, progress)
+                work.summary = f"Imported {_imported_line(summary)}."
             rejected.keep()
         # the time the user waited, the commit included
         summary = summary.replace(seconds=round(time.perf_counter() - started, 2))
@@ -147,6 +148,7 @@ def prospect_undo_import(
         )
     with app_state.writing() as work:
         result = importing.take_back(work, list_name)
+        work.summary = _removed_line(result)
     if as_json:
         app_state.output.json(result)
     _show_undo(app_state.output, result)
@@ -200,10 +202,8 @@ def _show_summary(
 ) -> None:
     if as_json:
         output.json(summary)
-    noun = "leads" if summary.stage == "lead" else "prospects"
     lines = [
-        f"Imported    {summary.imported:,} {noun} into list {summary.list!r} "
-        f"(import #{summary.import_id})",
+        "Imported    " + _imported_line(summary),
         f"Duplicates  {summary.duplicates:,} "
         + (
             f"({summary.duplicates_in_file:,} repeated in the file, "
@@ -226,6 +226,19 @@ def _show_summary(
         more = summary.rejected - len(first)
         tail = f"{more:,} more; " if more > 0 else ""
         output.message(f"  ({tail}--rejects FILE saves every rejected row with its reason)")
+
+
+def _imported_line(summary: ImportSummaryPublic) -> str:
+    noun = "leads" if summary.stage == "lead" else "prospects"
+    return f"{summary.imported:,} {noun} into list {summary.list!r} (import #{summary.import_id})"
+
+
+def _removed_line(result: UndoImportPublic) -> str:
+    imports = ", ".join(f"#{i}" for i in result.imports)
+    return (
+        f"Removed {result.removed:,} contact(s) that import {imports} added "
+        f"to list {result.list!r}."
+    )
 
 
 def _seconds(seconds: float) -> str:
@@ -289,11 +302,7 @@ def _restore_note(plan: UndoImportPublic) -> str:
 
 
 def _show_undo(output: Output, result: UndoImportPublic) -> None:
-    imports = ", ".join(f"#{i}" for i in result.imports)
-    output.message(
-        f"Removed {result.removed:,} contact(s) that import {imports} added "
-        f"to list {result.list!r}."
-    )
+    output.message(_removed_line(result))
     if result.kept:
         reasons = ", ".join(f"{n:,} {reason}" for reason, n in result.kept_reasons.items())
         why = "their history stays"

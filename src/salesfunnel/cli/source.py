@@ -55,11 +55,12 @@ def source_cost(
     app_state = state(ctx)
     with app_state.writing() as work:
         cost = record_cost(work, name, amount, on=on, currency=currency, channel=channel)
+        work.summary = message = cost_message(cost)
     output = app_state.output
     if as_json:
         output.json(cost)
     else:
-        output.message(cost_message(cost))
+        output.message(message)
     if not cost.total.contacts:
         output.message(
             f"No contact has the source {cost.source!r} yet (see: source list); "

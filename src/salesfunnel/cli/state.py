@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 @dataclass
 class AppState:
     db: str | None = None
+    command: str = ""  # the command line as typed, without --db: what the undo journal shows
     output: Output = field(default_factory=Output)
     _driver: Driver | None = None
     _writes: list[Work] = field(default_factory=list)
@@ -41,11 +42,21 @@ class AppState:
 
         return Work(self.driver(), write=False)
 
-    def writing(self, *, check_references: bool = True) -> Work:
-        """A write: committed once at the end of the block, or not at all."""
+    def writing(self, *, check_references: bool = True, journal: bool = True) -> Work:
+        """A write: committed once at the end of the block, or not at all.
+
+        Journaled for `undo` (db/journal.py) unless ``journal=False``: a write the user
+        doesn't see as one (the calendar's database identity), or `undo` itself.
+        """
+        from salesfunnel.db.journal import Journal
         from salesfunnel.db.work import Work
 
-        unit = Work(self.driver(), write=True, check_references=check_references)
+        unit = Work(
+            self.driver(),
+            write=True,
+            check_references=check_references,
+            journal=Journal(self.command) if journal else None,
+        )
         self._writes.append(unit)
         return unit
 

@@ -8,6 +8,7 @@ PostgreSQL URL) goes through the engine first (db/engine.py), which creates, upg
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -33,7 +34,10 @@ def open_driver(url: str, notify: Notify) -> Driver:
     if connection is None:
         from salesfunnel.db.engine import open_engine
 
-        open_engine(url, notify).dispose()  # creates, upgrades, or says why not
+        engine = open_engine(url, notify)  # creates, upgrades, or says why not
+        engine.dispose()
+        del engine
+        gc.collect()  # SQLAlchemy's leftovers go now, not in the middle of the command
         connection = connect_at_head(path)
         if connection is None:
             raise DatabaseError(f"can't open database {path}")

@@ -56,9 +56,10 @@ FLAGS = frozenset(
         "probability_manual",
         "starred",
         "timing",
+        "undoable",
     }
 )
-DOCUMENTS = frozenset({"extra", "before", "after", "added_tags"})  # JSON columns
+DOCUMENTS = frozenset({"extra", "before", "after", "added_tags", "row_key"})  # JSON columns
 IN_CHUNK = 500  # values per IN (...) list: far below SQLite's limit on parameters
 
 
@@ -159,6 +160,15 @@ def _converter(name: str) -> Callable[[Any], Any] | None:
     if name in DOCUMENTS:
         return _as_document
     return None
+
+
+def typed_value(column: str, value: Any) -> Any:
+    """A value of this column as a row read back would hold it (a date, an instant...),
+    from the form :func:`sqlite_value` gives it; a document's value stays as it is."""
+    convert = _converter(column)
+    if convert is None or column in DOCUMENTS:
+        return value
+    return convert(value)
 
 
 @cache

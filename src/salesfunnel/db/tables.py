@@ -291,3 +291,31 @@ class SearchIndexState(SQLModel, table=True):
 
     name: str = Field(primary_key=True)  # contacts | companies | deals
     indexed_through: int = 0
+
+
+class UndoCommand(SQLModel, table=True):
+    """One write command, as `undo` sees it: the last ``journal.KEEP`` are kept (db/journal.py)."""
+
+    __tablename__ = "undo_commands"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime  # when it committed
+    command: str  # the command line as typed, without --db: "deal win 12"
+    summary: str | None = None  # what it said it did: "Won deal #12 Acme renewal: ..."
+    import_id: int | None = None  # an import: undo-import takes its rows back (no key: may go)
+    undoable: bool = True  # False: undo stops here (an undo-import: what it removed is gone)
+
+
+class UndoChange(SQLModel, table=True):
+    """One row a command wrote, and how to put it back: undone newest first."""
+
+    __tablename__ = "undo_changes"
+
+    command_id: int = Field(foreign_key="undo_commands.id", primary_key=True)
+    seq: int = Field(primary_key=True)  # the order the command wrote in
+    table_name: str
+    op: str  # insert | update | delete
+    row_key: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # {"id": 12}
+    # The columns it changed, before and after (insert: no before; delete: no after).
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -10,6 +10,9 @@ made by the migrations.
 
 Writes on SQLite begin with BEGIN IMMEDIATE, so a second writer (cron's digest during an
 import) waits on the busy timeout instead of failing half-way.
+
+A command's write unit keeps an undo journal (db/journal.py): ``insert``, ``update`` and
+``delete`` record how to put each row back, and the journal is stored with the commit.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from salesfunnel.db.journal import Journal, key_of, where
 from salesfunnel.db.rows import Params, document_value, row_maker, sqlite_value
 from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS
 from salesfunnel.domain.settings import SETTINGS, canonical_key, rotting_stage_of
@@ -166,6 +170,10 @@ class AlchemyDriver:
         self.engine.dispose()
 
 
+class UnjournaledWrite(RuntimeError):
+    """Raw SQL writing in a journaled unit: `undo` could not take it back (a bug)."""
+
+
 class Work:
     """One transaction: reads see one snapshot; a write commits on a clean exit, else
     rolls back, so a refused or interrupted command has changed nothing."""
@@ -177,11 +185,15 @@ class Work:
         write: bool,
         check_references: bool = True,
         on_commit: Callable[[], None] = lambda: None,
+        journal: Journal | None = None,
     ) -> None:
         """``check_references=False``: SQLite doesn't check foreign keys in this unit.
 
         For a bulk writer whose every reference is one it made itself (``prospect
         import``: ~2 µs a row); the check is back on for the connection's next use.
+
+        ``journal``: record what this unit writes, for `undo`, and store it (with
+        :attr:`summary`, what the command says it did) in the same transaction.
         """
         self.driver = driver
         self.dialect = driver.dialect
@@ -190,6 +202,9 @@ class Work:
         self._check_references = check_references
         self._on_commit = on_commit
         self._settings: dict[str, str] | None = None
+        self.journal = journal
+        self.summary: str | None = None  # what the command did, in its own words
+        self._discard = False
 
     def __enter__(self) -> Self:
         self.driver.begin(write=self.write, check_references=self._check_references)
@@ -201,7 +216,13 @@ class Work:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        commit = exc_type is None and self.write
+        commit = exc_type is None and self.write and not self._discard
+        if commit and self.journal is not None:
+            try:
+                self.journal.save(self, self.summary)
+            except BaseException:
+                self.driver.end(commit=False)
+                raise
         self.driver.end(commit=commit)
         if commit:
             self.committed = True
@@ -224,7 +245,14 @@ class Work:
 
     # --- writing ----------------------------------------------------------------------
     def execute(self, sql: str, params: Params | None = None) -> int:
-        """An INSERT, UPDATE or DELETE; returns how many rows it changed."""
+        """An INSERT, UPDATE or DELETE in raw SQL; returns how many rows it changed.
+
+        Not in a journaled unit, whose writes `undo` must be able to take back: there,
+        ``insert``, ``update`` and ``delete`` record each row; only a command whose
+        journal entry covers raw writes (an import, an undo-import) may use it.
+        """
+        if self.journal is not None and not self.journal.covers_raw_writes:
+            raise UnjournaledWrite(f"raw SQL escapes the undo journal: {sql.split()[:3]}")
         return self.driver.run(sql, params or {})[1]
 
     def insert(self, table: str, values: Mapping[str, Any]) -> int:
@@ -232,21 +260,73 @@ class Work:
         columns = ", ".join(values)
         placeholders = ", ".join(f":{name}" for name in values)
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING id"
-        return int(self.rows(sql, values)[0][0])
+        row_id = int(self.driver.run(sql, values)[0][0][0])
+        if self.journal is not None:
+            self.journal.inserted(table, {"id": row_id}, values)
+        return row_id
 
     def insert_keyed(self, table: str, values: Mapping[str, Any]) -> None:
         """A new row of a table keyed by its columns (tags, settings): no id to return."""
         columns = ", ".join(values)
         placeholders = ", ".join(f":{name}" for name in values)
-        self.execute(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+        self.driver.run(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+        if self.journal is not None:
+            self.journal.inserted(table, key_of(table, values), values)
 
     def update(self, table: str, row_id: int, values: Mapping[str, Any]) -> None:
         """Some columns of one row, by id."""
+        self.update_keyed(table, {"id": row_id}, values)
+
+    def update_keyed(self, table: str, key: Mapping[str, Any], values: Mapping[str, Any]) -> int:
+        """Some columns of the row of this key (``{"key": "deal.currency"}``); returns
+        how many rows changed (0: there is no such row)."""
         if not values:
-            return
+            return 0
+        clause, params = where(key)
+        before = None
+        if self.journal is not None:  # one read of what is about to change
+            before = self.row(f"SELECT {', '.join(values)} FROM {table} WHERE {clause}", params)
+            if before is None:
+                return 0
         assignments = ", ".join(f"{name} = :{name}" for name in values)
-        sql = f"UPDATE {table} SET {assignments} WHERE id = :row_id"
-        self.execute(sql, {**values, "row_id": row_id})
+        sql = f"UPDATE {table} SET {assignments} WHERE {clause}"
+        changed = self.driver.run(sql, {**values, **params})[1]
+        if self.journal is not None and before is not None:
+            self.journal.updated(table, key, before._asdict(), values)
+        return changed
+
+    def delete(self, table: str, key: Mapping[str, Any]) -> int:
+        """The row of this key; returns how many rows went (0 or 1).
+
+        Cascades are not followed: delete the rows that point at it first (a contact's
+        tags), so that the journal holds them too.
+        """
+        clause, params = where(key)
+        before = None
+        if self.journal is not None:  # the whole row, to put it back
+            before = self.row(f"SELECT * FROM {table} WHERE {clause}", params)
+            if before is None:
+                return 0
+        gone = self.driver.run(f"DELETE FROM {table} WHERE {clause}", params)[1]
+        if self.journal is not None and before is not None:
+            self.journal.deleted(table, key, before._asdict())
+        return gone
+
+    def covered_by_import(self, import_id: int) -> None:
+        """This command is an import: `undo` takes its bulk rows back as undo-import does
+        (with the rows it wrote through ``insert`` and ``update``, from the journal)."""
+        if self.journal is not None:
+            self.journal.import_id = import_id
+
+    def not_undoable(self) -> None:
+        """`undo` can't take this command back (what it removes is not kept): the journal
+        marks it, and undo stops there."""
+        if self.journal is not None:
+            self.journal.undoable = False
+
+    def discard(self) -> None:
+        """Roll back at the end of the block even if it ends well: a rehearsal."""
+        self._discard = True
 
     @property
     def sqlite(self) -> sqlite3.Connection | None:

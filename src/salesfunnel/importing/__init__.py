@@ -3,7 +3,8 @@
 The command line uses this package through the names below alone: :func:`prepare`
 opens a file and decides how to read it (nothing touches the database yet),
 :func:`dry_run` shows that plan, :func:`run` imports inside the command's one unit
-of work; :func:`preview_undo` and :func:`take_back` undo an import.
+of work; :func:`preview_undo` and :func:`take_back` undo the imports into a list, and
+:func:`preview_take_back` and :func:`take_back_import` one import, for `undo`.
 
 Inside, the pure parts (``sniff``, ``source``, ``headers``, ``rows``, ``columns``,
 ``batches``, ``rejects``) use the standard library only; ``writer``, ``dedupe``,
@@ -21,7 +22,7 @@ from salesfunnel.importing.service import Progress
 from salesfunnel.importing.service import import_prospects as run
 from salesfunnel.importing.sniff import DELIMITER_NAMES
 from salesfunnel.importing.source import CsvInput
-from salesfunnel.importing.undo import preview_undo
+from salesfunnel.importing.undo import preview_take_back, preview_undo, take_back_import
 from salesfunnel.importing.undo import undo_import as take_back
 from salesfunnel.schemas import ImportPlanPublic
 
@@ -33,9 +34,11 @@ __all__ = [
     "Rejects",
     "prepare",
     "dry_run",
+    "preview_take_back",
     "preview_undo",
     "run",
     "take_back",
+    "take_back_import",
 ]
 
 

@@ -76,6 +76,7 @@ def import_prospects(
             "seconds": 0.0,
         },
     )
+    work.covered_by_import(batch_id)  # `undo` takes its rows back as undo-import does
     cursor = dbapi.cursor()
     first_id, first_company = cursor.execute(
         "SELECT (SELECT coalesce(max(id), 0) FROM contacts) + 1, "

@@ -8,6 +8,11 @@ re-import does not bring it back, and nothing a salesperson did is lost.
 Contacts that were there before and that an import updated (``--on-duplicate
 update``) get their values back: each column the import wrote and nobody changed
 since, and the tags it added.
+
+`undo` takes back the last command; when that is an import, :func:`take_back_import`
+removes the rows of that one import exactly as undo-import would, or refuses if any of
+them moved on (the import's own rows in ``import_batches`` and ``prospect_lists`` are
+the undo journal's).  An undo-import itself is not undone: what it removed is not kept.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 from salesfunnel import clock
 from salesfunnel.db.work import Work
-from salesfunnel.errors import NotFound
+from salesfunnel.errors import CannotUndo, NotFound
 from salesfunnel.importing.dedupe import WRITTEN
 from salesfunnel.schemas import UndoImportPublic
 
@@ -97,26 +102,13 @@ def preview_undo(work: Work, list_name: str) -> UndoImportPublic:
 
 def undo_import(work: Work, list_name: str) -> UndoImportPublic:
     """Remove the contacts the list's imports added and that have not moved on."""
+    work.not_undoable()  # what it removes is not kept: `undo` can't bring it back
     found, batches = _batches(work, list_name)
     counts = _classify(work, [b.id for b in batches])
-    cursor = _cursor(work)
-    restored = _restore_updated(cursor, [b.id for b in batches])
-    gone = f"SELECT id FROM {TEMP} WHERE kept IS NULL"
-    cursor.execute(f"DELETE FROM lifecycle_events WHERE contact_id IN ({gone})")
-    cursor.execute(f"DELETE FROM contact_tags WHERE contact_id IN ({gone})")
-    cursor.execute(f"DELETE FROM contacts WHERE id IN ({gone})")
-    batch_marks = ", ".join("?" for _ in batches)
-    cursor.execute(  # companies these imports made that nobody names any more
-        "DELETE FROM companies WHERE created_at IN "
-        f"(SELECT started_at FROM import_batches WHERE id IN ({batch_marks})) "
-        "AND NOT EXISTS (SELECT 1 FROM contacts WHERE contacts.company_id = companies.id) "
-        "AND NOT EXISTS (SELECT 1 FROM deals WHERE deals.company_id = companies.id)",
-        [b.id for b in batches],
+    restored = _remove_classified(work, [b.id for b in batches])
+    remaining = work.value(
+        "SELECT count(*) FROM contacts WHERE list_id = :list_id", {"list_id": found.id}
     )
-    remaining = cursor.execute(
-        "SELECT count(*) FROM contacts WHERE list_id = ?", (found.id,)
-    ).fetchone()[0]
-    cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
     list_removed = remaining == 0
     undone = {"list_id": found.id, "now": clock.utcnow()}
     if list_removed:
@@ -129,6 +121,72 @@ def undo_import(work: Work, list_name: str) -> UndoImportPublic:
             undone,
         )
     return _result(found.name, batches, counts, list_removed=list_removed, restored=restored)
+
+
+def preview_take_back(work: Work, import_id: int) -> UndoImportPublic:
+    """What :func:`take_back_import` would remove and put back (read only)."""
+    batch, list_name = _batch(work, import_id)
+    counts = _classify(work, [import_id])
+    restored = work.value(
+        "SELECT count(DISTINCT contact_id) FROM import_updates WHERE import_id = :id",
+        {"id": import_id},
+    )
+    _cursor(work).execute(f"DROP TABLE IF EXISTS {TEMP}")
+    return _result(list_name, [batch], counts, list_removed=False, restored=int(restored))
+
+
+def take_back_import(work: Work, import_id: int) -> UndoImportPublic:
+    """For `undo`: remove what import #N added and put back what it updated, exactly.
+
+    Refuses (:class:`CannotUndo`) if any of its contacts moved on, or a contact it updated
+    was changed since: then it couldn't be put back as it was.
+    """
+    batch, list_name = _batch(work, import_id)
+    counts = _classify(work, [import_id])
+    kept = {reason: n for reason, n in counts.items() if reason}
+    if kept:
+        why = ", ".join(f"{n:,} {reason}" for reason, n in sorted(kept.items()))
+        raise CannotUndo(f"can't undo import #{import_id}: some of its contacts moved on ({why})")
+    changed = work.value(
+        "SELECT count(*) FROM import_updates AS u JOIN contacts ON contacts.id = u.contact_id "
+        f"WHERE u.import_id = :id AND NOT ({_as_left()})",
+        {"id": import_id},
+    )
+    if changed:
+        raise CannotUndo(
+            f"can't undo import #{import_id}: {changed:,} contact(s) it updated changed since"
+        )
+    restored = _remove_classified(work, [import_id])
+    return _result(list_name, [batch], counts, list_removed=False, restored=restored)
+
+
+def _batch(work: Work, import_id: int) -> tuple[Any, str]:
+    batch = work.row("SELECT * FROM import_batches WHERE id = :id", {"id": import_id})
+    if batch is None or batch.undone_at is not None:
+        raise CannotUndo(f"import #{import_id} was taken back already (prospect undo-import)")
+    name = work.value("SELECT name FROM prospect_lists WHERE id = :id", {"id": batch.list_id})
+    return batch, str(name)
+
+
+def _remove_classified(work: Work, batch_ids: list[int]) -> int:
+    """Remove the contacts :func:`_classify` found free to go, and the companies only they
+    named; put back what the imports updated.  Returns how many contacts were put back."""
+    cursor = _cursor(work)
+    restored = _restore_updated(cursor, batch_ids)
+    gone = f"SELECT id FROM {TEMP} WHERE kept IS NULL"
+    cursor.execute(f"DELETE FROM lifecycle_events WHERE contact_id IN ({gone})")
+    cursor.execute(f"DELETE FROM contact_tags WHERE contact_id IN ({gone})")
+    cursor.execute(f"DELETE FROM contacts WHERE id IN ({gone})")
+    batch_marks = ", ".join("?" for _ in batch_ids)
+    cursor.execute(  # companies these imports made that nobody names any more
+        "DELETE FROM companies WHERE created_at IN "
+        f"(SELECT started_at FROM import_batches WHERE id IN ({batch_marks})) "
+        "AND NOT EXISTS (SELECT 1 FROM contacts WHERE contacts.company_id = companies.id) "
+        "AND NOT EXISTS (SELECT 1 FROM deals WHERE deals.company_id = companies.id)",
+        batch_ids,
+    )
+    cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+    return restored
 
 
 def _restore_updated(cursor: Any, batch_ids: list[int]) -> int:
@@ -155,6 +213,11 @@ def _restore_updated(cursor: Any, batch_ids: list[int]) -> int:
         )
         cursor.execute("DELETE FROM import_updates WHERE import_id = ?", (batch_id,))
     return len(restored)
+
+
+def _as_left() -> str:
+    """SQL: the contact still holds every value the import wrote (``u``: its update)."""
+    return " AND ".join(f"contacts.{col} IS json_extract(u.after, '$.{col}')" for col in WRITTEN)
 
 
 def _put_back() -> str:

@@ -134,3 +134,13 @@ PURCHASE = [
     Column("value", lambda p: format_money(p.value, p.currency), numeric=True),
     Column("deal", lambda p: f"#{p.deal_id}" if p.deal_id else ""),
 ]
+
+UNDO = [
+    Column("id", lambda u: u.id, numeric=True),
+    Column("when", lambda u: local(u.at).strftime("%Y-%m-%d %H:%M")),
+    Column("command", lambda u: u.command),
+    Column(
+        "what it did",
+        lambda u: (u.summary or "") + ("" if u.undoable else " (undo stops here)"),
+    ),
+]

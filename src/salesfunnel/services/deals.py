@@ -105,12 +105,15 @@ def _adopt_planned_steps(work: Work, contact_id: int, deal_id: int) -> None:
         "SELECT count(*) FROM deals WHERE contact_id = :contact AND status = :open",
         {"contact": contact_id, "open": DealStatus.OPEN},
     )
-    if open_deals == 1:
-        work.execute(
-            "UPDATE activities SET deal_id = :deal "
-            "WHERE contact_id = :contact AND deal_id IS NULL AND done_at IS NULL",
-            {"deal": deal_id, "contact": contact_id},
-        )
+    if open_deals != 1:
+        return
+    steps = work.rows(
+        "SELECT id FROM activities "
+        "WHERE contact_id = :contact AND deal_id IS NULL AND done_at IS NULL",
+        {"contact": contact_id},
+    )
+    for step in steps:
+        work.update("activities", step.id, {"deal_id": deal_id})
 
 
 def move(work: Work, deal_id: int, stage: str) -> DealPublic:

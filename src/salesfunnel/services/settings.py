@@ -34,13 +34,11 @@ def set_setting(work: Work, key: str, value: str) -> SettingPublic:
     canonical = normalize_setting(key, value)
     proposed = {**work.settings(), key: canonical}
     check_settings(key, proposed)  # e.g. pre-inactive days at or beyond inactive days
-    changed = work.execute(
-        'UPDATE settings SET value = :value WHERE "key" = :key', {"key": key, "value": canonical}
-    )
+    changed = work.update_keyed("settings", {"key": key}, {"value": canonical})
     if not changed:
         work.insert_keyed("settings", {"key": key, "value": canonical})
     old_names = [old for old, new in RENAMED.items() if new == key]
     for old in old_names:
-        work.execute('DELETE FROM settings WHERE "key" = :key', {"key": old})
+        work.delete("settings", {"key": old})
     work.forget_settings()
     return get_setting(work, key)
