@@ -107,6 +107,8 @@ def cases(ids: dict[str, int], scratch: Path) -> list[Case]:
         ["config", "list"],
         ["export", "deals"],
         ["undo", "--list"],
+        ["check"],
+        ["backup", str(scratch / "copy.db"), "--force"],  # every run replaces the last copy
     ]
     writes = [
         ["log", lead, "call", "Left a voicemail"],
@@ -122,7 +124,7 @@ def cases(ids: dict[str, int], scratch: Path) -> list[Case]:
         ["customer", "purchase", customer, "--value", "1200"],
         ["source", "cost", "webinar", "250"],
         ["config", "set", "currency.default", "EUR"],
-        ["calendar", "export", str(scratch / "steps.ics")],
+        ["calendar", "export", str(scratch / "steps.ics"), "--force"],
     ]
     return [Case(" ".join(argv), argv) for argv in reads] + [
         Case(" ".join(argv), argv, writes=True) for argv in writes

@@ -63,6 +63,17 @@ def db_path(isolated: Path) -> Path:
     return isolated
 
 
+@pytest.fixture
+def empty_db(db_path: Path) -> Path:
+    """The test's database made, with nothing in it, as the first write makes it: for
+    commands that only read, which refuse a database that isn't there (SPEC §3)."""
+    from salesfunnel.db.engine import open_engine
+    from salesfunnel.db.location import database_url
+
+    open_engine(database_url(str(db_path))).dispose()
+    return db_path
+
+
 @pytest.fixture(scope="session")
 def run() -> Run:
     """Run the CLI in-process: ``run("lead", "add", "Ana", input=None)``.

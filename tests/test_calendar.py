@@ -69,11 +69,11 @@ def test_another_database_gets_other_uids(ok, planned, tmp_path, monkeypatch) ->
     assert not set(events(tmp_path / "a.ics")) & set(events(tmp_path / "b.ics"))
 
 
-def test_an_existing_file_is_replaced_and_made_private(ok, planned, tmp_path) -> None:
+def test_an_existing_file_is_replaced_with_force_and_made_private(ok, planned, tmp_path) -> None:
     target = tmp_path / "steps.ics"
     target.write_text("old")
     target.chmod(0o644)
-    ok("calendar", "export", str(target))
+    ok("calendar", "export", str(target), "--force")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text().startswith("BEGIN:VCALENDAR")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".steps")] == []
@@ -86,7 +86,7 @@ def test_dash_writes_to_standard_output(ok, planned) -> None:
     assert result.stderr == "Wrote 2 planned steps to standard output.\n"
 
 
-def test_an_empty_calendar_is_still_a_calendar(ok, tmp_path) -> None:
+def test_an_empty_calendar_is_still_a_calendar(empty_db, ok, tmp_path) -> None:
     target = tmp_path / "steps.ics"
     assert ok("calendar", "export", str(target)).stderr == f"Wrote 0 planned steps to {target}.\n"
     assert Calendar.from_ical(target.read_bytes()).walk("VEVENT") == []

@@ -23,7 +23,7 @@ DEFAULTS = {
 KEYS = ", ".join(SETTINGS)
 
 
-def test_list_shows_every_setting_with_its_default(ok, db) -> None:
+def test_list_shows_every_setting_with_its_default(empty_db, ok, db) -> None:
     settings = json.loads(ok("config", "list", "--json").stdout)
     assert [s["key"] for s in settings] == list(SETTINGS)
     assert {s["key"]: s["value"] for s in settings}.items() >= DEFAULTS.items()
@@ -81,7 +81,7 @@ def test_set_reads_values_the_way_people_type_them(ok, db, key, typed, stored) -
     assert db("select value from settings where key = ?", (key,)) == [(stored,)]
 
 
-def test_unknown_keys_are_refused_listing_the_keys(ok, run, db) -> None:
+def test_unknown_keys_are_refused_listing_the_keys(empty_db, ok, run, db) -> None:
     for command in (("get", "nope"), ("set", "nope", "1"), ("set", "deal.currencies", "EUR")):
         result = run("config", *command)
         assert result.exit_code == 1

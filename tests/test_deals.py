@@ -399,7 +399,7 @@ def test_pipeline_shows_stages_in_order_with_count_total_and_weighted(ok, lead) 
     assert "\x1b" not in text.stdout
 
 
-def test_pipeline_on_an_empty_database(ok) -> None:
+def test_pipeline_on_an_empty_database(empty_db, ok) -> None:
     stages = json.loads(ok("pipeline", "--json").stdout)
     assert [(s["stage"], s["count"], s["deals"]) for s in stages] == [
         ("qualification", 0, []),

@@ -77,7 +77,7 @@ def test_more_items_than_the_limit_are_counted_in_the_text(ok, busy_day, monkeyp
     assert "  ... and 2 more (salesfunnel todo --all)\n" in text
 
 
-def test_quiet_if_empty_prints_nothing_and_exits_zero(ok) -> None:
+def test_quiet_if_empty_prints_nothing_and_exits_zero(empty_db, ok) -> None:
     quiet = ok("digest", "--quiet-if-empty")
     assert (quiet.stdout, quiet.stderr) == ("", "")
     loud = ok("digest")
@@ -121,8 +121,7 @@ def test_no_locale_setting_makes_it_fail(ok, busy_day, db_path, environment) -> 
 
 
 @pytest.mark.slow
-def test_an_empty_day_under_cron_is_silent(ok, db_path) -> None:
-    ok("lead", "list")  # creates the database
+def test_an_empty_day_under_cron_is_silent(empty_db, ok, db_path) -> None:
     result = cron(db_path, "--quiet-if-empty")
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
 

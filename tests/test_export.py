@@ -84,7 +84,7 @@ def test_contacts_export_as_a_json_array_with_nested_extras(contacts, ok) -> Non
     assert rows[3]["extra"] == {} and rows[3]["starred"] is False
 
 
-def test_an_empty_export_is_a_header_or_an_empty_array(ok) -> None:
+def test_an_empty_export_is_a_header_or_an_empty_array(empty_db, ok) -> None:
     assert json.loads(ok("export", "deals", "--format", "json").stdout) == []
     result = ok("export", "activities")
     assert result.stdout.splitlines()[0].startswith("id,contact_id,contact,deal_id,kind")
@@ -148,7 +148,7 @@ def test_an_existing_file_becomes_private_too(contacts, ok, tmp_path) -> None:
     target = tmp_path / "contacts.json"
     target.write_text("old")
     target.chmod(0o644)
-    ok("export", "contacts", "-f", "json", "-o", str(target))
+    ok("export", "contacts", "-f", "json", "-o", str(target), "--force")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert len(json.loads(target.read_text())) == 4
 
@@ -162,7 +162,7 @@ def test_excel_gets_a_byte_order_mark_and_crlf(contacts, ok, tmp_path) -> None:
     assert "João".encode() in data
 
 
-def test_refused_exports_write_nothing(ok, run, tmp_path) -> None:
+def test_refused_exports_write_nothing(empty_db, ok, run, tmp_path) -> None:
     target = tmp_path / "x.json"
     result = run("export", "contacts", "--format", "json", "--excel", "-o", str(target))
     assert result.exit_code == 1

@@ -208,6 +208,7 @@ def some_of_everything(ok) -> None:
         ["source", "list", "--json"],
         ["config", "list"],
         ["export", "contacts"],
+        ["check"],
         ["log", "2", "call", "Left a voicemail"],
         ["next", "2", "call", "Call back", "--due", "tomorrow"],
         ["done", "1"],
@@ -237,6 +238,25 @@ def test_a_command_imports_no_orm_no_tables_and_no_rich(
     assert "salesfunnel.db.work" in modules  # it did use the database, in plain SQL
     heavy = sorted(m for m in modules if m in HEAVY or m.startswith(HEAVY_PREFIXES))
     assert heavy == [], f"{' '.join(command)} imported {heavy}"
+
+
+@pytest.mark.slow
+def test_backup_imports_no_orm_and_no_rich(some_of_everything, tmp_path) -> None:
+    """`backup` copies the file with the standard library's sqlite3 alone."""
+    modules_file = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, "backup", str(tmp_path / "copy.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "MODULES_FILE": str(modules_file)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Backed up" in done.stderr
+    modules = set(json.loads(modules_file.read_text()))
+    assert "salesfunnel.db.sqlite" in modules
+    heavy = sorted(m for m in modules if m in HEAVY or m.startswith(HEAVY_PREFIXES))
+    assert heavy == [], f"backup imported {heavy}"
 
 
 def test_a_write_reads_its_own_rows_and_leaves_nothing_when_refused(tmp_path) -> None:

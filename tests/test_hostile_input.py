@@ -200,10 +200,11 @@ HOSTILE = st.sampled_from(
     ),
 )
 def test_every_command_refuses_hostile_values_in_one_line(
-    run, ana, db_path, tmp_path, command, values, options
+    run, ana, db_path, tmp_path, monkeypatch, command, values, options
 ) -> None:
     """No traceback, never "unexpected", only the documented exit codes; a refusal changes
     nothing."""
+    monkeypatch.chdir(tmp_path)  # a relative FILE (`backup ana@example.com`) lands here
     args = list(command)
     for option, value in zip(options, [*values, "x", "x"], strict=False):
         args += [option] if option == "--json" else [option, value]

@@ -122,9 +122,9 @@ def test_a_bad_delimiter_option(run, tmp_path) -> None:
     )
 
 
-def test_a_rejects_file_in_a_missing_directory(run, tmp_path, db) -> None:
+def test_a_rejects_file_in_a_missing_directory(run, tmp_path, db_path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("name\nAna\n", encoding="utf-8")
     message = refused(run, str(path), "--rejects", str(tmp_path / "no" / "r.csv"))
     assert "--rejects: can't write" in message and "no directory" in message
-    assert db("select count(*) from contacts") == [(0,)]
+    assert not db_path.exists()  # refused before the database was opened

@@ -85,8 +85,7 @@ def test_add_defaults_and_json(ok, db) -> None:
         (("--referred-by", "who@example.com"), 1, "no contact with id or email who@example.com"),
     ],
 )
-def test_add_refuses_an_unknown_referrer(ok, run, db, args, status, message) -> None:
-    ok("config", "list")  # the database exists, empty
+def test_add_refuses_an_unknown_referrer(empty_db, ok, run, db, args, status, message) -> None:
     result = run("lead", "add", "Ana", *args)
     assert result.exit_code == status
     assert message in result.stderr

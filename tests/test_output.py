@@ -216,8 +216,7 @@ def test_more_rows_than_shown_are_counted_on_stderr_not_in_the_json(ok) -> None:
     assert "Showing 2 of 3 leads" in result.stderr
 
 
-def test_a_listing_shows_fifty_rows_by_default(ok, db_path) -> None:
-    ok("config", "list")
+def test_a_listing_shows_fifty_rows_by_default(empty_db, ok, db_path) -> None:
     with sqlite3.connect(db_path) as connection:
         connection.executemany(
             "insert into contacts (stage, name, lead_status, email_flagged, starred, created_at)"
@@ -249,25 +248,25 @@ LISTINGS = [
 
 
 @pytest.mark.parametrize("command", LISTINGS[:-1])
-def test_an_empty_listing_is_an_empty_json_array_and_exit_0(ok, command) -> None:
+def test_an_empty_listing_is_an_empty_json_array_and_exit_0(empty_db, ok, command) -> None:
     result = ok(*command, "--json")
     assert json.loads(result.stdout) == []
     assert result.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("command", LISTINGS[:-1])
-def test_an_empty_listing_in_text_says_so_on_stderr_only(ok, command) -> None:
+def test_an_empty_listing_in_text_says_so_on_stderr_only(empty_db, ok, command) -> None:
     result = ok(*command)
     assert result.stdout == ""
     assert result.stderr.strip()
 
 
-def test_config_list_is_never_empty(ok) -> None:
+def test_config_list_is_never_empty(empty_db, ok) -> None:
     settings = json.loads(ok("config", "list", "--json").stdout)
     assert "currency.default" in {s["key"] for s in settings}
 
 
-def test_an_empty_pipeline_still_lists_its_stages(ok) -> None:
+def test_an_empty_pipeline_still_lists_its_stages(empty_db, ok) -> None:
     stages = json.loads(ok("pipeline", "--json").stdout)
     assert [s["count"] for s in stages] == [0] * len(stages)
     assert stages

@@ -154,7 +154,7 @@ def test_list_filters_by_list_and_status(ok, run) -> None:
     assert bad_status.exit_code == 2
 
 
-def test_an_empty_listing_is_an_empty_json_array(ok) -> None:
+def test_an_empty_listing_is_an_empty_json_array(empty_db, ok) -> None:
     result = ok("prospect", "list", "--json")
     assert json.loads(result.stdout) == []
     assert result.stderr == ""
@@ -209,7 +209,7 @@ def test_lists_counts_open_converted_and_cancelled(ok) -> None:
     assert text[1].split() == ["1", "Lisbon", "1", "2", "1", "4", "2026-11-23"]
 
 
-def test_lists_on_an_empty_database(ok) -> None:
+def test_lists_on_an_empty_database(empty_db, ok) -> None:
     result = ok("prospect", "lists")
     assert result.stdout == ""
     assert result.stderr == "No prospecting lists yet.\n"

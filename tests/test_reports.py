@@ -190,7 +190,7 @@ def test_an_empty_period_shows_dashes_not_errors(history, ok) -> None:
     assert report["lost_reasons"] == []
 
 
-def test_an_empty_database_reports_without_error(ok) -> None:
+def test_an_empty_database_reports_without_error(empty_db, ok) -> None:
     for kind in ("funnel", "sources", "forecast"):
         result = ok("report", kind)
         assert result.stderr == "" or "No open deals" in result.stderr
@@ -222,7 +222,7 @@ def test_the_funnel_draws_block_bars_on_a_terminal(history, db_path) -> None:
     assert "█" in screen.getvalue() and "prospects worked" in screen.getvalue()
 
 
-def test_since_after_until_is_refused(run) -> None:
+def test_since_after_until_is_refused(empty_db, run) -> None:
     result = run("report", "funnel", "--since", "2026-12-01", "--until", "2026-11-01")
     assert result.exit_code == 1
     assert "after --until" in result.stderr

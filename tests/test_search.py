@@ -116,7 +116,7 @@ def test_no_match_is_an_empty_result_and_exit_0(people, ok) -> None:
     assert search(ok, "joao", "nunez")["contacts"] == []  # no one has both
 
 
-def test_nothing_to_search_for_is_refused(run) -> None:
+def test_nothing_to_search_for_is_refused(empty_db, run) -> None:
     result = run("search", "--", "!!")
     assert result.exit_code == 1
     assert "nothing to search for" in result.stderr

@@ -83,7 +83,7 @@ def test_an_explicit_channel_wins_over_the_contacts_one(ok) -> None:
     assert events["channel"] == "outbound"
 
 
-def test_no_sources_is_an_empty_list(ok) -> None:
+def test_no_sources_is_an_empty_list(empty_db, ok) -> None:
     assert ok("source", "list", "--json").stdout.strip() == "[]"
     result = ok("source", "list")
     assert result.stdout == "" and "No sources yet" in result.stderr

@@ -457,7 +457,7 @@ def test_all_counts_exactly_and_a_limit_past_the_cap_raises_it(ok, imported_lead
     assert "  ... and more (salesfunnel todo --all)\n" in result.stdout
 
 
-def test_an_empty_day_says_so_on_stderr(ok) -> None:
+def test_an_empty_day_says_so_on_stderr(empty_db, ok) -> None:
     result = ok("todo")
     assert result.stdout == ""
     assert result.stderr.startswith("Nothing to do")

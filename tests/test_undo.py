@@ -149,8 +149,7 @@ def test_undo_refuses_off_a_terminal_without_yes_and_changes_nothing(funnel, run
     assert state_of(db_path) == ok_state
 
 
-def test_nothing_to_undo_is_a_refusal(run, ok) -> None:
-    ok("config", "list")  # a database, with nothing journaled
+def test_nothing_to_undo_is_a_refusal(empty_db, run) -> None:
     result = run("undo", "--yes")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
@@ -377,8 +376,7 @@ def test_an_import_some_of_whose_contacts_moved_on_outside_the_journal_is_refuse
 
 
 @pytest.mark.slow
-def test_the_demo_is_undone_whole(ok, db_path) -> None:
-    ok("config", "list")
+def test_the_demo_is_undone_whole(empty_db, ok, db_path) -> None:
     before = state_of(db_path)
     ok("demo", "--contacts", "20")
     result = ok("undo", "--yes")

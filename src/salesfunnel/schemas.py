@@ -675,6 +675,50 @@ class SearchResultPublic(Public):
     deals_total: int
 
 
+class BackupPublic(Public):
+    """What `backup` wrote: one SQLite file, readable by its owner alone."""
+
+    database: str = doc("the database file copied")
+    file: str = doc("the copy")
+    size: int = doc("the copy's size in bytes")
+    schema_version: str | None = doc(
+        "the migration the copy is at (null: not a salesfunnel database)"
+    )
+    contacts: int | None = doc("contacts in the copy (null: it has no contacts table)")
+
+
+class ProblemPublic(Public):
+    """One thing `check` found wrong, and how to set it right."""
+
+    kind: str = doc(
+        "damaged (the file itself), schema (older, newer or not salesfunnel's), orphans "
+        "(rows naming a row that isn't there), state (a record the funnel can't produce), "
+        "amounts, or search-index"
+    )
+    message: str = doc("what is wrong, in one sentence")
+    count: int = doc("how many rows it concerns (1 for the file or its schema)")
+    ids: list[int] = doc("the ids of the first 20 such rows; empty when rows have no id")
+    repair: str = doc("how to set it right: a command to run, a backup to restore, or SQL")
+
+
+class CheckPublic(Public):
+    """What `check` found: the file, its schema, its records' consistency and counts."""
+
+    database: str = doc("the database file checked (opened read-only: never changed)")
+    size: int = doc("its size in bytes")
+    ok: bool = doc("true when nothing is wrong (exit 0); false when problems lists something")
+    integrity: str = doc("ok, or damaged (PRAGMA integrity_check found faults, or no SQLite)")
+    schema_version: str | None = doc("the migration the database is at; null: none (yet)")
+    schema_head: str = doc("the newest migration this salesfunnel knows")
+    schema_status: str = doc(
+        "current, older, newer, foreign (not salesfunnel's), none (an empty file) or unknown "
+        "(a damaged file)"
+    )
+    contacts: dict[str, int] = doc("contacts by stage: prospect, lead, customer")
+    deals: dict[str, int] = doc("deals by status: open, won, lost")
+    problems: list[ProblemPublic] = doc("what is wrong, each with its repair; [] when ok")
+
+
 DOCUMENTED: dict[str, type[Public]] = {
     "prospect list": ProspectPublic,
     "prospect lists": ProspectListPublic,
@@ -710,6 +754,8 @@ DOCUMENTED: dict[str, type[Public]] = {
     "(part of search) contact": ContactHitPublic,
     "(part of search) company": CompanyHitPublic,
     "undo --list": UndoCommandPublic,
+    "check": CheckPublic,
+    "(part of check) problem": ProblemPublic,
 }
 
 
@@ -729,6 +775,7 @@ CHANGES: dict[str, tuple[type[Public], bool]] = {
     "customer churn": (CustomerPublic, False),
     "config set": (SettingPublic, False),
     "undo": (UndoResultPublic, False),
+    "backup": (BackupPublic, False),
 }
 
 

@@ -114,6 +114,8 @@ COMMANDS = {
     "search": "salesfunnel.cli.search:search",
     "show": "salesfunnel.cli.show:show",
     "undo": "salesfunnel.cli.undo:undo",
+    "backup": "salesfunnel.cli.maintenance:backup",
+    "check": "salesfunnel.cli.maintenance:check",
     "demo": "salesfunnel.cli.demo:demo",
 }
 GROUPS = {

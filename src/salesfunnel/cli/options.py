@@ -16,6 +16,13 @@ LimitOption = Annotated[
 ]
 AllFlag = Annotated[bool, typer.Option("--all", help="Show every row, however many.")]
 YesFlag = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")]
+ForceFlag = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace the file if it exists (never the database or the command's input).",
+    ),
+]
 
 
 def row_limit(limit: int, every: bool) -> int | None:

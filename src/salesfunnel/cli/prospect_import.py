@@ -81,6 +81,13 @@ def prospect_import(
             metavar="FILE", help="Write rejected rows, with line and reason, to this CSV."
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the --rejects file if it exists (never the database or FILE).",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Import a prospect list from CSV: any usual encoding, delimiter and header language.
@@ -89,8 +96,14 @@ def prospect_import(
     email, then phone; in the file or already known) are skipped.
     """
     from salesfunnel import importing
+    from salesfunnel.files import checked_target
 
     app_state = state(ctx)
+    protected = app_state.own_files()
+    if file != "-":
+        protected[Path(file)] = "the file being imported"
+    if rejects is not None and not dry_run:  # refused before anything is read or written
+        checked_target(rejects, "--rejects", force=force, protected=protected)
     source, plan = importing.prepare(
         file,
         stdin=getattr(sys.stdin, "buffer", None),
@@ -106,7 +119,7 @@ def prospect_import(
             _show_plan(app_state.output, importing.dry_run(source, plan), as_json)
             return
         started = time.perf_counter()
-        with importing.Rejects(rejects) as rejected:
+        with importing.Rejects(rejects, force=force, protected=protected) as rejected:
             # The import makes every row's references itself (list, import, companies):
             # SQLite need not check them row by row (importing/service.py).
             with (

@@ -16,16 +16,22 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from salesfunnel.db.location import sqlite_path
-from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS, SCHEMA_HEAD, configure
+from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS, SCHEMA_HEAD, configure, open_read_only
 from salesfunnel.db.work import AlchemyDriver, Driver, SqliteDriver
 from salesfunnel.errors import DatabaseError
 
 Notify = Callable[[str], None]
 
 
-def open_driver(url: str, notify: Notify) -> Driver:
-    """A connection to the database at ``url``, its schema up to date."""
+def open_driver(url: str, notify: Notify, *, create: bool = True) -> Driver:
+    """A connection to the database at ``url``, its schema up to date.
+
+    ``create=False`` (a command that only reads): an SQLite file that isn't there is
+    refused, and nothing is made, neither the file nor its folder.
+    """
     path = sqlite_path(url)
+    if path is not None and not create:
+        require_database(path)
     if path is None:
         from salesfunnel.db.engine import open_engine
 
@@ -42,6 +48,30 @@ def open_driver(url: str, notify: Notify) -> Driver:
         if connection is None:
             raise DatabaseError(f"can't open database {path}")
     return SqliteDriver(connection)
+
+
+def read_only_driver(path: Path) -> SqliteDriver:
+    """The file as it is, for ``check``: never set up, upgraded or written (``mode=ro``)."""
+    require_database(path)
+    return SqliteDriver(open_read_only(path))
+
+
+def require_database(path: Path) -> None:
+    """Refuse, in one line that says what to do, a database file that isn't there yet
+    (or a directory, or a file that can't be read)."""
+    if path.is_dir():
+        raise DatabaseError(f"can't open database {path}: it is a directory")
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise DatabaseError(f"can't open database {path}: permission denied")
+        return
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise DatabaseError(f"can't open database {path}: {blocker} is a file, not a directory")
+    raise DatabaseError(
+        f"no database at {path} yet: adding something makes it (salesfunnel lead add NAME), "
+        "or try salesfunnel demo --db demo.db"
+    )
 
 
 def connect_at_head(path: Path) -> sqlite3.Connection | None:

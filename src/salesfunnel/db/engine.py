@@ -13,7 +13,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from salesfunnel import clock
 from salesfunnel.db.location import sqlite_path
-from salesfunnel.db.sqlite import SCHEMA_HEAD, configure
+from salesfunnel.db.sqlite import (
+    SCHEMA_HEAD,
+    configure,
+    online_copy,
+    open_read_only,
+    user_tables,
+)
 from salesfunnel.errors import DatabaseError, debugging
 
 Notify = Callable[[str], None]
@@ -31,6 +37,7 @@ def open_engine(url: str, notify: Notify = lambda message: None) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         _prepare_sqlite_file(path)
+        _refuse_a_stranger(path)
     where = str(path) if path is not None else _safe_url(url)
     try:
         engine = create_engine(url)
@@ -74,12 +81,49 @@ def _prepare_sqlite_file(path: Path) -> None:
     if blocker is not None:
         raise DatabaseError(f"can't create database {path}: {blocker} is a file, not a directory")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        _make_private_folders(path.parent)
+        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            os.fchmod(handle, 0o600)  # whatever the umask took away or let through
+        finally:
+            os.close(handle)
     except FileExistsError:
         pass  # another process created it a moment ago
     except OSError as error:
         raise DatabaseError(f"can't create database {path}: {error.strerror}") from None
+
+
+def _make_private_folders(folder: Path) -> None:
+    """Make a missing folder, and any missing above it, readable by their owner alone.
+
+    ``mkdir -p`` makes the folders above with the umask's mode (0777 under ``umask
+    000``), and the umask can take from the last one's: each is set to 0700 itself.
+    """
+    missing = [folder, *folder.parents]
+    missing = list(reversed([p for p in missing if not p.exists()]))
+    for each in missing:
+        try:
+            each.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made by another process a moment ago: not ours to change
+        os.chmod(each, 0o700)
+
+
+def _refuse_a_stranger(path: Path) -> None:
+    """Refuse an SQLite file salesfunnel didn't make before anything is set up on it:
+    switching to WAL mode (db/sqlite.py) would rewrite its header."""
+    if path.stat().st_size == 0:
+        return  # a new database
+    try:
+        connection = open_read_only(path)
+        try:
+            tables = user_tables(connection)
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise DatabaseError(f"can't open database {path}: {error}") from None
+    if tables and "alembic_version" not in tables:
+        raise DatabaseError("this database was not made by salesfunnel")
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -133,13 +177,7 @@ def backup_beside(path: Path, label: str) -> Path:
         target = path.with_name(f"{path.name}.{label}-{stamp}-{copies}.bak")
     try:
         os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        source = sqlite3.connect(path)
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-            source.close()
+        online_copy(path, target)
     except (OSError, sqlite3.Error) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise DatabaseError(f"can't back up {path} to {target}: {reason}") from None

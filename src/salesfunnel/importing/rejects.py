@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from salesfunnel.domain.exchange import neutralise
-from salesfunnel.files import PendingFile
+from salesfunnel.files import PendingFile, Protected
 
 LINE_HEADER = "rejected line"
 REASON_HEADER = "rejected reason"
@@ -33,8 +33,18 @@ class Rejects:
 
     SHOWN = 5  # reasons echoed in the summary when there is no --rejects file
 
-    def __init__(self, target: Path | None = None) -> None:
+    def __init__(
+        self,
+        target: Path | None = None,
+        *,
+        force: bool = False,
+        protected: Protected | None = None,
+    ) -> None:
+        """``force``: replace an existing file; never one of ``protected`` (the database,
+        the file being imported)."""
         self.target = target
+        self._force = force
+        self._protected = protected
         self.count = 0
         self.first: list[tuple[int, str]] = []
         self._file: PendingFile | None = None
@@ -56,7 +66,13 @@ class Rejects:
         """Open the temporary file (when there is a target) and write the header."""
         if self.target is None:
             return
-        self._file = PendingFile(self.target, what="--rejects", encoding="utf-8-sig")
+        self._file = PendingFile(
+            self.target,
+            what="--rejects",
+            force=self._force,
+            protected=self._protected,
+            encoding="utf-8-sig",
+        )
         self._writer = csv.writer(self._file.stream, delimiter=delimiter)
         self._writer.writerow([LINE_HEADER, REASON_HEADER, *header])
 
