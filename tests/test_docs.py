@@ -262,3 +262,19 @@ def test_amounts_are_numbers_and_dates_iso(ok, funnel) -> None:
     assert customer["purchases_value"] == 1050.0
     prospect = json.loads(ok("prospect", "list", "--json").stdout)[0]
     assert prospect["phone"] == "0612 345"  # text, leading zero kept
+
+
+def test_every_test_the_reliability_page_names_exists() -> None:
+    """docs/reliability.md proves each guarantee by naming a test: the name must be one."""
+    import re
+
+    tests = DOCS.parent / "tests"
+    defined = {
+        name
+        for path in tests.glob("test_*.py")
+        for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)
+    }
+    page = (DOCS / "reliability.md").read_text("utf-8")
+    named = set(re.findall(r"\b(test_\w+)\b(?!\.py)", page))
+    assert len(named) > 40
+    assert named - defined == set()

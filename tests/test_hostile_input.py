@@ -8,6 +8,8 @@ command with such values.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import sqlite3
 from pathlib import Path
@@ -218,3 +220,23 @@ def test_every_command_refuses_hostile_values_in_one_line(
     assert "Traceback" not in result.stderr + result.stdout, args
     if result.exit_code != 0:
         assert dump(db_path) == before, args
+
+
+def test_a_rejects_file_does_not_hand_a_spreadsheet_formulas(ok, tmp_path) -> None:
+    """A rejected row's cells are copied to the --rejects CSV, which is opened in a
+    spreadsheet: text a spreadsheet would run gets the leading ' an export gives it."""
+    source = tmp_path / "list.csv"
+    source.write_text(
+        "name,email,company\n"
+        "Ana,ana@example.com,Acme\n"
+        ',,"=HYPERLINK(""http://evil.example"",""click"")"\n'
+        ",,@SUM(A1:A9)\n",
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "rejects.csv"
+    ok("prospect", "import", str(source), "--rejects", str(rejects))
+    rows = list(csv.reader(io.StringIO(rejects.read_text(encoding="utf-8-sig"), newline="")))
+    assert [row[-1] for row in rows[1:]] == [
+        '\'=HYPERLINK("http://evil.example","click")',
+        "'@SUM(A1:A9)",
+    ]
