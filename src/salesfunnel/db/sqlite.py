@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SCHEMA_HEAD = "0006"  # the newest migration; a test holds it to the migrations folder
+SCHEMA_HEAD = "0007"  # the newest migration; a test holds it to the migrations folder
 MIGRATIONS = Path(__file__).with_name("migrations") / "versions"
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another before giving up
 # A new database's page size (an existing one keeps its own): a million-row import
@@ -79,6 +79,19 @@ def online_copy(source: Path, destination: Path) -> None:
             writer.close()
     finally:
         reader.close()
+
+
+def next_id(connection: sqlite3.Connection | sqlite3.Cursor, table: str) -> int:
+    """The id SQLite will give the next row of ``table``, for a writer that hands out ids
+    itself (the import): past the highest the table holds and, for a table made with
+    AUTOINCREMENT (migration 0007), past the highest it ever held."""
+    (highest,) = connection.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+    sequence = connection.execute(
+        "SELECT max(seq) FROM sqlite_master AS m JOIN sqlite_sequence AS s ON s.name = m.name "
+        "WHERE m.type = 'table' AND m.name = ? AND m.sql LIKE '%AUTOINCREMENT%'",
+        (table,),
+    ).fetchone()
+    return max(int(highest), int(sequence[0] or 0)) + 1
 
 
 def known_schemas() -> set[str]:

@@ -27,6 +27,7 @@ class ProspectList(SQLModel, table=True):
     """One prospecting list per imported file or campaign."""
 
     __tablename__ = "prospect_lists"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (migration 0007)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
@@ -38,6 +39,7 @@ class ImportBatch(SQLModel, table=True):
     """One run of `prospect import`: what it read and did, so undo-import can take it back."""
 
     __tablename__ = "import_batches"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (migration 0007)
 
     id: int | None = Field(default=None, primary_key=True)
     list_id: int = Field(foreign_key="prospect_lists.id", index=True)
@@ -120,6 +122,9 @@ class Contact(SQLModel, table=True):
             *OPEN_LEAD_INDEX_COLUMNS,
             sqlite_where=text(OPEN_LEAD),
         ),
+        # An id is never handed out twice, even after `undo` deleted the newest contact
+        # (migration 0007; PostgreSQL's sequences never go back).
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -19,6 +19,7 @@ from typing import Any
 from salesfunnel import clock
 from salesfunnel.db.records import get_or_create_list
 from salesfunnel.db.search_index import index_new_rows_unless_far_behind
+from salesfunnel.db.sqlite import next_id
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage
 from salesfunnel.errors import DatabaseError
@@ -78,10 +79,8 @@ def import_prospects(
     )
     work.covered_by_import(batch_id)  # `undo` takes its rows back as undo-import does
     cursor = dbapi.cursor()
-    first_id, first_company = cursor.execute(
-        "SELECT (SELECT coalesce(max(id), 0) FROM contacts) + 1, "
-        "(SELECT coalesce(max(id), 0) FROM companies) + 1"
-    ).fetchone()
+    # The import hands out its contacts' ids itself: never one given out before (0007).
+    first_id, first_company = next_id(cursor, "contacts"), next_id(cursor, "companies")
     constants = Constants(
         stage=stage,
         list_id=prospect_list.id,
