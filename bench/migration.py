@@ -43,7 +43,8 @@ def build(path: Path, contacts: int) -> None:
     now = "'2026-12-01 10:00:00.000000'"
     statements = [
         "BEGIN",
-        f"INSERT INTO prospect_lists (name, source_file, created_at) VALUES ('fair', 'f.csv', {now})",
+        "INSERT INTO prospect_lists (name, source_file, created_at) "
+        f"VALUES ('fair', 'f.csv', {now})",
         "INSERT INTO import_batches (list_id, source_file, encoding, delimiter, stage, "
         "on_duplicate, rows_read, imported, duplicates, updated, rejected, flagged, "
         f"started_at, seconds) VALUES (1, 'f.csv', 'utf-8', ',', 'prospect', 'skip', {contacts}, "

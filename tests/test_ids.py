@@ -69,7 +69,8 @@ def _table_sql(path: Path) -> dict[str, str]:
     with closing(sqlite3.connect(path)) as connection:
         return dict(
             connection.execute(
-                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name <> 'sqlite_sequence'"
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE sql IS NOT NULL AND name <> 'sqlite_sequence'"
             ).fetchall()
         )
 
@@ -82,18 +83,25 @@ def _data(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             if not name.startswith(NOT_DATA)
         ]
-        return {t: connection.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}
+        return {
+            t: connection.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables
+        }
+
+
+def _new_at_schema_0006(path: Path) -> None:
+    """An empty database as salesfunnel made it at schema 0006 (its pages, WAL)."""
+    connection = sqlite3.connect(path)
+    configure(connection)
+    connection.close()
+    engine = create_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine, "0006")
+    engine.dispose()
 
 
 def _at_schema_0006(source: Path, target: Path) -> None:
     """``target``: a database made by the migrations up to 0006, as salesfunnel made it
     then, holding every row of ``source`` (ids and all) and a search index of them."""
-    connection = sqlite3.connect(target)
-    configure(connection)
-    connection.close()
-    engine = create_engine(f"sqlite:///{target}")
-    migrate.upgrade(engine, "0006")
-    engine.dispose()
+    _new_at_schema_0006(target)
     with closing(sqlite3.connect(target, isolation_level=None)) as connection:
         connection.execute("PRAGMA foreign_keys = OFF")
         connection.execute("ATTACH DATABASE ? AS head", (str(source),))
@@ -184,15 +192,38 @@ def test_an_upgrade_leaves_foreign_keys_enforced(tmp_path) -> None:
     """The rebuild runs with them off (SQLite's way); the command that upgraded goes on
     with them on, on the same pooled connection."""
     path = tmp_path / "old.db"
-    old = create_engine(f"sqlite:///{path}")
-    migrate.upgrade(old, "0006")
-    old.dispose()
+    _new_at_schema_0006(path)
     engine = open_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert connection.exec_driver_sql(
-                "SELECT version_num FROM alembic_version"
-            ).scalar() == SCHEMA_HEAD
+            assert (
+                connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                == SCHEMA_HEAD
+            )
     finally:
         engine.dispose()
+
+
+def test_a_row_that_pointed_at_nothing_before_stays_for_check_to_report(run, ok, db_path) -> None:
+    """The rebuild adds no broken reference; one made by hand before doesn't stop it."""
+    _new_at_schema_0006(db_path)
+    with closing(sqlite3.connect(db_path)) as connection:
+        connection.execute(
+            "INSERT INTO contacts (stage, name, lead_status, email_flagged, starred, created_at) "
+            "VALUES ('lead', 'Olga Old', 'new', 0, 0, '2026-01-05 10:00:00.000000')"
+        )
+        connection.execute(
+            "INSERT INTO lifecycle_events (contact_id, entity, action, at) "
+            "VALUES (99, 'lead', 'created', '2026-01-05 10:00:00.000000')"
+        )
+        connection.commit()
+
+    assert [lead["name"] for lead in json.loads(ok("lead", "list", "--json").stdout)] == [
+        "Olga Old"
+    ]
+
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert "lifecycle_events" in checked.stdout + checked.stderr
+    assert ok("lead", "add", "Ana").stderr == "Added lead #2 Ana.\n"

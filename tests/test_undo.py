@@ -290,8 +290,9 @@ def test_undone_contacts_deals_and_companies_are_not_found_any_more(funnel, ok) 
     ok("undo", "--yes")
     for word in ("zelia", "zebra"):
         assert ok("search", word).stderr == f"Nothing matches {word!r}.\n"
-    ok("lead", "add", "Zélia Again")  # takes the id back: found under its new name
+    ok("lead", "add", "Zélia Again", "--company", "Zebra Again")  # a new contact id (0007)
     assert "Zélia Again" in ok("search", "zelia").stdout
+    assert "Zebra Again" in ok("search", "zebra").stdout  # the company takes the id back
 
 
 # --- imports -----------------------------------------------------------------------------
