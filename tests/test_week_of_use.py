@@ -134,3 +134,42 @@ def test_in_a_pipe_nothing_is_cut_or_dropped(ok) -> None:
     ok("lead", "add", long_name, "--company", "Construtora Atlântico de Engenharia Civil Ltda")
     out = ok("lead", "list").stdout
     assert long_name in out and "Construtora Atlântico de Engenharia Civil Ltda" in out
+
+
+def test_an_import_as_leads_leaves_no_empty_list(ok, tmp_path) -> None:
+    """The list of an import --as-leads holds its leads: `prospect lists` counts them, so
+    it never shows a list with nothing in it; undo-import takes them back by it."""
+    path = tmp_path / "fair.csv"
+    path.write_text("name,email\nAna Silva,ana@x.com\nBob Stone,bob@y.com\n", encoding="utf-8")
+    ok("prospect", "import", str(path), "--list", "Trade Fair", "--as-leads")
+
+    (listed,) = json.loads(ok("prospect", "lists", "--json").stdout)
+    assert (listed["name"], listed["open"], listed["leads"], listed["total"]) == (
+        "Trade Fair",
+        0,
+        2,
+        2,
+    )
+    assert ok("prospect", "lists").stdout.splitlines() == [
+        "id  list        open  converted  cancelled  as leads  total  created",
+        " 1  Trade Fair     0          0          0         2      2  2026-11-23",
+    ]
+    ok("prospect", "undo-import", "Trade Fair", "--yes")
+    assert ok("prospect", "lists").stderr == "No prospecting lists yet.\n"
+
+
+def test_leads_imported_from_a_list_are_found_by_the_source_they_show(ok, tmp_path) -> None:
+    """`--as-leads` with no source column: the source is the list's name, kept as a lead's
+    source is (lower-case), so `lead list --source` finds it however it is typed."""
+    path = tmp_path / "fair.csv"
+    path.write_text("name,source\nAna Silva,\nBob Stone,Web  Form\n", encoding="utf-8")
+    ok("prospect", "import", str(path), "--list", "Trade Fair", "--as-leads")
+
+    leads = json.loads(ok("lead", "list", "--json").stdout)
+    assert sorted((lead["name"], lead["source"]) for lead in leads) == [
+        ("Ana Silva", "trade fair"),
+        ("Bob Stone", "web form"),
+    ]
+    for typed in ("trade fair", "Trade Fair", "TRADE  FAIR"):
+        found = json.loads(ok("lead", "list", "--source", typed, "--json").stdout)
+        assert [lead["name"] for lead in found] == ["Ana Silva"], typed

@@ -300,7 +300,10 @@ class ProspectListPublic(Public):
     open: int
     converted: int
     cancelled: int
-    total: int
+    leads: int = doc(
+        "contacts that came into it as leads (`prospect import --as-leads`), never prospects"
+    )
+    total: int = doc("every contact in it: open, converted, cancelled and leads")
     created_at: datetime
 
 

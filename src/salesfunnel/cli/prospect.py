@@ -68,7 +68,8 @@ def prospect_list(
 
 @app.command("lists")
 def prospect_lists(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Prospecting lists with their counts: open, converted, cancelled."""
+    """Prospecting lists with their counts: open, converted, cancelled, and the
+    contacts imported into them as leads (--as-leads)."""
     from salesfunnel.services.prospects import list_lists
 
     app_state = state(ctx)

@@ -164,7 +164,7 @@ class BatchReader:
             columns[plain] = self._column(cells, plain)
         default, sources = reader.default_source, self._column(cells, "source")
         if reader.lower_source:
-            columns["source"] = [s.lower() if s else default for s in sources]
+            columns["source"] = [fields.source_key(s) or default for s in sources]
         else:
             columns["source"] = [s or default for s in sources]
         columns["value"], columns["extra"] = self._amounts_and_extras(cells, picked)

@@ -61,8 +61,9 @@ class RowReader:
     ) -> None:
         self.mapping = mapping
         self.width = mapping.width
-        self.default_source = default_source
         self.lower_source = lower_source  # leads keep sources lower-cased, as `lead add` does
+        # A lead's source when its row names none: the list's name, as a lead's is stored.
+        self.default_source = fields.source_key(default_source) if lower_source else default_source
         absent = self.width  # read() appends one empty cell: a missing field points at it
         where = {field: mapping.indexes(field) for field in FIELDS}
         # One C-level call takes every field out of a record (missing ones: the empty cell).
@@ -128,7 +129,7 @@ class RowReader:
         if not source:
             source = self.default_source
         elif self.lower_source:
-            source = source.lower()
+            source = fields.source_key(source) or self.default_source
         phone_key = None
         if phone:
             digits = _non_digits("", phone)

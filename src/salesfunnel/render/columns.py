@@ -27,6 +27,7 @@ PROSPECT_LIST = [
     Column("open", lambda p: p.open, numeric=True),
     Column("converted", lambda p: p.converted, numeric=True),
     Column("cancelled", lambda p: p.cancelled, numeric=True),
+    Column("as leads", lambda p: p.leads, numeric=True),
     Column("total", lambda p: p.total, numeric=True),
     Column("created", lambda p: local(p.created_at).date()),
 ]

@@ -133,7 +133,8 @@ LISTS = """
 SELECT l.id, l.name, l.created_at,
        sum(CASE WHEN c.prospect_status = :open THEN 1 ELSE 0 END) AS open,
        sum(CASE WHEN c.prospect_status = :converted THEN 1 ELSE 0 END) AS converted,
-       sum(CASE WHEN c.prospect_status = :cancelled THEN 1 ELSE 0 END) AS cancelled
+       sum(CASE WHEN c.prospect_status = :cancelled THEN 1 ELSE 0 END) AS cancelled,
+       sum(CASE WHEN c.id IS NOT NULL AND c.prospect_status IS NULL THEN 1 ELSE 0 END) AS leads
 FROM prospect_lists AS l LEFT JOIN contacts AS c ON c.list_id = l.id
 GROUP BY l.id, l.name, l.created_at
 ORDER BY l.created_at, l.id
@@ -153,7 +154,10 @@ def list_lists(work: Work) -> list[ProspectListPublic]:
             open=int(row.open or 0),
             converted=int(row.converted or 0),
             cancelled=int(row.cancelled or 0),
-            total=int((row.open or 0) + (row.converted or 0) + (row.cancelled or 0)),
+            leads=int(row.leads or 0),
+            total=int(
+                (row.open or 0) + (row.converted or 0) + (row.cancelled or 0) + (row.leads or 0)
+            ),
             created_at=row.created_at,
         )
         for row in work.rows(LISTS, statuses)
