@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from salesfunnel.db.connect import database
 from salesfunnel.db.work import Work
 from salesfunnel.domain import metrics
 from salesfunnel.render.output import Output
-from salesfunnel.render.reports import render_funnel
+from salesfunnel.render.reports import FUNNEL_WIDTH, render_funnel
 from salesfunnel.services.reports import funnel_report
 
 NOVEMBER = ("--since", "2026-11-01", "--until", "2026-11-30")
@@ -220,6 +221,30 @@ def test_the_funnel_draws_block_bars_on_a_terminal(history, db_path) -> None:
     screen = Terminal()
     render_funnel(Output(stdout=screen, stderr=io.StringIO()), report)
     assert "█" in screen.getvalue() and "prospects worked" in screen.getvalue()
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_the_funnel_bars_are_never_cut_on_a_terminal_of_80_to_120_columns(
+    history, db_path, monkeypatch, width
+) -> None:
+    """Issue 14: on 100 columns the longest bar ended in an ellipsis. Columns go first
+    (the notes beside the rates), the bars stay whole."""
+    with database(f"sqlite:///{db_path}") as driver, Work(driver, write=False) as work:
+        report = funnel_report(work, "2026-11-01", "2026-11-30")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    screen = Terminal()
+    render_funnel(Output(stdout=screen, stderr=io.StringIO()), report)
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue()).splitlines()
+    assert max(len(line) for line in lines) <= width
+    funnel = lines[: next(i for i, line in enumerate(lines) if line.startswith("└"))]
+    table = [line for line in funnel if line.startswith("│")]
+    assert len(table) == 6 and not any("…" in line for line in table)
+    assert sum("█" * FUNNEL_WIDTH in line for line in table) == 1  # deals opened, the biggest
 
 
 def test_since_after_until_is_refused(empty_db, run) -> None:
