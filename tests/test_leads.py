@@ -254,7 +254,7 @@ def test_show_a_new_lead_by_id_and_by_email(ok, monkeypatch) -> None:
     assert fields["email"] == "Dana@Example.com"
     assert fields["company"] == "Northwind"
     assert fields["source"] == "webinar (inbound)"
-    assert "  referred by  #1" in text.stdout
+    assert "  referred by  Rita (#1)\n" in text.stdout
     assert "Next step\n  none planned\n" in text.stdout
     assert "History\n" in text.stdout
     assert "2026-11-20 10:15  lead created  new     webinar" in text.stdout

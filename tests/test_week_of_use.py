@@ -173,3 +173,28 @@ def test_leads_imported_from_a_list_are_found_by_the_source_they_show(ok, tmp_pa
     for typed in ("trade fair", "Trade Fair", "TRADE  FAIR"):
         found = json.loads(ok("lead", "list", "--source", typed, "--json").stdout)
         assert [lead["name"] for lead in found] == ["Ana Silva"], typed
+
+
+def test_lead_show_shows_imported_city_and_notes_and_the_referrers_name(ok, tmp_path) -> None:
+    path = tmp_path / "fair.csv"
+    path.write_text(
+        "name,email,city,country,website,notes\n"
+        "Rita Reis,rita@x.com,Porto,Portugal,rita.example,met at the fair\n",
+        encoding="utf-8",
+    )
+    ok("prospect", "import", str(path), "--list", "Fair", "--as-leads")
+    ok("lead", "add", "Dana", "--referred-by", "rita@x.com")
+
+    record = ok("lead", "show", "1").stdout.split("\n\n")[0].splitlines()[1:]
+    fields = dict(line.strip().split(None, 1) for line in record)
+    assert (fields["city"], fields["country"], fields["website"], fields["notes"]) == (
+        "Porto",
+        "Portugal",
+        "rita.example",
+        "met at the fair",
+    )
+    dana = ok("lead", "show", "2")
+    assert "  referred by  Rita Reis (#1)\n" in dana.stdout
+    assert "  source       (inbound)\n" in dana.stdout  # no source: the channel alone
+    shown = json.loads(ok("lead", "show", "2", "--json").stdout)
+    assert (shown["referred_by"], shown["referred_by_name"]) == (1, "Rita Reis")

@@ -331,6 +331,7 @@ class LeadDetail(LeadPublic):
     country: str | None
     notes: str | None
     referred_by: int | None = doc("id of the contact who referred them")
+    referred_by_name: str | None = doc("that contact's name")
     qualification: QualificationPublic
     disqualify_reason: str | None
     extra: dict[str, Any] = doc("imported columns with no field of their own")

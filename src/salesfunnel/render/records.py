@@ -40,7 +40,7 @@ def render_lead(out: Output, lead: LeadDetail) -> None:
         ("tags", lead.tags),
         ("criteria", criteria or None),
         ("disqualified", lead.disqualify_reason),
-        ("referred by", f"#{lead.referred_by}" if lead.referred_by else None),
+        ("referred by", _referrer(lead.referred_by, lead.referred_by_name)),
         ("city", lead.city),
         ("country", lead.country),
         ("website", lead.website),
@@ -72,9 +72,7 @@ def render_contact(out: Output, contact: ContactDetail) -> None:
     )
     star = f" {columns.STAR}" if contact.starred else ""
     customer = contact.customer
-    referrer = (
-        f"{contact.referred_by_name} (#{contact.referred_by})" if contact.referred_by else None
-    )
+    referrer = _referrer(contact.referred_by, contact.referred_by_name)
     fields: list[tuple[str, object]] = [
         ("stage", f"{contact.stage}, {contact.status}" if contact.status else contact.stage),
         ("customer", f"{customer.status} as of {customer.as_of}" if customer else None),
@@ -86,10 +84,7 @@ def render_contact(out: Output, contact: ContactDetail) -> None:
         ("city", contact.city),
         ("country", contact.country),
         ("list", contact.list),
-        (
-            "source",
-            f"{contact.source or ''} ({contact.channel})" if contact.channel else contact.source,
-        ),
+        ("source", _source(contact.source, contact.channel)),
         ("tags", contact.tags),
         ("level", q.level),
         ("criteria", criteria or None),
@@ -138,7 +133,15 @@ def render_deal(out: Output, deal: DealDetail) -> None:
 
 
 def _source(source: str | None, channel: str | None) -> str | None:
-    return f"{source or ''} ({channel})" if channel else source
+    """``webinar (inbound)``; ``(inbound)`` when the source isn't known."""
+    return " ".join(filter(None, (source, f"({channel})" if channel else None))) or None
+
+
+def _referrer(contact_id: int | None, name: str | None) -> str | None:
+    """``Rita (#1)``: who referred the contact, by name, with the id to look them up."""
+    if contact_id is None:
+        return None
+    return f"{name} (#{contact_id})" if name else f"#{contact_id}"
 
 
 def _next_step(out: Output, step: ActivityPublic | None) -> None:

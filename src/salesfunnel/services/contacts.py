@@ -26,11 +26,7 @@ def show_contact(work: Work, ref: str) -> ContactDetail:
         owner,
     )
     _, activities, history = views.next_step_and_history(work, contact_id=contact.id)
-    referrer = (
-        work.value("SELECT name FROM contacts WHERE id = :id", {"id": contact.referred_by_id})
-        if contact.referred_by_id is not None
-        else None
-    )
+    referrer = views.contact_names(work, [contact.referred_by_id]).get(contact.referred_by_id or 0)
     list_name = (
         work.value("SELECT name FROM prospect_lists WHERE id = :id", {"id": contact.list_id})
         if contact.list_id is not None

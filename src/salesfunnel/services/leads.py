@@ -137,6 +137,9 @@ def show_lead(work: Work, ref: str) -> LeadDetail:
         country=contact.country,
         notes=contact.notes,
         referred_by=contact.referred_by_id,
+        referred_by_name=views.contact_names(work, [contact.referred_by_id]).get(
+            contact.referred_by_id or 0
+        ),
         qualification=QualificationPublic(
             need=contact.need,
             budget=contact.budget,
