@@ -198,3 +198,29 @@ def test_lead_show_shows_imported_city_and_notes_and_the_referrers_name(ok, tmp_
     assert "  source       (inbound)\n" in dana.stdout  # no source: the channel alone
     shown = json.loads(ok("lead", "show", "2", "--json").stdout)
     assert (shown["referred_by"], shown["referred_by_name"]) == (1, "Rita Reis")
+
+
+def test_within_a_section_equal_priorities_come_in_due_order(ok, monkeypatch) -> None:
+    """Steps planned in the reverse of their due order, each pair of equal priority: the
+    to-do list shows each section in due order (date, then time; all day first)."""
+    for n in range(6):
+        ok("lead", "add", f"Lead {n}")
+    monkeypatch.setenv("SALESFUNNEL_NOW", "2026-11-20T09:00:00+00:00")
+    ok("next", "1", "call", "late at five", "--due", "2026-11-22 17:00")
+    ok("next", "2", "call", "late at ten", "--due", "2026-11-22 10:00")
+    monkeypatch.setenv("SALESFUNNEL_NOW", "2026-11-23T09:00:00+00:00")  # NOW
+    ok("next", "3", "call", "today at four", "--due", "today 16:00")
+    ok("next", "4", "call", "today at ten", "--due", "today 10:00")
+    ok("next", "5", "email", "wednesday at three", "--due", "2026-11-25 15:00")
+    ok("next", "6", "email", "wednesday", "--due", "2026-11-25")
+
+    payload = json.loads(ok("todo", "--json").stdout)
+    sections = {s["name"]: s["items"] for s in payload["sections"]}
+    shown = {name: [item["text"] for item in sections[name]] for name in sections}
+    assert shown["overdue"] == ["late at ten", "late at five"]
+    assert shown["today"] == ["today at ten", "today at four"]
+    assert shown["next-7-days"] == ["wednesday", "wednesday at three"]
+    for name in ("overdue", "today", "next-7-days"):
+        assert len({item["priority"] for item in sections[name]}) == 1, name
+    text = ok("todo").stdout
+    assert text.index("today at ten") < text.index("today at four")
