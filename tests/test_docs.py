@@ -278,3 +278,12 @@ def test_every_test_the_reliability_page_names_exists() -> None:
     named = set(re.findall(r"\b(test_\w+)\b(?!\.py)", page))
     assert len(named) > 40
     assert named - defined == set()
+
+
+def test_json_md_says_one_thing_about_the_offset_of_now() -> None:
+    """Issue 14: the rule said UTC with `Z`, the `now` row "with its UTC offset"."""
+    text = (DOCS / "json.md").read_text(encoding="utf-8")
+    assert "timestamps are ISO 8601 in UTC\n  (`2026-11-23T09:00:00Z`)" in text
+    rows = [line for line in text.splitlines() if line.startswith("| `now` |")]
+    assert rows and all("(UTC, as every timestamp)" in row for row in rows)
+    assert "offset" not in text

@@ -2,7 +2,7 @@
 
 docs/json.md is generated from these classes (``make docs``) and a test holds
 the two together, so the documented schema cannot drift from the output.
-Values are numbers, dates ISO strings, timestamps ISO with their UTC offset.
+Values are numbers, dates ISO strings, timestamps ISO 8601 in UTC ending in ``Z``.
 
 They are small records (``Public``), each field's meaning given by ``doc``: a
 pydantic model or a dataclass costs a millisecond or more to define, and every
