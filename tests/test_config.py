@@ -192,3 +192,21 @@ def test_the_old_name_of_the_default_currency_still_works(ok, db) -> None:
     assert db("select key, value from settings where key like '%currency%'") == [
         ("currency.default", "EUR")
     ]
+
+
+def test_the_default_currency_is_that_of_new_deals_purchases_costs_and_totals(ok, db) -> None:
+    """Issue 14: one `currency.default` setting, for what is typed without a currency and
+    for the total a listing gives in one currency (the others are beside it)."""
+    ok("lead", "add", "Ana")
+    ok("config", "set", "currency.default", "eur")
+    ok("deal", "open", "1", "--title", "Lisbon", "--value", "100")
+    ok("deal", "open", "1", "--title", "Boston", "--value", "50", "--currency", "USD")
+    ok("customer", "purchase", "1", "--value", "30")
+    ok("source", "cost", "fair", "10")
+    assert db("select currency from deals order by id") == [("EUR",), ("USD",)]
+    assert db("select currency from purchases") == [("EUR",)]
+    assert db("select currency from source_costs") == [("EUR",)]
+    stage = json.loads(ok("pipeline", "--json").stdout)[0]
+    assert (stage["currency"], stage["total_value"]) == ("EUR", 100.0)
+    (customer,) = json.loads(ok("customer", "list", "--json").stdout)
+    assert (customer["currency"], customer["purchases_value"]) == ("EUR", 30.0)
