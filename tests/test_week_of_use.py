@@ -25,6 +25,23 @@ def test_deal_list_status_all_lists_every_deal(ok, run) -> None:
     assert run("deal", "list", "--status", "lost").stderr == "No lost deals.\n"
 
 
+def test_deal_list_with_no_open_deal_says_how_many_are_closed(ok, run) -> None:
+    """`deal list --all` said "No open deals." while won and lost ones were there."""
+    ok("lead", "add", "Ana")
+    ok("deal", "open", "1", "--title", "Won one")
+    ok("deal", "open", "1", "--title", "Lost one")
+    ok("deal", "win", "1")
+    ok("deal", "lose", "2", "--reason", "price")
+    for args in ((), ("--all",)):
+        result = ok("deal", "list", *args)
+        assert (result.stdout, result.stderr) == (
+            "",
+            "No open deals; 2 closed (won or lost): deal list --status all.\n",
+        )
+    assert ok("deal", "list", "--json").stdout.strip() == "[]"
+    assert run("deal", "list", "--stage", "proposal").stderr == "No open deals.\n"
+
+
 def test_digest_json_is_the_format_json(ok) -> None:
     ok("lead", "add", "Ana")
     assert ok("digest", "--json").stdout == ok("digest", "--format", "json").stdout

@@ -158,6 +158,22 @@ def deal_list(
             closing_after=closing_after,
             limit=row_limit(limit, every),
         )
+        others = 0
+        if not page.items and status is DealListStatus.OPEN and not as_json:
+            others = list_deals(
+                work,
+                status=None,
+                stage=stage,
+                contact=contact,
+                closing_before=closing_before,
+                closing_after=closing_after,
+                limit=1,
+            ).total
+    if others:  # `deal list --all` once said only this while closed deals were there
+        app_state.output.message(
+            f"No open deals; {others} closed (won or lost): deal list --status all."
+        )
+        return
     noun = "deals" if status is DealListStatus.ALL else f"{status.value} deals"
     show_page(app_state.output, page, columns.DEAL, noun=noun, as_json=as_json)
 
