@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -239,3 +240,43 @@ def test_a_time_that_happens_twice_is_the_first(ok, monkeypatch) -> None:
             ok("next", "1", "call", "Call", "--due", "tomorrow 01:30", "--json").stdout
         )
         assert step["due_at"] == "2026-11-01T05:30:00Z"  # the first 01:30, at -04
+
+
+TRICKY_EMAILS = [
+    "ana@example.com",
+    "bad email@x.com",
+    "line@x.com\nBcc: evil@y.com",
+    "no-at-sign.example.com",
+    "two@@example.com",
+    "josé@exämple.pt",
+    "trailing.dot@example.com.",
+    "a@b",
+    "UPPER@EXAMPLE.COM",
+]
+
+
+def test_emails_are_checked_the_same_way_typed_or_imported(ok, tmp_path) -> None:
+    """Issue 14: the importer flagged what `lead add` let through. Each way in its own
+    database (an address is someone's once)."""
+    import csv
+
+    path = tmp_path / "people.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["name", "email"])
+        writer.writerows([f"Person {n}", email] for n, email in enumerate(TRICKY_EMAILS))
+    imported, typed, added = (tmp_path / f"{way}.db" for way in ("imported", "typed", "added"))
+    ok("--db", str(imported), "prospect", "import", str(path), "--list", "tricky")
+    for n, email in enumerate(TRICKY_EMAILS):
+        ok("--db", str(typed), "lead", "add", f"Person {n}", "--email", email)
+        ok("--db", str(added), "prospect", "add", f"Person {n}", "--email", email)
+    flags = []
+    for database in (imported, typed, added):
+        with sqlite3.connect(database) as connection:
+            flags.append(
+                connection.execute(
+                    "select email, email_flagged from contacts order by id"
+                ).fetchall()
+            )
+    expected = [(email, int(n in (1, 2, 3, 4, 6, 7))) for n, email in enumerate(TRICKY_EMAILS)]
+    assert flags == [expected, expected, expected]
