@@ -141,9 +141,13 @@ def test_todo_and_lead_list_fit_a_100_column_terminal_a_row_a_line(
         body = [line for line in lines if line.startswith("│")]
         assert len(body) == rows, "\n".join(lines)  # one line a row: nothing wrapped
     lead_lines = on_a_terminal(100, monkeypatch, lambda out: out.table(leads.items, columns.LEAD))
-    assert "maximiliano.fernandez.0@construtora-atlantico.example" in "\n".join(lead_lines)
+    rows = [line for line in lead_lines if line.startswith("│")]
+    for n, row in zip((3, 2, 1, 0), rows, strict=True):  # newest first
+        assert f"maximiliano.fernandez.{n}@construtora-atlantico.example" in row  # whole
     todo_lines = on_a_terminal(100, monkeypatch, lambda out: render_todo(out, todo))
-    assert "... and 1 more (use --limit N or --all)" in todo_lines  # on stdout, under it
+    note = todo_lines.index("... and 1 more (use --limit N or --all)")  # on stdout
+    assert todo_lines[note - 1].startswith("└")  # right under its section's table
+    assert sum(line.startswith("└") for line in todo_lines[:note]) == 1  # Today's, the first
 
 
 def test_in_a_pipe_nothing_is_cut_or_dropped(ok) -> None:
