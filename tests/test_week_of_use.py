@@ -70,13 +70,13 @@ def test_json_instants_end_in_z_everywhere(ok, monkeypatch, in_sao_paulo) -> Non
 def test_a_step_in_the_past_is_refused_however_it_is_written(ok, run, db) -> None:
     """At 09:00: `today 08:00` is as past as yesterday's date; `today 10:00` is not."""
     ok("lead", "add", "Ana")
-    for due in ("today 08:00", "22/11/2026", "2026-11-22", "yesterday 15:00"):
+    for due in ("today 08:00", "23/11/2026 08:00", "22/11/2026", "2026-11-22", "yesterday 15:00"):
         result = run("next", "1", "call", "Call", "--due", due)
         assert result.exit_code == 1 and "in the past" in result.stderr, due
     assert db("select count(*) from activities") == [(0,)]
-    ok("next", "1", "call", "Call", "--due", "today 10:00")
-    ok("next", "1", "call", "Call", "--due", "today")
-    assert db("select count(*) from activities") == [(2,)]
+    for due in ("today 10:00", "today", "23/11/2026", "2026-11-23", "2026-11-23 09:30"):
+        ok("next", "1", "call", "Call", "--due", due)  # today's date: due all day
+    assert db("select count(*) from activities") == [(5,)]
 
 
 def test_a_churned_customer_says_churned(ok) -> None:
