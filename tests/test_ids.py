@@ -132,15 +132,29 @@ def _at_schema_0006(source: Path, target: Path) -> None:
 def test_an_older_database_keeps_every_row_index_and_search_and_reuses_no_id(
     ok, run, tmp_path, db_path
 ) -> None:
-    """A database at 0006 holding a bit of everything (the demo: referrals, tags, deals,
-    steps, purchases; two imports, one taken back by undo-import, which the journal
-    still remembers) is upgraded keeping every row with its id, every index (the partial
-    ones too), the search index and its triggers; then it gives out no id twice."""
+    """A database at 0006 holding a bit of everything (the demo: tags, deals, steps,
+    purchases; a referral; three imports, one updating a contact, one taken back by
+    undo-import, which the journal still remembers) is upgraded keeping every row with
+    its id, every index (the partial ones too), the search index and its triggers; then
+    it gives out no id twice."""
     head = tmp_path / "head.db"
     ok("--db", str(head), "demo", "--contacts", "40")
     kept = _csv(tmp_path, "kept.csv", "name,email,company,tags\nJoão Núñez,jn@x.com,Ibérica,vip\n")
     gone = _csv(tmp_path, "gone.csv", "name,email\nGone One,g1@x.com\nGone Two,g2@x.com\n")
     ok("--db", str(head), "prospect", "import", kept, "--list", "Kept")
+    update = _csv(tmp_path, "update.csv", "name,email,city\nJoão Núñez,jn@x.com,Porto\n")
+    ok(
+        "--db",
+        str(head),
+        "prospect",
+        "import",
+        update,
+        "--list",
+        "Kept",
+        "--on-duplicate",
+        "update",
+    )
+    ok("--db", str(head), "lead", "add", "Rui Referred", "--referred-by", "jn@x.com")
     ok("--db", str(head), "prospect", "import", gone, "--list", "Gone")
     ok("--db", str(head), "prospect", "undo-import", "Gone", "--yes")
     _at_schema_0006(head, db_path)
@@ -154,7 +168,7 @@ def test_an_older_database_keeps_every_row_index_and_search_and_reuses_no_id(
             "SELECT table_name, row_key FROM undo_changes "
             "WHERE table_name IN ('prospect_lists', 'import_batches') ORDER BY 1, 2"
         ).fetchall()
-    assert imports == 1  # Gone's list and import #2 are gone, but the journal remembers them:
+    assert imports == 2  # Gone's list and import #3 are gone, but the journal remembers them:
     assert ("import_batches", f'{{"id": {imports + 1}}}') in remembered
     assert ("prospect_lists", f'{{"id": {lists + 1}}}') in remembered
 
@@ -164,6 +178,7 @@ def test_an_older_database_keeps_every_row_index_and_search_and_reuses_no_id(
     assert f"from 0006 to {SCHEMA_HEAD}" in result.stderr
     assert "João Núñez" in result.stdout
     assert _data(db_path) == old_data
+    assert old_data["import_updates"] and any(row[24] for row in old_data["contacts"])  # referred
     new_sql = _table_sql(db_path)
     for table in REBUILT:
         assert "PRIMARY KEY AUTOINCREMENT" in new_sql.pop(table)
