@@ -64,7 +64,7 @@ def upgrade() -> None:
         )
     broken = set(bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()) - already
     if broken:
-        raise RuntimeError(f"0007: rows point at rows that are not there: {sorted(broken)[:5]}")
+        raise RuntimeError(f"0007: rows point at rows that are not there: {list(broken)[:5]}")
 
 
 def downgrade() -> None:
