@@ -14,7 +14,7 @@ import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -52,6 +52,8 @@ class CsvInput:
     _reader: Any  # a csv reader
     _header_lines: int
     _owned: bool = True  # standard input is not ours to close
+    sample: list[list[str]] = field(default_factory=list)  # the first records after the header
+    notes_above: int = 0  # lines of notes above the header (LinkedIn's "Notes:"), skipped
 
     @property
     def header_lines(self) -> int:
@@ -240,15 +242,20 @@ def _with_header(
         chosen = Delimiter(hinted, "Excel sep= line")
     else:
         chosen = detect_delimiter(sample)
+    records = sample_records(sample, chosen.char, skip_first=hinted is not None)
+    at = header_at(records)
     reader = csv.reader(text, delimiter=chosen.char, strict=True)  # bad quoting stops
     header: list[str] | None = None
+    seen = 0  # non-blank records read
     try:
         for row in reader:
             if hinted is not None and reader.line_num == 1:
                 continue
             if row and any(cell.strip() for cell in row):
-                header = [cell.strip().lstrip("\ufeff").strip() for cell in row]
-                break
+                seen += 1
+                if seen > at:
+                    header = [cell.strip().lstrip("\ufeff").strip() for cell in row]
+                    break
     except UnicodeDecodeError as error:
         raise BadValue(
             f"{name}: the header is not {encoding.codec} ({_hex(error)}); "
@@ -269,4 +276,58 @@ def _with_header(
         _reader=reader,
         _header_lines=reader.line_num,
         _owned=stem is not None,
+        sample=_after_header(records, at),
+        notes_above=at,
     )
+
+
+SAMPLE_RECORDS = 200  # records of the file's head looked at for its header and content
+
+
+def sample_records(text: str, delimiter: str, *, skip_first: bool = False) -> list[list[str]]:
+    """The non-blank records of the head of a file (a record the sample cuts is left out)."""
+    cut = max(text.rfind("\n"), text.rfind("\r"))
+    whole = text[: cut + 1] if cut > 0 else text
+    reader = csv.reader(io.StringIO(whole.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    try:
+        for row in reader:
+            if skip_first and reader.line_num == 1:
+                continue
+            if row and any(cell.strip() for cell in row):
+                records.append(row)
+            if len(records) > SAMPLE_RECORDS:
+                break
+    except csv.Error:
+        pass  # a quote the sample cuts in two: what came before it will do
+    return records
+
+
+def header_at(records: list[list[str]], *, looked_at: int = 20) -> int:
+    """Which non-blank record is the header: the first, unless lines of notes stand above it.
+
+    The first record naming two fields or more is the header; failing that, the first
+    record as wide as most of the records after it.
+    """
+    from salesfunnel.importing.headers import guess
+
+    def named(row: list[str]) -> int:
+        return sum(1 for cell in row if cell.strip() and guess(cell) is not None)
+
+    head = records[:looked_at]
+    for index, row in enumerate(head):
+        if named(row) >= 2:
+            return index
+    for index, row in enumerate(head):
+        rest = [len(r) for r in records[index + 1 :]]
+        if not rest:
+            return 0
+        usual = max(set(rest), key=rest.count)
+        if len(row) >= usual:
+            return index
+    return 0
+
+
+def _after_header(records: list[list[str]], at: int) -> list[list[str]]:
+    rows = records[at + 1 :]
+    return rows[:-1] if len(rows) >= SAMPLE_RECORDS else rows
