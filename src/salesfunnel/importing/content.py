@@ -20,6 +20,7 @@ AT_LEAST = 2  # non-empty cells needed before a column is judged by them
 _PHONE_TEXT = re.compile(r"\+?[\d\s().\-/]+")
 _DATE = re.compile(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _TAX_ID = re.compile(r"\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}|\d{3}\.\d{3}\.\d{3}-\d{2}")  # CNPJ, CPF
+_IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
 def looks_like_email(text: str) -> bool:
@@ -27,8 +28,11 @@ def looks_like_email(text: str) -> bool:
 
 
 def looks_like_phone(text: str) -> bool:
-    """7 to 15 digits with phone punctuation only; not a date, not a Brazilian tax id."""
-    if not _PHONE_TEXT.fullmatch(text) or _DATE.fullmatch(text) or _TAX_ID.fullmatch(text):
+    """7 to 15 digits with phone punctuation only; not a date, an IP address or a Brazilian
+    tax id."""
+    if not _PHONE_TEXT.fullmatch(text) or any(
+        pattern.fullmatch(text) for pattern in (_DATE, _TAX_ID, _IP)
+    ):
         return False
     return 7 <= sum(c.isdigit() for c in text) <= 15
 

@@ -31,6 +31,8 @@ def preview_import(source: CsvInput, plan: ImportPlan, *, rows: int = 5) -> Impo
         encoding_how=source.encoding.how,
         delimiter=source.delimiter.char,
         delimiter_how=source.delimiter.how,
+        header_line=source.header_lines,
+        notes_above=source.notes_above,
         list=plan.list_name,
         columns=[
             ImportColumnPublic(position=c.index + 1, header=c.header, field=c.field, how=c.how)

@@ -71,8 +71,12 @@ class CsvInput:
         try:
             yield reader
         except UnicodeDecodeError as error:
+            where = f"after line {reader.line_num}"
+            line = self._undecodable_line()
+            if line is not None:
+                where = f"line {line}"
             raise BadValue(
-                f"{self.name}, after line {reader.line_num}: bytes that are not "
+                f"{self.name}, {where}: bytes that are not "
                 f"{self.encoding.codec} ({_hex(error)}); {_encoding_hint(self.encoding)}"
             ) from None
         except csv.Error as error:
@@ -80,6 +84,27 @@ class CsvInput:
                 f"{self.name}, line {reader.line_num}: {error} (a quote opened and not "
                 "closed? fix that field, or save the file from Excel again)"
             ) from None
+
+    def _undecodable_line(self) -> int | None:
+        """The first line of the file its encoding can't decode (a file read line by line
+        in a byte-per-line encoding: UTF-8 or a code page), or None when it can't be told.
+
+        The reader decodes a chunk ahead of the record it hands out, so where it stopped
+        is not where the bytes are; the file is read again, on this error only, to say."""
+        codec = codecs.lookup(self.encoding.reads_as).name
+        if self.stem is None or codec.startswith(("utf-16", "utf-32")):
+            return None
+        decoder = codecs.getincrementaldecoder(codec)(errors=self.encoding.errors)
+        try:
+            with open(Path(self.name).expanduser(), "rb") as again:
+                for number, line in enumerate(again, start=1):
+                    try:
+                        decoder.decode(line)
+                    except UnicodeDecodeError:
+                        return number
+        except OSError:
+            return None
+        return None
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """``(line where the record starts, fields)`` for every record after the header."""
@@ -132,7 +157,7 @@ def open_csv(
             chosen = detect_encoding(head, tail)
         refuse_binary(head, chosen, name)
         stream = _rewind(binary, head)
-        text = io.TextIOWrapper(stream, encoding=chosen.codec, errors=chosen.errors, newline="")
+        text = io.TextIOWrapper(stream, encoding=chosen.reads_as, errors=chosen.errors, newline="")
         sample = _decode_sample(head, chosen, name)
         return _with_header(binary, text, sample, chosen, delimiter, name, stem, size)
     except BaseException:
@@ -213,7 +238,7 @@ class _Prefixed(io.RawIOBase):
 
 def _decode_sample(head: bytes, encoding: Encoding, name: str) -> str:
     decoder = io.IncrementalNewlineDecoder(None, translate=False)
-    codec = codecs.getincrementaldecoder(encoding.codec)(errors=encoding.errors)
+    codec = codecs.getincrementaldecoder(encoding.reads_as)(errors=encoding.errors)
     try:
         text = codec.decode(head, final=False)
     except UnicodeDecodeError as error:

@@ -16,7 +16,7 @@ from typing import Any
 from salesfunnel.db.rows import rows_in
 from salesfunnel.db.search_index import SEARCHED
 from salesfunnel.db.work import Work
-from salesfunnel.domain.text import PHONE_SUFFIX_MARK, SearchTerms, search_terms
+from salesfunnel.domain.text import PHONE_SUFFIX_MARK, SearchTerms, fold, search_terms
 from salesfunnel.schemas import CompanyHitPublic, ContactHitPublic, SearchResultPublic
 from salesfunnel.services import views
 
@@ -125,6 +125,30 @@ def _email_matches(work: Work, prefix: str, limit: int | None) -> Matches:
     return Matches(ids, int(total or 0))
 
 
+def _any_email_matches(work: Work, terms: SearchTerms, limit: int | None) -> Matches:
+    """Contacts whose address, or one of their other addresses (an import's ``E-mail 2``,
+    kept in the search key), starts with what was typed."""
+    prefix = terms.email_prefix or ""
+    own = _email_matches(work, prefix, limit)
+    candidates = _matches(work, "contacts", terms, None).ids  # every word of the address
+    if not candidates:
+        return own
+    escaped = fold(prefix).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    others = [
+        row[0]
+        for row in rows_in(
+            work,
+            "SELECT id FROM contacts WHERE id IN {values} AND (search_key LIKE :inside "
+            "ESCAPE '\\' OR search_key LIKE :first ESCAPE '\\')",
+            candidates,
+            {"inside": f"% {escaped}%", "first": f"{escaped}%"},
+        )
+    ]
+    ids = sorted(set(own.ids) | set(others), reverse=True)
+    total = own.total + len(set(others) - set(own.ids))
+    return Matches(ids if limit is None else ids[:limit], total)
+
+
 def _in_order(rows: list[Any], ids: list[int]) -> list[Any]:
     by_id = {row.id: row for row in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -144,7 +168,7 @@ def search(work: Work, text: str, *, limit: int | None = 50) -> SearchResultPubl
     if terms.email_prefix is not None:  # an address names a person: no company or deal has one
         nothing = Matches([], 0)
         found = {
-            "contacts": _email_matches(work, terms.email_prefix, limit),
+            "contacts": _any_email_matches(work, terms, limit),
             "companies": nothing,
             "deals": nothing,
         }
