@@ -17,6 +17,7 @@ HEADERS = [
     "Name", "E-mail", "Phone", "Company", "Value", "Tags", "Source", "Cidade",
     "First Name", "Middle Name", "Last Name", "Notes", "Favourite colour", "Cargo",
     "Mobile Phone Number", "Telefone", "Nome", "Correo",  # a second column for a field
+    "E-mail 2 Address", "Company Main Phone", "Title", "Job Title",  # ranked, weak
 ]  # fmt: skip
 CELLS = st.one_of(
     st.sampled_from(
@@ -34,6 +35,11 @@ CELLS = st.one_of(
             "0034 612",
             "²³",
             "n/a",
+            "NULL",
+            "-",
+            "'+55 11 98765-4321",
+            "'",
+            "b@example.org",
             "R$ 12.500,00",
             "12,5",
             "lots",

@@ -34,12 +34,14 @@ _SUFFIXES = (" work", " home", " other", " mobile", " main", " primary", " princ
 _SPLITTABLE = frozenset(_FIRST_WHEN_SPLIT)
 _FIELD_ALIASES = {"first": "first_name", "last": "last_name", "middle": "middle_name"}
 _CAMEL = re.compile(r"(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_NUMBER = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _PUNCTUATION = re.compile(r"[\W_]+")
 
 
-def header_key(text: str) -> str:
-    """``E-mail`` -> ``e mail``; ``Teléfono`` -> ``telefono``; ``FirstName`` -> ``first name``."""
-    text = _CAMEL.sub(" ", text.strip())
+def header_key(text: str, *, camel: bool = True) -> str:
+    """``E-mail`` -> ``e mail``; ``Teléfono`` -> ``telefono``; ``FirstName`` -> ``first name``
+    (``camel=False``: a capital inside a word stays in it, ``EMail`` -> ``email``)."""
+    text = _CAMEL.sub(" ", text.strip()) if camel else _NUMBER.sub(" ", text.strip())
     folded = unicodedata.normalize("NFKD", text.casefold())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     return " ".join(_PUNCTUATION.sub(" ", folded).split())
@@ -90,12 +92,16 @@ def vocabulary() -> dict[str, Spelling]:
 
 
 def guess(header: str) -> Guess | None:
-    """What a header names, or None for a header no table knows."""
-    key, number = split_number(header_key(header))
+    """What a header names, or None for a header no table knows.
+
+    Capitals inside a word split it (Salesforce's ``FirstName``) unless that names nothing
+    and the word whole does (``ACCOUNT name``, typed any case)."""
     known = vocabulary()
-    for candidate in _candidates(key):
-        if candidate in known:
-            return Guess(known[candidate], number)
+    for camel in (True, False):
+        key, number = split_number(header_key(header, camel=camel))
+        for candidate in _candidates(key):
+            if candidate in known:
+                return Guess(known[candidate], number)
     return None
 
 
