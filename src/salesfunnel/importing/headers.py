@@ -1,10 +1,12 @@
-"""Column headers -> contact fields, in English, Portuguese, Spanish and Russian.
+"""Column headers -> contact fields, from the vocabulary tables (``vocabulary/*.toml``:
+English, Portuguese, Spanish, Russian, French, German).
 
 A header is compared after folding case, accents and punctuation away
 (``E-mail`` = ``email``, ``Teléfono`` = ``telefono``, ``Эл. почта`` = ``эл почта``),
-splitting camelCase (``FirstName``), and dropping the decorations CRM exports add
-(Pipedrive's ``Person - ``, a trailing ``Work``/``Home``/``1``).  Columns that
-name no field are kept as extra fields on the contact.  ``--map`` overrides.
+splitting camelCase (``FirstName``) and numbers (``E-mail 2 Address``: the 2 ranks the
+column), and dropping the decorations CRM exports add (Pipedrive's ``Person - ``, a
+trailing ``Work``/``Home``).  Columns that name no field are kept as extra fields on the
+contact (and may be read from their content: :mod:`content`).  ``--map`` overrides.
 """
 
 from __future__ import annotations
