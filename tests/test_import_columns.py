@@ -99,8 +99,12 @@ def test_every_prospect_read_has_the_domains_search_key(file) -> None:
         expected = [
             search_key_for(name, email or None, phone or None, company or None, also) or ""
             for name, email, phone, company, also in zip(
-                fields["name"], fields["email"], fields["phone"], fields["company"],
-                fields["also"], strict=True,
+                fields["name"],
+                fields["email"],
+                fields["phone"],
+                fields["company"],
+                fields["also"],
+                strict=True,
             )  # fmt: skip
         ]
         assert fields["search_key"] == expected

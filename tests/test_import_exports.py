@@ -160,9 +160,7 @@ def test_an_export_imports_with_no_options(sample, template, db_path, ok, db) ->
     assert summary["rows"] == summary["imported"] + summary["duplicates"] + summary["rejected"]
 
 
-def test_a_contacts_other_emails_and_phones_are_kept_and_found(
-    template, db_path, ok, db
-) -> None:
+def test_a_contacts_other_emails_and_phones_are_kept_and_found(template, db_path, ok, db) -> None:
     shutil.copy2(template, db_path)
     ok("prospect", "import", str(EXPORTS / "outlook_en.csv"))
     extra = json.loads(str(db("select extra from contacts where name = 'John Smith'")[0][0]))
@@ -180,8 +178,7 @@ def test_the_dry_run_says_which_columns_it_read_from_their_content(ok) -> None:
     assert "Contato principal  email    read as email from its content" in result.stdout
     assert "Col3               phone    read as phone from its content" in result.stdout
     plan = json.loads(
-        ok("prospect", "import", str(EXPORTS / "unknown_headers.csv"), "--dry-run", "--json")
-        .stdout
+        ok("prospect", "import", str(EXPORTS / "unknown_headers.csv"), "--dry-run", "--json").stdout
     )
     assert [c["how"] for c in plan["columns"]] == [
         "guessed", "read as email from its content", "read as phone from its content",

@@ -138,13 +138,19 @@ WORDS = st.text("abcdefghij ÁÉçñжзи", min_size=1, max_size=15)
 NOTHING = st.sampled_from(["", " ", "null", "N/A", "-"])
 
 
-def mostly(values: st.SearchStrategy[str], others: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
+def mostly(
+    values: st.SearchStrategy[str], others: st.SearchStrategy[str]
+) -> st.SearchStrategy[list[str]]:
     """Columns of at least 5 cells, one in ten of them (at most) something else or empty."""
-    return st.lists(values, min_size=5, max_size=40).flatmap(
-        lambda cells: st.lists(st.one_of(others, NOTHING), max_size=len(cells) // 10).map(
-            lambda odd: cells + odd
+    return (
+        st.lists(values, min_size=5, max_size=40)
+        .flatmap(
+            lambda cells: st.lists(st.one_of(others, NOTHING), max_size=len(cells) // 10).map(
+                lambda odd: cells + odd
+            )
         )
-    ).flatmap(st.permutations)
+        .flatmap(st.permutations)
+    )
 
 
 @given(mostly(EMAILS, WORDS))

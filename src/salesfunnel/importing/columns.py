@@ -211,9 +211,7 @@ class BatchReader:
         return self._search_keys.keys(columns["name"], columns["email"], digits,
                                       columns["company"], also)  # fmt: skip
 
-    def _pick(
-        self, cells: list[list[str]]
-    ) -> tuple[list[dict[str, str] | None], list[str] | None]:
+    def _pick(self, cells: list[list[str]]) -> tuple[list[dict[str, str] | None], list[str] | None]:
         """A field fed by several columns (Phone, Mobile) takes the first non-empty one, moved
         into its first column; the others' values are kept as extra fields, per record, and
         an email's or phone's are made search words (None: the file has no such values)."""

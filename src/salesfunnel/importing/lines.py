@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import Any
 
 PREFIX = "salesfunnel_lines_"  # salesfunnel_lines_cp1252: cp1252, UTF-8 lines read as such
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def reading_codec(codec: str) -> str:
@@ -75,9 +78,11 @@ def _search(name: str) -> codecs.CodecInfo | None:
     if not name.startswith(PREFIX):
         return None
     base = codecs.lookup(name[len(PREFIX) :])
-    decoder = type("Decoder", (_Decoder,), {"codec": base.name})
 
-    def decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
+    class Decoder(_Decoder):
+        codec = base.name
+
+    def decode(data: Any, errors: str = "strict") -> tuple[str, int]:
         return decode_lines(bytes(data), base.name, errors), len(data)
 
     return codecs.CodecInfo(
@@ -85,7 +90,7 @@ def _search(name: str) -> codecs.CodecInfo | None:
         encode=base.encode,
         decode=decode,
         incrementalencoder=base.incrementalencoder,
-        incrementaldecoder=decoder,
+        incrementaldecoder=Decoder,
         streamreader=base.streamreader,
         streamwriter=base.streamwriter,
     )
