@@ -187,3 +187,26 @@ def test_unknown_columns_are_read_by_content_named_ones_never(rows) -> None:
     sample = [[email, phone, email, word] for email, phone, word in rows]
     mapping = read_by_content(map_headers(header, require=False), sample)
     assert [c.field for c in mapping.columns] == ["email", "phone", "notes", "extra"]
+
+
+# --- where the header is ------------------------------------------------------------------
+
+HEADER_ROWS = [
+    ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"],
+    ["Nome", "E-mail", "Telefone"],
+    ["Col1", "Col2", "Col3", "Col4"],  # names nothing: found by its width
+    ["ФИО", "Телефон"],
+]
+NOTE = st.text("abcdefghij ,.:ÁçЖ", min_size=1, max_size=40).filter(str.strip)
+
+
+@given(st.lists(NOTE, max_size=5), st.sampled_from(HEADER_ROWS), st.integers(1, 30))
+def test_the_header_is_found_under_any_lines_of_notes(notes, header, rows) -> None:
+    from salesfunnel.importing.source import header_at, sample_records
+
+    lines = [f'"{note}"' for note in notes] + ([""] if notes else [])
+    lines.append(",".join(header))
+    lines += [",".join(f"v{r}{c}" for c in range(len(header))) for r in range(rows)]
+    records = sample_records("\n".join(lines) + "\n", ",")
+    assert header_at(records) == len(notes)
+    assert records[header_at(records)] == header

@@ -331,24 +331,16 @@ def sample_records(text: str, delimiter: str, *, skip_first: bool = False) -> li
 def header_at(records: list[list[str]], *, looked_at: int = 20) -> int:
     """Which non-blank record is the header: the first, unless lines of notes stand above it.
 
-    The first record naming two fields or more is the header; failing that, the first
-    record as wide as most of the records after it.
+    The header is the first record that names two fields or more, or that is as wide as
+    most of the records under it: lines of notes above a table are narrower than it.
     """
     from salesfunnel.importing.headers import guess
 
-    def named(row: list[str]) -> int:
-        return sum(1 for cell in row if cell.strip() and guess(cell) is not None)
-
-    head = records[:looked_at]
-    for index, row in enumerate(head):
-        if named(row) >= 2:
+    for index, row in enumerate(records[:looked_at]):
+        if sum(1 for cell in row if cell.strip() and guess(cell) is not None) >= 2:
             return index
-    for index, row in enumerate(head):
         rest = [len(r) for r in records[index + 1 :]]
-        if not rest:
-            return 0
-        usual = max(set(rest), key=rest.count)
-        if len(row) >= usual:
+        if not rest or len(row) >= max(set(rest), key=lambda width: (rest.count(width), width)):
             return index
     return 0
 
