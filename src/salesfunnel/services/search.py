@@ -128,25 +128,45 @@ def _email_matches(work: Work, prefix: str, limit: int | None) -> Matches:
 def _any_email_matches(work: Work, terms: SearchTerms, limit: int | None) -> Matches:
     """Contacts whose address, or one of their other addresses (an import's ``E-mail 2``,
     kept in the search key), starts with what was typed."""
-    prefix = terms.email_prefix or ""
-    own = _email_matches(work, prefix, limit)
-    candidates = _matches(work, "contacts", terms, None).ids  # every word of the address
-    if not candidates:
+    own = _email_matches(work, terms.email_prefix or "", limit)
+    others = [i for i in _other_address_ids(work, terms, limit) if i not in set(own.ids)]
+    if not others:
         return own
-    escaped = fold(prefix).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    others = [
-        row[0]
-        for row in rows_in(
+    ids = sorted({*own.ids, *others}, reverse=True)
+    return Matches(ids if limit is None else ids[:limit], own.total + len(others))
+
+
+def _other_address_ids(work: Work, terms: SearchTerms, limit: int | None) -> list[int]:
+    """Contacts whose search key holds an address starting with the one typed: the index
+    finds those with each of its words, the key confirms the address."""
+    prefix = fold(terms.email_prefix or "")
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = "(search_key LIKE :inside ESCAPE '\\' OR search_key LIKE :first ESCAPE '\\')"
+    params: dict[str, Any] = {"inside": f"% {escaped}%", "first": f"{escaped}%", "limit": limit}
+    cap = "" if limit is None else " LIMIT :limit"
+    watermark = _watermark(work, "contacts")
+    if watermark is None:  # no full-text index (PostgreSQL): the keys are read
+        return _ids(work, f"SELECT id FROM contacts WHERE {like} ORDER BY id DESC{cap}", params)
+    params |= {"mark": watermark, "q": _fts_query(terms)}
+    tail = _ids(
+        work, f"SELECT id FROM contacts WHERE id > :mark AND {like} ORDER BY id DESC{cap}", params
+    )
+    try:
+        indexed = _ids(
             work,
-            "SELECT id FROM contacts WHERE id IN {values} AND (search_key LIKE :inside "
-            "ESCAPE '\\' OR search_key LIKE :first ESCAPE '\\')",
-            candidates,
-            {"inside": f"% {escaped}%", "first": f"{escaped}%"},
+            "SELECT id FROM contacts WHERE id IN "
+            "(SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :q) "
+            f"AND {like} ORDER BY id DESC{cap}",
+            params,
         )
-    ]
-    ids = sorted(set(own.ids) | set(others), reverse=True)
-    total = own.total + len(set(others) - set(own.ids))
-    return Matches(ids if limit is None else ids[:limit], total)
+    except sqlite3.OperationalError as error:
+        if _PHRASE_REFUSED not in str(error):
+            raise
+        indexed = _ids(
+            work, f"SELECT id FROM contacts WHERE id <= :mark AND {like} ORDER BY id DESC{cap}",
+            params,
+        )  # fmt: skip
+    return tail + indexed
 
 
 def _in_order(rows: list[Any], ids: list[int]) -> list[Any]:
