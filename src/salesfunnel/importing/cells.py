@@ -8,14 +8,16 @@ hand-typed sheets say "nothing here": they are read as empty cells, so a literal
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-# Compared after stripping and lower-casing the cell.
+# A cell that is one of these, once stripped, is empty (in the usual casings: null, NULL,
+# Null; N/A, n/a, N/a).
 PLACEHOLDER_WORDS = ("null", "nil", "none", "n/a", "#n/a", "n.a.", "-", "--", "---", "—", "–")
-_CASED = {variant for word in PLACEHOLDER_WORDS for variant in (word, word.upper(), word.title())}
-PLACEHOLDERS = frozenset(_CASED | {"NULL", "Null", "N/A", "n/A", "N/a", "#N/A"})
+PLACEHOLDERS = frozenset(
+    variant
+    for word in PLACEHOLDER_WORDS
+    for variant in (word, word.upper(), word.title(), word.capitalize())
+)
 TEXT_MARK = "'"
-_JOIN = "\n"
+_LONGEST = max(map(len, PLACEHOLDERS))
 
 
 def clean(cell: str) -> str:
@@ -23,25 +25,20 @@ def clean(cell: str) -> str:
     cell = cell.strip()
     if cell.startswith(TEXT_MARK):
         cell = cell[1:].strip()
-    return "" if cell.lower() in PLACEHOLDER_WORDS else cell
+    return "" if cell in PLACEHOLDERS else cell
 
 
 def clean_column(column: list[str]) -> list[str]:
     """A stripped column, cleaned as :func:`clean` does each cell, checked in C first.
 
-    Most columns have neither a text mark nor a placeholder: one join and a few
-    substring searches tell, and only a column that has one is cleaned cell by cell.
+    Most columns have neither a text mark nor a placeholder: the length of their
+    shortest value, a set operation and a search of the joined column tell, and only a
+    column that has one is cleaned cell by cell.
     """
-    joined = _JOIN + _JOIN.join(column) + _JOIN
-    if _JOIN + TEXT_MARK in joined or _has_placeholder(joined):
+    short = min(filter(None, map(len, column)), default=0) <= _LONGEST
+    if short and not PLACEHOLDERS.isdisjoint(column):
+        return list(map(clean, column))
+    joined = "\n".join(column)
+    if TEXT_MARK in joined and (joined.startswith(TEXT_MARK) or "\n'" in joined):
         return list(map(clean, column))
     return column
-
-
-def _has_placeholder(joined: str) -> bool:
-    lowered = joined if joined.isascii() and joined.islower() else joined.lower()
-    return any(f"{_JOIN}{word}{_JOIN}" in lowered for word in PLACEHOLDER_WORDS)
-
-
-def cleaned(cells: Iterable[str]) -> list[str]:
-    return [clean(cell) for cell in cells]
