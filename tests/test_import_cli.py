@@ -190,23 +190,26 @@ def test_validation_rejects_flags_and_reports(tmp_path, ok, db) -> None:
         "Ana,ana@example.com,,\n"
         ",,,only a note\n"  # nothing to reach: rejected
         "Bia,bia at example.com,,\n"  # malformed: kept, flagged
-        "Cid,cid@example.com\n"  # ragged: one field short
+        "Cid,cid@example.com\n"  # short: the missing trailing cells are empty
         "Dan,dan@example.com,,,,\n"  # trailing empty cells: fine
         "Eva,eva@example.com,,,surplus\n"  # ragged: a real extra value
         "\n"
         ",,,\n"  # blank
         ',,"0800 123 456",\n'  # a phone alone is enough
+        "\n"
+        "Grand Totals (8 records)\n"  # a short line after a blank one: a note, not a row
     )
     rejects = tmp_path / "rejects.csv"
     result = ok(
         "prospect", "import", str(write(tmp_path, "v.csv", text)), "--rejects", str(rejects)
     )
-    assert "Imported    4 prospects" in result.stderr
+    assert "Imported    5 prospects" in result.stderr
     assert "Rejected    3 (see " in result.stderr
     assert "Flagged     1 malformed emails, kept" in result.stderr
     assert db("select name, email_flagged from contacts order by id") == [
         ("Ana", 0),
         ("Bia", 1),
+        ("Cid", 0),
         ("Dan", 0),
         ("0800 123 456", 0),
     ]
@@ -214,8 +217,12 @@ def test_validation_rejects_flags_and_reports(tmp_path, ok, db) -> None:
     assert written == [
         ["rejected line", "rejected reason", "name", "email", "phone", "notes"],
         ["3", "no name, email or phone", "", "", "", "only a note"],
-        ["5", "2 fields where the header has 4", "Cid", "cid@example.com"],
         ["7", "5 fields where the header has 4", "Eva", "eva@example.com", "", "", "surplus"],
+        [
+            "12",
+            "a line after a blank line, not a row of the table (1 fields where the header has 4)",
+            "Grand Totals (8 records)",
+        ],
     ]
     assert rejects.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
 

@@ -480,6 +480,8 @@ class ImportPlanPublic(Public):
     encoding_how: str = doc("byte-order mark, detected or forced")
     delimiter: str
     delimiter_how: str
+    header_line: int = doc("line of the header row")
+    notes_above: int = doc("lines of notes above the header, skipped (LinkedIn's 'Notes:')")
     # The list the rows would go into. In the class body below it, `list` names this field
     # (to mypy), hence `builtins.list`.
     list: str

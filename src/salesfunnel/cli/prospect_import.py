@@ -264,6 +264,11 @@ def _delimiter_label(char: str) -> str:
     return DELIMITER_NAMES.get(char, repr(char))
 
 
+def _header_note(plan: ImportPlanPublic) -> str:
+    lines = "line" if plan.notes_above == 1 else "lines"
+    return f"line {plan.header_line} ({plan.notes_above} {lines} of notes above it, skipped)"
+
+
 def _show_plan(output: Output, plan: ImportPlanPublic, as_json: bool) -> None:
     if as_json:
         output.json(plan)
@@ -275,6 +280,7 @@ def _show_plan(output: Output, plan: ImportPlanPublic, as_json: bool) -> None:
         [
             ("encoding", f"{plan.encoding} ({plan.encoding_how})"),
             ("delimiter", f"{_delimiter_label(plan.delimiter)} ({plan.delimiter_how})"),
+            *([("header", _header_note(plan))] if plan.notes_above else []),
             ("list", plan.list),
         ],
     )

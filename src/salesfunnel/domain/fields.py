@@ -57,8 +57,9 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
 
 
 def split_tags(text: str) -> list[str]:
-    """``VIP; Feira, vip`` -> ``['feira', 'vip']``: a cell of tags, as stored."""
-    return clean_tags(_TAG_SPLIT.split(text))
+    """``VIP; Feira, vip`` -> ``['feira', 'vip']``: a cell of tags, as stored.  Quotes
+    around a tag go (Mailchimp writes ``"Newsletter","Webinar"``)."""
+    return clean_tags(tag.strip().strip('"') for tag in _TAG_SPLIT.split(text))
 
 
 def source_key(name: str | None) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from salesfunnel.domain.fields import digits_of
@@ -38,11 +39,13 @@ def search_key_for(
     email: str | None = None,
     phone: str | None = None,
     company: str | None = None,
+    also: str | None = None,
 ) -> str | None:
     """A contact's search key: ``"name email phone-digits company xREVERSED-DIGITS"``.
 
     The reversed digits let a search by the end of a number (the local part,
-    without the country code) find it as quickly as one by its start.
+    without the country code) find it as quickly as one by its start.  ``also``:
+    the words of the contact's other emails and phones (:func:`other_contacts_key`).
     """
     digits = digits_of(phone)
     parts = [fold(part) for part in (name, email) if part]
@@ -52,8 +55,23 @@ def search_key_for(
         parts.append(fold(company))
     if len(digits) >= MIN_PHONE_DIGITS:
         parts.append(PHONE_SUFFIX_MARK + digits[::-1])
+    if also:
+        parts.append(also)
     key = " ".join(" ".join(parts).split())
     return key or None
+
+
+def other_contacts_key(emails: Iterable[str], phones: Iterable[str]) -> str:
+    """What a contact's other emails and phones (an import's ``E-mail 2``, ``Mobile``) add
+    to its search key, so that `search` finds the contact by them too."""
+    parts = [fold(email) for email in emails if email]
+    for phone in phones:
+        digits = digits_of(phone)
+        if digits:
+            parts.append(digits)
+        if len(digits) >= MIN_PHONE_DIGITS:
+            parts.append(PHONE_SUFFIX_MARK + digits[::-1])
+    return " ".join(parts)
 
 
 def company_search_key(name: str | None) -> str | None:

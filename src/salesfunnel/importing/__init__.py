@@ -6,8 +6,9 @@ opens a file and decides how to read it (nothing touches the database yet),
 of work; :func:`preview_undo` and :func:`take_back` undo the imports into a list, and
 :func:`preview_take_back` and :func:`take_back_import` one import, for `undo`.
 
-Inside, the pure parts (``sniff``, ``source``, ``headers``, ``rows``, ``columns``,
-``batches``, ``rejects``) use the standard library only; ``writer``, ``dedupe``,
+Inside, the pure parts (``sniff``, ``lines``, ``source``, ``headers`` and its
+``vocabulary`` tables, ``content``, ``cells``, ``rows``, ``columns``, ``batches``,
+``rejects``) use the standard library only; ``writer``, ``dedupe``,
 ``service`` and ``undo`` talk to the database.
 """
 

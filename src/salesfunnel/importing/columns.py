@@ -26,8 +26,10 @@ from typing import Any
 from salesfunnel.domain import fields
 from salesfunnel.domain.fields import MATCHING_PHONE_DIGITS
 from salesfunnel.domain.money import read_amount
+from salesfunnel.domain.text import other_contacts_key
+from salesfunnel.importing.cells import clean, clean_column
 from salesfunnel.importing.headers import FIELDS
-from salesfunnel.importing.rows import NO_CONTACT, Prospect, RowReader
+from salesfunnel.importing.rows import NO_CONTACT, NOT_A_ROW, Prospect, RowReader
 from salesfunnel.importing.searchkeys import SearchKeys
 
 _digits_of = partial(fields.NON_DIGITS.sub, "")
@@ -66,49 +68,71 @@ class BatchReader:
         self._extras = [(c.index, c.key) for c in reader.mapping.extras]
         # Read record by record: salesfunnel's own exports (their cells are unguarded).
         self.by_columns = not reader.unguard
+        self.after_blank = False  # the last record read was a blank line (or a note)
 
     def read(self, records: Sequence[Sequence[str]]) -> ReadBatch:
+        """The batch's prospects, rejects and blank lines (the next batch goes on from
+        where this one ends: after a blank line or not)."""
         if not self.by_columns or not records:
             return self.read_each(records)
-        width = self.reader.width
-        if set(map(len, records)) != {width}:
+        if set(map(len, records)) != {self.reader.width}:
             return self._read_fitted(records)
-        cells = [list(map(str.strip, column)) for column in zip(*records, strict=True)]
+        return self._read_uniform(records)
+
+    def _read_uniform(self, records: Sequence[Sequence[str]]) -> ReadBatch:
+        """Records as wide as the header, a column at a time."""
+        cells = [
+            clean_column(list(map(str.strip, column))) for column in zip(*records, strict=True)
+        ]
         filled = list(map(any, zip(*cells, strict=True)))
+        self.after_blank = not filled[-1]
         if all(filled):
             return self._read_columns(cells)
         # Blank records (delimiters only) count as blank lines; the rest are read.
         positions = list(compress(range(len(records)), filled))
         cells = [list(compress(column, filled)) for column in cells]
-        read = self._read_columns(cells) if positions else self.read_each([])
+        read = self._read_columns(cells) if positions else self._empty()
         read.rejects = [(positions[i], reason) for i, reason in read.rejects]
         read.blank = len(records) - len(positions)
         return read
 
     def _read_fitted(self, records: Sequence[Sequence[str]]) -> ReadBatch:
-        """Records of another width are fitted (trailing empty cells dropped), or counted as
-        blank, or rejected, as ``RowReader.read`` does; the rest are read by columns."""
+        """Records of another width are fitted (trailing empty cells dropped, missing ones
+        added), or counted as blank, or rejected, as ``RowReader.read`` does, in order (a
+        short line after a blank one is a note); the rest are read by columns."""
         fitting: list[Sequence[str]] = []
         positions: list[int] = []
         rejects: list[tuple[int, str]] = []
         blank = 0
         width, fit = self.reader.width, self.reader.fit
+        after_blank = self.after_blank
         for index, record in enumerate(records):
             if len(record) != width:
-                fitted = fit(record)
+                fitted = fit(record, after_blank)
                 if fitted is None:
                     blank += 1
+                    after_blank = True
                     continue
                 if isinstance(fitted, str):
                     rejects.append((index, fitted))
+                    after_blank = after_blank and fitted.startswith(NOT_A_ROW)
                     continue
                 record = fitted
+            after_blank = not any(map(clean, record))
             fitting.append(record)
             positions.append(index)
-        read = self.read(fitting)
+        self.after_blank = after_blank
+        read = self._read_uniform(fitting) if fitting else self._empty()
+        self.after_blank = after_blank
         rejects += [(positions[i], reason) for i, reason in read.rejects]
         read.rejects = sorted(rejects)
         read.blank += blank
+        return read
+
+    def _empty(self) -> ReadBatch:
+        after_blank = self.after_blank
+        read = self.read_each([])
+        self.after_blank = after_blank
         return read
 
     def read_each(self, records: Sequence[Sequence[str]]) -> ReadBatch:
@@ -117,14 +141,19 @@ class BatchReader:
         rejects: list[tuple[int, str]] = []
         blank = 0
         read = self.reader.read
+        after_blank = self.after_blank
         for index, record in enumerate(records):
-            result = read(record)
+            result = read(record, after_blank)
             if isinstance(result, Prospect):
                 prospects.append(result)
+                after_blank = False
             elif result is None:
                 blank += 1
+                after_blank = True
             else:
                 rejects.append((index, result))
+                after_blank = after_blank and result.startswith(NOT_A_ROW)
+        self.after_blank = after_blank
         columns: dict[str, list[Any]] = {}
         for position, name in enumerate(Prospect._fields):
             column = [p[position] for p in prospects]
@@ -140,7 +169,7 @@ class BatchReader:
         return cells[index] if index is not None else [""] * len(cells[0])
 
     def _read_columns(self, cells: list[list[str]]) -> ReadBatch:
-        picked = self._pick(cells)
+        picked, also = self._pick(cells)
         name, phone = self._names(cells), self._column(cells, "phone")
         digits = list(map(_digits_of, phone))
         kept = self._who(name, self._column(cells, "email"), phone, digits)
@@ -148,6 +177,7 @@ class BatchReader:
         if rejects:
             cells = [list(compress(column, kept)) for column in cells]
             picked = list(compress(picked, kept))
+            also = list(compress(also, kept)) if also is not None else None
             name, digits = list(compress(name, kept)), list(compress(digits, kept))
         reader = self.reader
         email, phone = self._column(cells, "email"), self._column(cells, "phone")
@@ -171,21 +201,27 @@ class BatchReader:
         columns["tags"] = [
             fields.split_tags(t) or None if t else None for t in self._column(cells, "tags")
         ]
+        columns["also"] = also if also is not None else [""] * len(name)
         columns["search_key"] = self._keys(columns, digits)
         return ReadBatch(columns, rejects)
 
     def _keys(self, columns: dict[str, list[Any]], digits: list[str]) -> list[str]:
         """Each prospect's search key, from its name, email, phone digits and company."""
+        also = columns["also"] if any(columns["also"]) else None
         return self._search_keys.keys(columns["name"], columns["email"], digits,
-                                      columns["company"])  # fmt: skip
+                                      columns["company"], also)  # fmt: skip
 
-    def _pick(self, cells: list[list[str]]) -> list[dict[str, str] | None]:
+    def _pick(self, cells: list[list[str]]) -> tuple[list[dict[str, str] | None], list[str] | None]:
         """A field fed by several columns (Phone, Mobile) takes the first non-empty one, moved
-        into its first column; the others' values are kept as extra fields, per record."""
+        into its first column; the others' values are kept as extra fields, per record, and
+        an email's or phone's are made search words (None: the file has no such values)."""
         count = len(cells[0])
         picked: list[dict[str, str] | None] = [None] * count
-        for columns in self.reader.several:
+        others: dict[str, list[list[str]]] = {}
+        reader = self.reader
+        for columns, searched in zip(reader.several, reader.searched, strict=True):
             first = cells[columns[0][0]]
+            field = reader.mapping.columns[columns[0][0]].field
             for index, key in columns[1:]:
                 other = cells[index]
                 for i in compress(range(count), other):
@@ -196,7 +232,15 @@ class BatchReader:
                         if extra is None:
                             extra = picked[i] = {}
                         extra[key] = other[i]
-        return picked
+                        if searched:
+                            found = others.setdefault(field, [[] for _ in range(count)])
+                            found[i].append(other[i])
+        if not others:
+            return picked, None
+        emails = others.get("email") or [[] for _ in range(count)]
+        phones = others.get("phone") or [[] for _ in range(count)]
+        also = [other_contacts_key(e, p) for e, p in zip(emails, phones, strict=True)]
+        return picked, also
 
     @staticmethod
     def _who(name: list[str], email: list[str], phone: list[str], digits: list[str]) -> list[bool]:

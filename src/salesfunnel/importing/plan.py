@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from salesfunnel import clock
-from salesfunnel.importing.headers import Mapping, map_headers
+from salesfunnel.importing.content import read_by_content
+from salesfunnel.importing.headers import Mapping, map_headers, require_someone
 from salesfunnel.importing.rows import RowReader
 from salesfunnel.importing.source import CsvInput
 
@@ -35,10 +36,13 @@ class ImportPlan:
 
 
 def plan_import(source: CsvInput, options: ImportOptions) -> ImportPlan:
-    """Map the header (``--map`` first) and name the list; refuses a file it can't read."""
-    return ImportPlan(
-        options, map_headers(source.header, options.overrides), _list_name(source, options)
-    )
+    """Map the header (``--map`` first, then the vocabulary, then the columns' content) and
+    name the list; refuses a file it can't read."""
+    mapping = map_headers(source.header, options.overrides, require=False)
+    if not mapping.from_export:
+        mapping = read_by_content(mapping, source.sample)
+    require_someone(mapping)
+    return ImportPlan(options, mapping, _list_name(source, options))
 
 
 def _list_name(source: CsvInput, options: ImportOptions) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from salesfunnel.importing.plan import ImportPlan
-from salesfunnel.importing.rows import Prospect
+from salesfunnel.importing.rows import NOT_A_ROW, Prospect
 from salesfunnel.importing.source import CsvInput
 from salesfunnel.schemas import ImportColumnPublic, ImportPlanPublic, ImportPreviewRowPublic
 
@@ -15,8 +15,11 @@ def preview_import(source: CsvInput, plan: ImportPlan, *, rows: int = 5) -> Impo
     """What an import would do with the first rows; touches no database."""
     reader = plan.reader()
     shown: list[ImportPreviewRowPublic] = []
+    after_blank = False
     for line, row in source.records():
-        result = reader.read(row)
+        result = reader.read(row, after_blank)
+        after_blank = result is None or (after_blank and isinstance(result, str)
+                                         and result.startswith(NOT_A_ROW))  # fmt: skip
         if result is None:
             continue
         shown.append(_preview_row(line, result))
@@ -28,6 +31,8 @@ def preview_import(source: CsvInput, plan: ImportPlan, *, rows: int = 5) -> Impo
         encoding_how=source.encoding.how,
         delimiter=source.delimiter.char,
         delimiter_how=source.delimiter.how,
+        header_line=source.header_lines,
+        notes_above=source.notes_above,
         list=plan.list_name,
         columns=[
             ImportColumnPublic(position=c.index + 1, header=c.header, field=c.field, how=c.how)

@@ -18,6 +18,8 @@ from salesfunnel.domain import fields
 from salesfunnel.domain.exchange import unguard
 from salesfunnel.domain.fields import MATCHING_PHONE_DIGITS
 from salesfunnel.domain.money import read_amount
+from salesfunnel.domain.text import other_contacts_key
+from salesfunnel.importing.cells import clean
 from salesfunnel.importing.headers import FIELDS, Mapping
 
 
@@ -40,9 +42,12 @@ class Prospect(NamedTuple):
     value: float | None
     extra: str | None  # JSON object of the columns with no field of their own
     tags: list[str] | None
+    also: str | None  # search words of its other emails and phones (not a stored column)
 
 
 NO_CONTACT = "no name, email or phone"
+NOT_A_ROW = "a line after a blank line, not a row of the table"
+_SEARCHED_TOO = ("email", "phone")  # a field whose other columns' values search finds
 
 
 _new = tuple.__new__  # builds a Prospect without NamedTuple's Python-level __new__
@@ -75,6 +80,8 @@ class RowReader:
             for found in where.values()
             if len(found) > 1
         ]
+        # For each of those, whether search should find the contact by its other values.
+        self.searched = [field in _SEARCHED_TOO for field, found in where.items() if len(found) > 1]
         self._extras = tuple((c.index, c.key) for c in mapping.extras)
         self.value_key = mapping.columns[where["value"][0]].key if where["value"] else "value"
         self.unfilled = self._unfilled(where)
@@ -97,22 +104,29 @@ class RowReader:
             unfilled["extra"] = None
         return unfilled
 
-    def read(self, row: Sequence[str]) -> Prospect | str | None:
-        """A prospect; a reason (str) to reject the row; or None for a blank line."""
+    def read(self, row: Sequence[str], after_blank: bool = False) -> Prospect | str | None:
+        """A prospect; a reason (str) to reject the row; or None for a blank line.
+
+        ``after_blank``: the records since the last row of the table were blank lines or
+        lines of notes, so a short line is one more note (a report's "Grand Totals").
+        """
         if len(row) != self.width:
-            fitted = self.fit(row)
+            fitted = self.fit(row, after_blank)
             if not isinstance(fitted, list):
                 return fitted
             row = fitted
-        cells = [cell.strip() for cell in row]
+        if self.unguard:
+            cells = [unguard(cell.strip()) for cell in row]
+        else:
+            cells = [clean(cell) for cell in row]
         if not any(cells):
             return None
-        if self.unguard:
-            cells = [unguard(cell) for cell in cells]
         cells.append("")
         extra = {key: cells[i] for i, key in self._extras if cells[i]} if self._extras else None
+        also = None
         if self.several:
-            extra = self._pick(cells, extra or {})
+            extra, others = self._pick(cells, extra or {})
+            also = other_contacts_key(others["email"], others["phone"]) or None
         (
             name, first, middle, last, email, phone, company, title,
             website, city, country, source, notes, value, tags,
@@ -153,20 +167,33 @@ class RowReader:
                 amount,
                 json.dumps(extra, ensure_ascii=False) if extra else None,
                 fields.split_tags(tags) or None if tags else None,
+                also,
             ),
         )
 
-    def fit(self, row: Sequence[str]) -> list[str] | str | None:
-        """Trailing empty cells are harmless (Excel adds them); anything else is ragged."""
+    def fit(self, row: Sequence[str], after_blank: bool = False) -> list[str] | str | None:
+        """A record of another width than the header's: trailing empty cells are dropped
+        (Excel adds them), missing trailing cells are empty (Outlook leaves them out) -- but
+        a short line after blank lines is a note under the table, not a row; a record with
+        more values than the header has is ragged."""
         if not any(cell.strip() for cell in row):
             return None
-        if len(row) > self.width and not any(cell.strip() for cell in row[self.width :]):
-            return list(row[: self.width])
-        return f"{len(row)} fields where the header has {self.width}"
+        width = self.width
+        if len(row) > width:
+            if not any(cell.strip() for cell in row[width:]):
+                return list(row[:width])
+            return f"{len(row)} fields where the header has {width}"
+        if after_blank:
+            return f"{NOT_A_ROW} ({len(row)} fields where the header has {width})"
+        return [*row, *[""] * (width - len(row))]
 
-    def _pick(self, cells: list[str], extra: dict[str, str]) -> dict[str, str]:
-        """The first non-empty column feeds the field (moved to the field's first column)."""
-        for columns in self.several:
+    def _pick(
+        self, cells: list[str], extra: dict[str, str]
+    ) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """The first non-empty column feeds the field (moved to the field's first column);
+        the others are kept as extra fields, and an email's or phone's are searched too."""
+        others: dict[str, list[str]] = {"email": [], "phone": []}
+        for columns, searched in zip(self.several, self.searched, strict=True):
             first = columns[0][0]
             for index, key in columns[1:]:
                 if not cells[index]:
@@ -175,4 +202,7 @@ class RowReader:
                     cells[first] = cells[index]
                 else:
                     extra[key] = cells[index]
-        return extra
+                    if searched:
+                        field = self.mapping.columns[first].field
+                        others[field].append(cells[index])
+        return extra, others

@@ -41,13 +41,15 @@ class SearchKeys:
         emails: Sequence[str],
         digits: Sequence[str],
         companies: Sequence[str],
+        also: Sequence[str] | None = None,
     ) -> list[str]:
         """The keys of a batch, given as columns ("" where a contact has none; digits:
-        all of the phone's)."""
+        all of the phone's; ``also``: the words of its other emails and phones)."""
         fold = self.fold_all
         mark, least = PHONE_SUFFIX_MARK, MIN_PHONE_DIGITS
         suffixes = [mark + d[::-1] if len(d) >= least else "" for d in digits]
-        texts = map(
-            " ".join, zip(fold(names), fold(emails), digits, fold(companies), suffixes, strict=True)
-        )
+        columns = [fold(names), fold(emails), digits, fold(companies), suffixes]
+        if also is not None:
+            columns.append(also)
+        texts = map(" ".join, zip(*columns, strict=True))
         return list(map(" ".join, map(str.split, texts)))

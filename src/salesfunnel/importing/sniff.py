@@ -59,6 +59,11 @@ class Encoding:
     codec: str  # a Python codec name
     how: str  # "BOM", "detected", "forced"...
     errors: str = "strict"
+    reader: str | None = None  # the codec that reads it, when not ``codec`` itself
+
+    @property
+    def reads_as(self) -> str:
+        return self.reader or self.codec
 
 
 def normalize_codec(name: str) -> str:
@@ -82,9 +87,16 @@ def detect_encoding(head: bytes, tail: bytes = b"") -> Encoding:
     if _is_utf8(head, final=not tail) and _is_utf8(_skip_continuation(tail), final=True):
         return Encoding("utf-8", "detected: valid UTF-8")
     sample = head + tail
+    from salesfunnel.importing.lines import reading_codec  # UTF-8 lines read as UTF-8
+
     if cyrillic_score(sample) >= 0.5:
-        return Encoding("cp1251", "detected: not UTF-8; Cyrillic words", FALLBACK_ERRORS)
-    return Encoding("cp1252", "detected: not UTF-8; Latin letters", FALLBACK_ERRORS)
+        return Encoding(
+            "cp1251", "detected: not UTF-8; Cyrillic words", FALLBACK_ERRORS,
+            reading_codec("cp1251"),
+        )  # fmt: skip
+    return Encoding(
+        "cp1252", "detected: not UTF-8; Latin letters", FALLBACK_ERRORS, reading_codec("cp1252")
+    )
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -184,7 +196,7 @@ def detect_delimiter(text: str, *, records: int = 50) -> Delimiter:
         widths = _widths(sample, candidate, records)
         if not widths:
             continue
-        mode = max(set(widths), key=widths.count)
+        mode = max(set(widths), key=lambda width: (widths.count(width), width))
         if mode < 2:
             continue
         consistency = widths.count(mode) / len(widths)

@@ -14,7 +14,7 @@ import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -52,6 +52,8 @@ class CsvInput:
     _reader: Any  # a csv reader
     _header_lines: int
     _owned: bool = True  # standard input is not ours to close
+    sample: list[list[str]] = field(default_factory=list)  # the first records after the header
+    notes_above: int = 0  # lines of notes above the header (LinkedIn's "Notes:"), skipped
 
     @property
     def header_lines(self) -> int:
@@ -69,8 +71,12 @@ class CsvInput:
         try:
             yield reader
         except UnicodeDecodeError as error:
+            where = f"after line {reader.line_num}"
+            line = self._undecodable_line()
+            if line is not None:
+                where = f"line {line}"
             raise BadValue(
-                f"{self.name}, after line {reader.line_num}: bytes that are not "
+                f"{self.name}, {where}: bytes that are not "
                 f"{self.encoding.codec} ({_hex(error)}); {_encoding_hint(self.encoding)}"
             ) from None
         except csv.Error as error:
@@ -78,6 +84,27 @@ class CsvInput:
                 f"{self.name}, line {reader.line_num}: {error} (a quote opened and not "
                 "closed? fix that field, or save the file from Excel again)"
             ) from None
+
+    def _undecodable_line(self) -> int | None:
+        """The first line of the file its encoding can't decode (a file read line by line
+        in a byte-per-line encoding: UTF-8 or a code page), or None when it can't be told.
+
+        The reader decodes a chunk ahead of the record it hands out, so where it stopped
+        is not where the bytes are; the file is read again, on this error only, to say."""
+        codec = codecs.lookup(self.encoding.reads_as).name
+        if self.stem is None or codec.startswith(("utf-16", "utf-32")):
+            return None
+        decoder = codecs.getincrementaldecoder(codec)(errors=self.encoding.errors)
+        try:
+            with open(Path(self.name).expanduser(), "rb") as again:
+                for number, line in enumerate(again, start=1):
+                    try:
+                        decoder.decode(line)
+                    except UnicodeDecodeError:
+                        return number
+        except OSError:
+            return None
+        return None
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """``(line where the record starts, fields)`` for every record after the header."""
@@ -130,7 +157,7 @@ def open_csv(
             chosen = detect_encoding(head, tail)
         refuse_binary(head, chosen, name)
         stream = _rewind(binary, head)
-        text = io.TextIOWrapper(stream, encoding=chosen.codec, errors=chosen.errors, newline="")
+        text = io.TextIOWrapper(stream, encoding=chosen.reads_as, errors=chosen.errors, newline="")
         sample = _decode_sample(head, chosen, name)
         return _with_header(binary, text, sample, chosen, delimiter, name, stem, size)
     except BaseException:
@@ -211,7 +238,7 @@ class _Prefixed(io.RawIOBase):
 
 def _decode_sample(head: bytes, encoding: Encoding, name: str) -> str:
     decoder = io.IncrementalNewlineDecoder(None, translate=False)
-    codec = codecs.getincrementaldecoder(encoding.codec)(errors=encoding.errors)
+    codec = codecs.getincrementaldecoder(encoding.reads_as)(errors=encoding.errors)
     try:
         text = codec.decode(head, final=False)
     except UnicodeDecodeError as error:
@@ -240,15 +267,20 @@ def _with_header(
         chosen = Delimiter(hinted, "Excel sep= line")
     else:
         chosen = detect_delimiter(sample)
+    records = sample_records(sample, chosen.char, skip_first=hinted is not None)
+    at = header_at(records)
     reader = csv.reader(text, delimiter=chosen.char, strict=True)  # bad quoting stops
     header: list[str] | None = None
+    seen = 0  # non-blank records read
     try:
         for row in reader:
             if hinted is not None and reader.line_num == 1:
                 continue
             if row and any(cell.strip() for cell in row):
-                header = [cell.strip().lstrip("\ufeff").strip() for cell in row]
-                break
+                seen += 1
+                if seen > at:
+                    header = [cell.strip().lstrip("\ufeff").strip() for cell in row]
+                    break
     except UnicodeDecodeError as error:
         raise BadValue(
             f"{name}: the header is not {encoding.codec} ({_hex(error)}); "
@@ -269,4 +301,50 @@ def _with_header(
         _reader=reader,
         _header_lines=reader.line_num,
         _owned=stem is not None,
+        sample=_after_header(records, at),
+        notes_above=at,
     )
+
+
+SAMPLE_RECORDS = 200  # records of the file's head looked at for its header and content
+
+
+def sample_records(text: str, delimiter: str, *, skip_first: bool = False) -> list[list[str]]:
+    """The non-blank records of the head of a file (a record the sample cuts is left out)."""
+    cut = max(text.rfind("\n"), text.rfind("\r"))
+    whole = text[: cut + 1] if cut > 0 else text
+    reader = csv.reader(io.StringIO(whole.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    try:
+        for row in reader:
+            if skip_first and reader.line_num == 1:
+                continue
+            if row and any(cell.strip() for cell in row):
+                records.append(row)
+            if len(records) > SAMPLE_RECORDS:
+                break
+    except csv.Error:
+        pass  # a quote the sample cuts in two: what came before it will do
+    return records
+
+
+def header_at(records: list[list[str]], *, looked_at: int = 20) -> int:
+    """Which non-blank record is the header: the first, unless lines of notes stand above it.
+
+    The header is the first record that names two fields or more, or that is as wide as
+    most of the records under it: lines of notes above a table are narrower than it.
+    """
+    from salesfunnel.importing.headers import guess
+
+    for index, row in enumerate(records[:looked_at]):
+        if sum(1 for cell in row if cell.strip() and guess(cell) is not None) >= 2:
+            return index
+        rest = [len(r) for r in records[index + 1 :]]
+        if not rest or len(row) >= max(set(rest), key=lambda width: (rest.count(width), width)):
+            return index
+    return 0
+
+
+def _after_header(records: list[list[str]], at: int) -> list[list[str]]:
+    rows = records[at + 1 :]
+    return rows[:-1] if len(rows) >= SAMPLE_RECORDS else rows

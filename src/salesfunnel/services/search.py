@@ -16,7 +16,7 @@ from typing import Any
 from salesfunnel.db.rows import rows_in
 from salesfunnel.db.search_index import SEARCHED
 from salesfunnel.db.work import Work
-from salesfunnel.domain.text import PHONE_SUFFIX_MARK, SearchTerms, search_terms
+from salesfunnel.domain.text import PHONE_SUFFIX_MARK, SearchTerms, fold, search_terms
 from salesfunnel.schemas import CompanyHitPublic, ContactHitPublic, SearchResultPublic
 from salesfunnel.services import views
 
@@ -125,6 +125,50 @@ def _email_matches(work: Work, prefix: str, limit: int | None) -> Matches:
     return Matches(ids, int(total or 0))
 
 
+def _any_email_matches(work: Work, terms: SearchTerms, limit: int | None) -> Matches:
+    """Contacts whose address, or one of their other addresses (an import's ``E-mail 2``,
+    kept in the search key), starts with what was typed."""
+    own = _email_matches(work, terms.email_prefix or "", limit)
+    others = [i for i in _other_address_ids(work, terms, limit) if i not in set(own.ids)]
+    if not others:
+        return own
+    ids = sorted({*own.ids, *others}, reverse=True)
+    return Matches(ids if limit is None else ids[:limit], own.total + len(others))
+
+
+def _other_address_ids(work: Work, terms: SearchTerms, limit: int | None) -> list[int]:
+    """Contacts whose search key holds an address starting with the one typed: the index
+    finds those with each of its words, the key confirms the address."""
+    prefix = fold(terms.email_prefix or "")
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = "(search_key LIKE :inside ESCAPE '\\' OR search_key LIKE :first ESCAPE '\\')"
+    params: dict[str, Any] = {"inside": f"% {escaped}%", "first": f"{escaped}%", "limit": limit}
+    cap = "" if limit is None else " LIMIT :limit"
+    watermark = _watermark(work, "contacts")
+    if watermark is None:  # no full-text index (PostgreSQL): the keys are read
+        return _ids(work, f"SELECT id FROM contacts WHERE {like} ORDER BY id DESC{cap}", params)
+    params |= {"mark": watermark, "q": _fts_query(terms)}
+    tail = _ids(
+        work, f"SELECT id FROM contacts WHERE id > :mark AND {like} ORDER BY id DESC{cap}", params
+    )
+    try:
+        indexed = _ids(
+            work,
+            "SELECT id FROM contacts WHERE id IN "
+            "(SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :q) "
+            f"AND {like} ORDER BY id DESC{cap}",
+            params,
+        )
+    except sqlite3.OperationalError as error:
+        if _PHRASE_REFUSED not in str(error):
+            raise
+        indexed = _ids(
+            work, f"SELECT id FROM contacts WHERE id <= :mark AND {like} ORDER BY id DESC{cap}",
+            params,
+        )  # fmt: skip
+    return tail + indexed
+
+
 def _in_order(rows: list[Any], ids: list[int]) -> list[Any]:
     by_id = {row.id: row for row in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -144,7 +188,7 @@ def search(work: Work, text: str, *, limit: int | None = 50) -> SearchResultPubl
     if terms.email_prefix is not None:  # an address names a person: no company or deal has one
         nothing = Matches([], 0)
         found = {
-            "contacts": _email_matches(work, terms.email_prefix, limit),
+            "contacts": _any_email_matches(work, terms, limit),
             "companies": nothing,
             "deals": nothing,
         }
