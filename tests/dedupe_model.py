@@ -3,8 +3,8 @@
 The tests hold the import (SQL over a whole file) to this model of the rules of
 docs/importing.md: the same email is the same person unless the names clearly
 differ (a conflict: not imported); among the rows left, a shared phone merges a
-row into the earliest contact before it that carries no other email and whose name
-agrees, one named alike first.  The name rules themselves are
+row with no email into the earliest contact before it whose name agrees, one named
+alike first.  The name rules themselves are
 salesfunnel.domain.identity's, tested on their own.
 """
 
@@ -66,27 +66,20 @@ def model_import(rows: list[Person], known: list[Person] = ()) -> Outcome:  # ty
             fates[i] = "conflict"
         else:
             fates[i] = "known" if by_email[person.email_key] < first else "in file"
-    kept: dict[str, list[tuple[int, set[str]]]] = {}  # phone key -> contacts, their emails
+    kept: dict[str, list[int]] = {}  # phone key -> contacts with it
     for i, person in enumerate(everyone):
         if i in fates or not person.phone_key:
             continue
         group = kept.setdefault(person.phone_key, [])
-        target = None
-        if i >= first:
-            allowed = [
-                (j, emails)
-                for j, emails in group
-                if not (person.email_key and emails and emails != {person.email_key})
-                and names_agree(person.name, everyone[j].name)
-            ]
-            named = [c for c in allowed if person.name and everyone[c[0]].name]
-            target = (named or allowed or [None])[0]
+        allowed = []
+        if i >= first and not person.email_key:
+            allowed = [j for j in group if names_agree(person.name, everyone[j].name)]
+        named = [j for j in allowed if person.name and everyone[j].name]
+        target = (named or allowed or [None])[0]
         if target is None:
-            group.append((i, {person.email_key} if person.email_key else set()))
-            continue
-        fates[i] = "known" if target[0] < first else "in file"
-        if person.email_key:
-            target[1].add(person.email_key)
+            group.append(i)
+        else:
+            fates[i] = "known" if target < first else "in file"
     outcome = Outcome()
     for i in range(first, len(everyone)):
         fate = fates.get(i, "imported")

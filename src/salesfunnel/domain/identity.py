@@ -2,8 +2,9 @@
 
 An email is who someone is: the same address (case aside) is the same person.
 A phone is weaker evidence -- a switchboard, a shop's landline, a family's home
-number are shared -- so a shared phone makes two rows one only when nothing says
-they are two: no two different emails, and names that agree.  Names are
+number are shared -- so a shared phone makes a row one with a known contact only
+when nothing says they are two: the row has no email of its own, and the names
+agree.  Names are
 compared as folded words (case, accents and punctuation aside; an initial
 stands for any word it starts): "clearly different" names share no word at
 all; names "agree" when one has no name or every word of the shorter is in the
@@ -70,18 +71,11 @@ def real_name(name: str | None, email: str | None, phone: str | None) -> str | N
     return name
 
 
-def phone_may_merge(
-    row_email: str | None,
-    row_name: str | None,
-    known_emails: set[str] | frozenset[str],
-    known_name: str | None,
-) -> bool:
+def phone_may_merge(row_email: str | None, row_name: str | None, known_name: str | None) -> bool:
     """May a row be merged, by a phone they share, into a known contact?
 
-    ``known_emails``: the contact's email key, and those of rows already merged into
-    it (a contact never collects two different addresses this way).  Emails are
-    compared as keys (lower-cased); names as :func:`names_agree` says.
+    Only a row with no email: an email of its own says who it is, and merging it
+    into someone else would lose it (``--on-duplicate skip`` writes nothing onto the
+    contact).  And only when the names agree (:func:`names_agree`).
     """
-    if row_email and known_emails and known_emails != {row_email}:
-        return False
-    return names_agree(row_name, known_name)
+    return not row_email and names_agree(row_name, known_name)

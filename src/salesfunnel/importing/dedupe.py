@@ -4,9 +4,8 @@ The rules are :mod:`salesfunnel.domain.identity`'s.  A row of the import is a
 duplicate when an earlier contact (already in the database, cancelled prospects
 included, or earlier in the same file) has the same email key -- unless their names
 clearly differ: then it is a *conflict*, not imported and not merged, and the import
-lists it for the user to decide.  Among the rows left, a row is a duplicate of an
-earlier contact with the same phone key only when they carry no two different
-emails and their names agree.
+lists it for the user to decide.  Among the rows left, a row with no email is a
+duplicate of an earlier contact with the same phone key when their names agree.
 
 Finding the email duplicates is one indexed lookup per row inside SQLite, with no
 per-row round trip to Python and no set of keys in memory, so a re-import of a
@@ -205,29 +204,26 @@ def _phone_duplicates(cursor: Any, first_id: int, scan: bool) -> None:
 
 def _judge_group(members: list[Any], first_id: int) -> list[tuple[int, int]]:
     """(row, contact it is merged into) for the import's rows of one phone group."""
-    kept: list[tuple[int, str | None, set[str]]] = []  # id, real name, emails
+    kept: list[tuple[int, str | None]] = []  # id, real name
     merged = []
     for _key, member_id, name, email_key, email, phone in members:
         mine = real_name(name, email, phone)
-        target = None
-        if member_id >= first_id:
-            target = _best(kept, email_key, mine)
+        target = _best(kept, email_key, mine) if member_id >= first_id else None
         if target is None:
-            kept.append((member_id, mine, {email_key} if email_key else set()))
-            continue
-        merged.append((member_id, target[0]))
-        if email_key:
-            target[2].add(email_key)
+            kept.append((member_id, mine))
+        else:
+            merged.append((member_id, target))
     return merged
 
 
 def _best(
-    kept: list[tuple[int, str | None, set[str]]], email_key: str | None, name: str | None
-) -> tuple[int, str | None, set[str]] | None:
+    kept: list[tuple[int, str | None]], email_key: str | None, name: str | None
+) -> int | None:
     """The earliest contact the row may merge into, one that names it alike first."""
-    allowed = [k for k in kept if phone_may_merge(email_key, name, k[2], k[1])]
+    allowed = [k for k in kept if phone_may_merge(email_key, name, k[1])]
     named = [k for k in allowed if name and k[1]]
-    return (named or allowed or [None])[0]
+    found = named or allowed
+    return found[0][0] if found else None
 
 
 def _scan(cursor: Any, key: str, first_id: int) -> None:
