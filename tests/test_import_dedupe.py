@@ -17,10 +17,10 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from dedupe_model import Person, model_import
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dedupe_model import Person, model_import
 from salesfunnel.db.engine import open_engine
 from salesfunnel.domain.identity import names_agree, names_clearly_differ, phone_may_merge
 
@@ -200,7 +200,10 @@ def test_a_cancelled_prospect_blocks_a_re_import_under_any_name(tmp_path, ok, db
 def test_a_conflict_from_standard_input_is_written_from_what_was_read(tmp_path, ok) -> None:
     """Standard input can't be read twice: the row is laid out from its stored values."""
     ok("prospect", "add", "Ana Souza", "--email", "ana@acme.example")
-    text = "First Name,Last Name,Email,Phone,Tags,Birthday\nPedro,Lima,ana@acme.example,555 01,vip;hot,12/03\n"
+    text = (
+        "First Name,Last Name,Email,Phone,Tags,Birthday\n"
+        "Pedro,Lima,ana@acme.example,555 01,vip;hot,12/03\n"
+    )
     rejects = tmp_path / "r.csv"
     ok("prospect", "import", "-", "--list", "web", "--rejects", str(rejects), input=text)
     rows = list(csv.reader(io.StringIO(rejects.read_text(encoding="utf-8-sig"))))
