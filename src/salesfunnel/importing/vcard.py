@@ -262,9 +262,7 @@ class VcardInput(CsvInput):
 def open_if_vcard(file: str, stdin: BinaryIO | None, encoding: str | None) -> VcardInput | None:
     """The vCard file named (by its extension or its first line), read; None for any other."""
     if file == "-":
-        peek = getattr(stdin, "peek", None)
-        head = peek(256)[:256] if peek is not None else b""
-        if stdin is None or not looks_like_vcard("", head):
+        if stdin is None or not looks_like_vcard("", _peek(stdin)):
             return None
         return open_vcard("standard input", None, stdin.read(), encoding, None)
     path = Path(file).expanduser()
@@ -283,6 +281,19 @@ def open_if_vcard(file: str, stdin: BinaryIO | None, encoding: str | None) -> Vc
     except BaseException:
         binary.close()
         raise
+
+
+def _peek(stdin: BinaryIO) -> bytes:
+    """The first bytes of standard input, left for whoever reads it next."""
+    peek = getattr(stdin, "peek", None)
+    if peek is not None:
+        return bytes(peek(256)[:256])
+    if stdin.seekable():
+        at = stdin.tell()
+        head = stdin.read(256)
+        stdin.seek(at)
+        return head
+    return b""
 
 
 def open_vcard(

@@ -36,15 +36,15 @@ def write_vcards(rows: Iterator[tuple[Any, ...]], stream: IO[str]) -> int:
         card.add("fn").value = name or ""
         given, _, family = (name or "").rpartition(" ")
         card.add("n").value = vobject.vcard.Name(family=family, given=given)
-        emails, phones, fields = _sorted_extra(extra or {})
-        for at, address in enumerate([email, *emails] if email else emails):
+        emails, phones, fields = _sorted_extra(extra or {}, bool(email), bool(phone))
+        for at, address in enumerate([email, *emails] if email else []):
             line = card.add("email")
             line.value = address
-            line.type_param = ["INTERNET", "pref"] if at == 0 and email else "INTERNET"
-        for at, number in enumerate([phone, *phones] if phone else phones):
+            line.type_param = ["INTERNET", "pref"] if at == 0 else "INTERNET"
+        for at, number in enumerate([phone, *phones] if phone else []):
             line = card.add("tel")
             line.value = number
-            if at == 0 and phone:
+            if at == 0:
                 line.type_param = "pref"
         if company:
             card.add("org").value = [company]
@@ -71,15 +71,21 @@ def write_vcards(rows: Iterator[tuple[Any, ...]], stream: IO[str]) -> int:
     return count
 
 
-def _sorted_extra(extra: dict[str, Any]) -> tuple[list[str], list[str], list[tuple[str, str]]]:
-    """Extra fields that are more emails or phones (by their key and value), and the rest."""
+def _sorted_extra(
+    extra: dict[str, Any], has_email: bool, has_phone: bool
+) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """Extra fields that are more emails or phones (by their key and value), and the rest.
+
+    A contact with no email (phone) keeps its other ones as extra fields: as EMAIL
+    lines, the first would become its email when the card is imported.
+    """
     emails, phones, fields = [], [], []
     for key, raw in extra.items():
         text = "" if raw is None else str(raw)
         folded = fold(key)
-        if "mail" in folded and email_is_valid(text):
+        if has_email and "mail" in folded and email_is_valid(text):
             emails.append(text)
-        elif _PHONE_KEY.search(folded) and has_digit(text):
+        elif has_phone and _PHONE_KEY.search(folded) and has_digit(text):
             phones.append(text)
         elif text:
             fields.append((key, text))
