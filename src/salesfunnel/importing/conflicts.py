@@ -115,15 +115,15 @@ def _text(value: Any) -> str:
 
 
 _NAME_FIELDS = ("name", "first_name", "middle_name", "last_name")
-_STORED = ("email", "phone", "company", "title", "website", "city", "country", "source")
-_STORED += ("notes", "value")
+_STORED: tuple[str, ...] = ("email", "phone", "company", "title", "website", "city")
+_STORED += ("country", "source", "notes", "value")
 
 
 def reopener(source: CsvInput) -> Callable[[], CsvInput] | None:
     """How to open the file again as it was read; None for standard input."""
     own = getattr(source, "reopen", None)
     if own is not None:
-        return own  # type: ignore[no-any-return]
+        return own
     if source.stem is None:
         return None
 
