@@ -324,6 +324,7 @@ def as_file(rows: list[Person], blanks: list[int]) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,

@@ -65,7 +65,7 @@ class Conflict:
 class Duplicates:
     in_file: int = 0  # later rows of the same person in the file
     in_database: int = 0  # people the database already had
-    by_phone: int = 0  # of those, merged by a shared phone (no email in common)
+    by_phone: int = 0  # of those, rows with no email merged by a shared phone
     updated: int = 0  # existing contacts given the file's values
     flagged: int = 0  # duplicates (and conflicts) that had a malformed email
     conflicts: tuple[Conflict, ...] = ()
