@@ -258,7 +258,8 @@ def test_duplicates_by_email_then_phone_in_the_file_and_the_database(
     text = (
         "name,email,phone\n"
         "Ana again,ANA@X.example,\n"  # known email
-        "Phone again,,5511912345678\n"  # known phone, other format
+        "Old Phone,,5511912345678\n"  # known phone, other format
+        "Someone Else,,+55 11 91234-5678\n"  # known phone, a name that doesn't agree
         "Bia,bia@x.example,0800 111 222\n"
         "Bia twice,Bia@X.Example,\n"  # repeated in the file
         "Bia by phone,,0800-111-222\n"  # repeated phone in the file
@@ -267,11 +268,13 @@ def test_duplicates_by_email_then_phone_in_the_file_and_the_database(
     )
     result = ok("prospect", "import", str(write(tmp_path, "d.csv", text)), "--json")
     summary = json.loads(result.stdout)
-    assert (summary["imported"], summary["duplicates"]) == (3, 4)
+    assert (summary["imported"], summary["duplicates"]) == (4, 4)
     assert (summary["duplicates_in_file"], summary["duplicates_in_database"]) == (2, 2)
+    assert summary["duplicates_by_phone"] == 2
     assert [n for (n,) in db("select name from contacts order by id")] == [
         "Old Ana",
         "Old Phone",
+        "Someone Else",
         "Bia",
         "Cid",
         "Dan",

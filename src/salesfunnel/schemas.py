@@ -431,11 +431,20 @@ class ImportSummaryPublic(Public):
     encoding: str
     delimiter: str
     stage: str = doc("what the rows became: prospect or lead")
-    rows: int = doc("data rows read (blank lines not counted)")
+    rows: int = doc(
+        "data rows read (blank lines not counted): imported + duplicates + rejected + conflicts"
+    )
     imported: int = doc("new contacts")
     duplicates: int = doc("rows of people already known, not imported again")
     duplicates_in_file: int = doc("repeats of an earlier row of the same file")
     duplicates_in_database: int = doc("people the database already had")
+    duplicates_by_phone: int = doc(
+        "of the duplicates, those merged by a shared phone (no email in common)"
+    )
+    conflicts: int = doc(
+        "rows with a known email and a clearly different name: not imported, listed in "
+        "the rejects file for the user to decide"
+    )
     updated: int = doc("existing contacts given the file's values (update)")
     rejected: int = doc("rows that can't be a contact (see the rejects file)")
     flagged: int = doc("imported with a malformed email, kept and flagged")

@@ -1,4 +1,5 @@
-"""`salesfunnel export contacts | deals | activities`: everything out, as CSV or JSON."""
+"""`salesfunnel export contacts | deals | activities`: everything out, as CSV or JSON
+(contacts also as vCard)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,15 @@ class What(StrEnum):
 class Format(StrEnum):
     CSV = "csv"
     JSON = "json"
+    VCARD = "vcard"
 
 
 def export(
     ctx: typer.Context,
     what: Annotated[What, typer.Argument(metavar="WHAT", help="contacts, deals or activities.")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.CSV,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="csv, json, or vcard (contacts, vCard 3.0).")
+    ] = Format.CSV,
     output: Annotated[
         Path | None,
         typer.Option(

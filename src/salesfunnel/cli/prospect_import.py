@@ -21,7 +21,7 @@ from salesfunnel.cli.options import JsonFlag, YesFlag, confirm
 from salesfunnel.cli.state import state
 
 if TYPE_CHECKING:
-    from salesfunnel.importing import CsvInput, Progress
+    from salesfunnel.importing import CsvInput, Progress, Rejects
     from salesfunnel.render.output import Output
     from salesfunnel.schemas import ImportPlanPublic, ImportSummaryPublic, UndoImportPublic
 
@@ -133,7 +133,7 @@ def prospect_import(
         summary = summary.replace(seconds=round(time.perf_counter() - started, 2))
     finally:
         source.close()
-    _show_summary(app_state.output, summary, as_json, rejected.first)
+    _show_summary(app_state.output, summary, as_json, rejected)
 
 
 def prospect_undo_import(
@@ -211,34 +211,56 @@ def _progress(source: CsvInput) -> Iterator[Progress | None]:
 
 
 def _show_summary(
-    output: Output, summary: ImportSummaryPublic, as_json: bool, first: list[tuple[int, str]]
+    output: Output, summary: ImportSummaryPublic, as_json: bool, rejected: Rejects
 ) -> None:
     if as_json:
         output.json(summary)
+    see = f" (see {summary.rejects_file})" if summary.rejects_file else ""
     lines = [
         "Imported    " + _imported_line(summary),
-        f"Duplicates  {summary.duplicates:,} "
-        + (
-            f"({summary.duplicates_in_file:,} repeated in the file, "
-            f"{summary.duplicates_in_database:,} already known)"
-            if summary.duplicates
-            else ""
-        )
-        + (f"; {summary.updated:,} existing contacts updated" if summary.updated else ""),
-        f"Rejected    {summary.rejected:,}"
-        + (f" (see {summary.rejects_file})" if summary.rejects_file and summary.rejected else ""),
+        f"Duplicates  {summary.duplicates:,} " + _duplicates_detail(summary),
+        f"Conflicts   {summary.conflicts:,}"
+        + (f" same email, another name: not imported{see}" if summary.conflicts else ""),
+        f"Rejected    {summary.rejected:,}" + (see if summary.rejected else ""),
         f"Flagged     {summary.flagged:,}" + (" malformed emails, kept" if summary.flagged else ""),
+        f"Rows        {summary.rows:,} = {summary.imported:,} imported + "
+        f"{summary.duplicates:,} duplicates + {summary.conflicts:,} conflicts + "
+        f"{summary.rejected:,} rejected",
         f"Time        {_seconds(summary.seconds)} for {summary.rows:,} rows "
         f"({summary.encoding}, {_delimiter_label(summary.delimiter)})",
     ]
     for line in lines:
         output.message(line.rstrip())
-    if summary.rejected and not summary.rejects_file:
-        for number, reason in first:
-            output.message(f"  line {number}: {reason}")
-        more = summary.rejected - len(first)
-        tail = f"{more:,} more; " if more > 0 else ""
-        output.message(f"  ({tail}--rejects FILE saves every rejected row with its reason)")
+    if summary.rejects_file:
+        return
+    _first_few(output, summary.conflicts, rejected.first_conflicts, "conflict")
+    _first_few(output, summary.rejected, rejected.first, "rejected row")
+
+
+def _first_few(output: Output, count: int, first: list[tuple[int, str]], what: str) -> None:
+    if not count:
+        return
+    for number, reason in first:
+        output.message(f"  line {number}: {reason}")
+    more = count - len(first)
+    tail = f"{more:,} more; " if more > 0 else ""
+    output.message(f"  ({tail}--rejects FILE saves every {what} with its reason)")
+
+
+def _duplicates_detail(summary: ImportSummaryPublic) -> str:
+    """Merged into whom: an earlier row of the file, or a contact already known."""
+    if not summary.duplicates:
+        return ""
+    detail = (
+        f"({summary.duplicates_in_file:,} repeated in the file, "
+        f"{summary.duplicates_in_database:,} already known"
+    )
+    if summary.duplicates_by_phone:
+        detail += f"; {summary.duplicates_by_phone:,} of them by phone"
+    detail += ")"
+    if summary.updated:
+        detail += f"; {summary.updated:,} existing contacts updated"
+    return detail
 
 
 def _imported_line(summary: ImportSummaryPublic) -> str:

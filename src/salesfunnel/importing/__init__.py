@@ -1,4 +1,4 @@
-"""`prospect import`: real-world CSV files in, prospects out, fast and all-or-nothing.
+"""`prospect import`: real-world CSV and vCard files in, prospects out, fast and all-or-nothing.
 
 The command line uses this package through the names below alone: :func:`prepare`
 opens a file and decides how to read it (nothing touches the database yet),
@@ -69,8 +69,12 @@ def prepare(
         as_leads=as_leads,
         on_duplicate=on_duplicate,
     )
+    from salesfunnel.importing.vcard import open_if_vcard
+
     forced = parse_delimiter(delimiter) if delimiter is not None else None
-    source = open_csv(file, stdin=stdin, encoding=encoding, delimiter=forced)
+    source = open_if_vcard(file, stdin, encoding) or open_csv(
+        file, stdin=stdin, encoding=encoding, delimiter=forced
+    )
     try:
         return source, plan_import(source, options)
     except BaseException:

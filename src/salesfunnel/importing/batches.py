@@ -9,6 +9,7 @@ two whatever the file's size.  No database here.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ class Batch:
     blank: int = 0
     flagged: int = 0
     bytes_read: int = 0
+    lines: array[int] = field(default_factory=lambda: array("I"))  # each prospect's line
 
 
 def batches(source: CsvInput, reader: BatchReader) -> Iterator[Batch]:
@@ -59,4 +61,30 @@ def _batch(
         blank=read.blank,
         flagged=sum(read.columns["email_flagged"]),
         bytes_read=source.bytes_read(),
+        lines=_prospect_lines(records, lines, read, reader),
     )
+
+
+def _prospect_lines(
+    records: list[list[str]], lines: list[int], read: ReadBatch, reader: BatchReader
+) -> array[int]:
+    """The line of each record that became a prospect, in order (a conflict is told by it).
+
+    Records that did not: the rejected ones (the batch names them) and the blank ones,
+    told by having no cell with text; should that ever count otherwise than the
+    reader did, each record is asked of the reader's reference rule instead.
+    """
+    if not read.rejects and not read.blank:
+        return array("I", lines)
+    dropped = {i for i, _ in read.rejects}
+    if read.blank:
+        dropped.update(i for i, record in enumerate(records) if not any(map(str.strip, record)))
+    kept = [line for i, line in enumerate(lines) if i not in dropped]
+    if len(kept) != read.count:
+        one = reader.reader.read
+        kept = [line for record, line in zip(records, lines, strict=True) if _is_row(one(record))]
+    return array("I", kept)
+
+
+def _is_row(read: object) -> bool:
+    return read is not None and not isinstance(read, str)

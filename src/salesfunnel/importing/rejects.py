@@ -1,5 +1,8 @@
 """The ``--rejects`` CSV: every rejected row as it was, with its line and reason.
 
+After them come the conflicts (a known email with another name), whose reason
+starts with ``conflict:``: not imported, for the user to decide.
+
 Written to a temporary file beside the target and moved into place only when
 the import commits, so a failed import leaves no rejects file either.  UTF-8
 with a BOM, so Excel opens it right; the input's delimiter, so the user's
@@ -47,6 +50,8 @@ class Rejects:
         self._protected = protected
         self.count = 0
         self.first: list[tuple[int, str]] = []
+        self.conflicts = 0
+        self.first_conflicts: list[tuple[int, str]] = []
         self._file: PendingFile | None = None
         self._writer: _RowWriter | None = None
 
@@ -80,6 +85,14 @@ class Rejects:
         self.count += 1
         if len(self.first) < self.SHOWN:
             self.first.append((line, reason))
+        if self._writer is not None:
+            self._writer.writerow([line, reason, *map(neutralise, row)])
+
+    def add_conflict(self, line: int, reason: str, row: Sequence[str]) -> None:
+        """A row set apart for the user to decide: written after the rejected ones."""
+        self.conflicts += 1
+        if len(self.first_conflicts) < self.SHOWN:
+            self.first_conflicts.append((line, reason))
         if self._writer is not None:
             self._writer.writerow([line, reason, *map(neutralise, row)])
 

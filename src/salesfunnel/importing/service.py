@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import gc
 import time
+from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from salesfunnel import clock
@@ -26,6 +27,7 @@ from salesfunnel.errors import DatabaseError
 from salesfunnel.importing.ahead import made_ahead, worth_a_second_process
 from salesfunnel.importing.batches import batches
 from salesfunnel.importing.columns import BatchReader
+from salesfunnel.importing.conflicts import conflict_rows, reopener
 from salesfunnel.importing.dedupe import Duplicates, remove_duplicates
 from salesfunnel.importing.pack import RowPacker
 from salesfunnel.importing.plan import ImportPlan
@@ -109,6 +111,7 @@ def import_prospects(
             update=options.on_duplicate == "update",
             import_id=batch_id,
         )
+        _list_conflicts(source, plan, duplicates, counted, first_id, rejects)
         if bulk.engaged:  # the other indexes after: they don't take the duplicates in
             bulk.release()
         cursor.execute(
@@ -138,6 +141,30 @@ class _Counted:
     blank: int = 0
     flagged: int = 0
     bulk: bool = False  # big: indexes rebuilt at the end, search index caught up later
+    lines: array[int] = field(default_factory=lambda: array("I"))  # each written row's line
+
+
+def _list_conflicts(
+    source: CsvInput,
+    plan: ImportPlan,
+    duplicates: Duplicates,
+    counted: _Counted,
+    first_id: int,
+    rejects: Rejects,
+) -> None:
+    """The conflicts go to the rejects (their own count), with the earlier contact named."""
+    if not duplicates.conflicts:
+        return
+    lines = counted.lines
+
+    def line_of(contact_id: int) -> int | None:
+        at = contact_id - first_id
+        return lines[at] if 0 <= at < len(lines) else None
+
+    for line, reason, row in conflict_rows(
+        source, plan.mapping, duplicates.conflicts, line_of, reopener(source)
+    ):
+        rejects.add_conflict(line, reason, row)
 
 
 def _stream(
@@ -158,6 +185,7 @@ def _stream(
     packer = RowPacker(writer.columns, first_id)
     for batch in made:
         writer.write(packer.pack(batch.read))
+        counted.lines.extend(batch.lines)
         for line, reason, row in batch.rejects:
             rejects.add(line, reason, row)
         counted.rows += batch.records - batch.blank
@@ -218,7 +246,7 @@ def _finish(
     rejects: Rejects,
     started: float,
 ) -> ImportSummaryPublic:
-    imported = counted.written - duplicates.total
+    imported = counted.written - duplicates.total - len(duplicates.conflicts)
     flagged = counted.flagged - duplicates.flagged
     seconds = round(time.perf_counter() - started, 3)
     work.update(
@@ -247,6 +275,8 @@ def _finish(
         duplicates=duplicates.total,
         duplicates_in_file=duplicates.in_file,
         duplicates_in_database=duplicates.in_database,
+        duplicates_by_phone=duplicates.by_phone,
+        conflicts=len(duplicates.conflicts),
         updated=duplicates.updated,
         rejected=rejects.count,
         flagged=flagged,

@@ -1,4 +1,5 @@
-"""`export contacts | deals | activities`: every row, streamed, as CSV or JSON.
+"""`export contacts | deals | activities`: every row, streamed, as CSV or JSON
+(contacts also as vCard: services/vcard.py).
 
 Rows are read in id order, a batch at a time (keyset paging), and written as
 they come, so memory stays the same on ten contacts or a million.  A contact's
@@ -31,7 +32,7 @@ from salesfunnel.schemas import to_json
 
 BATCH = 2_000  # rows read per query
 WHAT = ("contacts", "deals", "activities")
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "vcard")
 
 DEAL_COLUMNS = (
     "id",
@@ -301,7 +302,9 @@ def export(work: Work, what: str, fmt: str, stream: IO[str], *, excel: bool = Fa
     if what not in WHAT:
         raise BadValue(f"can't export {what!r}: choose {', '.join(WHAT)}")
     if fmt not in FORMATS:
-        raise BadValue(f"unknown format {fmt!r}: choose csv or json")
+        raise BadValue(f"unknown format {fmt!r}: choose csv, json or vcard")
+    if fmt == "vcard" and what != "contacts":
+        raise BadValue("vcard is for contacts (export contacts --format vcard)")
     if excel and fmt != "csv":
         raise BadValue("--excel is for CSV (--format csv)")
     tables: dict[str, Callable[[], Table]] = {
@@ -317,4 +320,8 @@ def export(work: Work, what: str, fmt: str, stream: IO[str], *, excel: bool = Fa
     table = dataclasses.replace(table, rows=itertools.chain(first, rows))
     if fmt == "json":
         return write_json(table, stream)
+    if fmt == "vcard":
+        from salesfunnel.services.vcard import write_vcards
+
+        return write_vcards(table.rows, stream)
     return write_csv(table, stream, excel=excel)
