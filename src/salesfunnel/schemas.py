@@ -194,7 +194,7 @@ class TodoItemPublic(Public):
     """One entry of the to-do list: a planned step, a lead or deal without one, a customer."""
 
     section: str = doc("the section it is listed in (see TodoSectionPublic)")
-    kind: str = doc("step, lead, deal or customer")
+    kind: str = doc("step, lead, deal, customer, or contact (keep in touch)")
     activity_id: int | None = doc("steps: the activity, for done and snooze")
     step_kind: str | None = doc("steps: call, email, meeting or task")
     text: str | None = doc("steps: what to do")
@@ -213,10 +213,16 @@ class TodoItemPublic(Public):
     due_time: time | None = doc("steps: local time, if one was given")
     due_at: datetime | None = doc("timed steps: the moment due (UTC)")
     days_late: int | None = doc("overdue steps: whole days late (0: earlier today)")
-    last_touch: date | None = doc("leads, deals: local date of the last activity or stage change")
-    idle_days: int | None = doc("leads, deals: days since last_touch")
+    last_touch: date | None = doc(
+        "leads, deals, keep in touch: local date of the last activity or stage change"
+    )
+    idle_days: int | None = doc("leads, deals, keep in touch: days since last_touch")
     limit_days: int | None = doc("stale or rotting limit that applied")
     last_purchase: date | None = doc("customers: date of the last purchase")
+    cadence: str | None = doc(
+        "keep in touch: the cadence that applies, and whose: '30d for tag vip', "
+        "'2w for this contact'"
+    )
     priority: float = doc("sum of the breakdown's points; higher comes first")
     breakdown: list[PriorityTermPublic]
 
@@ -229,7 +235,8 @@ class TodoSectionPublic(Public):
     """
 
     name: str = doc(
-        "overdue, today, next-7-days, no-next-step, stale-leads, rotting-deals or pre-inactive"
+        "overdue, today, next-7-days, no-next-step, stale-leads, rotting-deals, pre-inactive "
+        "or keep-in-touch"
     )
     title: str
     total: int = doc(
@@ -248,7 +255,7 @@ class TodoPublic(Public):
 
     as_of: date = doc("the local date the list is for")
     now: datetime = doc("the moment it was computed for (UTC, as every timestamp)")
-    sections: list[TodoSectionPublic] = doc("always all seven, in order")
+    sections: list[TodoSectionPublic] = doc("always all eight, in order")
 
 
 class EventPublic(Public):
@@ -275,6 +282,9 @@ class ActivityPublic(Public):
     due_time: time | None = doc("planned steps: the time, if one was given")
     due_at: datetime | None = doc("timed steps: the moment it is due (UTC)")
     done_at: datetime | None = doc("done activities: when (UTC)")
+    every: str | None = doc(
+        "recurring steps: the interval (3d, 2w, 1m, 1y); doing it plans the next one"
+    )
 
 
 class ProspectPublic(Public):
@@ -673,6 +683,23 @@ class SearchResultPublic(Public):
     companies_total: int
     deals: list[DealPublic]
     deals_total: int
+
+
+class DuplicatePublic(Public):
+    """`merge --suggest`: contacts that are likely one person."""
+
+    reason: str = doc("same phone, or same name and company (name folded: case and accents aside)")
+    contacts: list[ContactHitPublic] = doc("the one to keep first (furthest in the funnel)")
+    merge: str = doc("the command that merges them: salesfunnel merge KEEP OTHER...")
+
+
+class MergePublic(Public):
+    """`merge`: the contact that remains, and what was moved onto it."""
+
+    contact: ContactDetail = doc("the merged contact, as `show` prints it")
+    merged: list[int] = doc("the ids of the contacts merged into it (no more)")
+    moved: dict[str, int] = doc("rows moved to it, by table: deals, activities, purchases...")
+    kept_as_extra: list[str] = doc("extra fields that keep the others' differing emails, phones")
 
 
 class BackupPublic(Public):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
@@ -22,7 +22,8 @@ from salesfunnel.db.work import Work
 from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
 from salesfunnel.domain.lifecycle import DealStatus, Stage
 from salesfunnel.domain.pipeline import parse_stages
-from salesfunnel.domain.settings import rotting_days_for, thresholds_from
+from salesfunnel.domain.dates import Interval
+from salesfunnel.domain.settings import cadences, rotting_days_for, thresholds_from
 from salesfunnel.domain.todo import (
     SECTION_TITLES,
     DealFacts,
@@ -164,6 +165,7 @@ def todo_list(work: Work, *, as_of: str | None = None, limit: int | None = 10) -
     for ranked in _customers(work, day):
         found[Section.PRE_INACTIVE].items.append(ranked)
         found[Section.PRE_INACTIVE].total += 1
+    found[Section.KEEP_IN_TOUCH] = _keep_in_touch(work, day)
     return _public(work, day, found, limit)
 
 
@@ -399,6 +401,80 @@ def _customers(work: Work, day: _Day) -> Iterable[_Ranked]:
         build = partial(_item, day, fields, terms, row.company_id)
         tiebreak = (row.last_purchase, 3, row.contact_id)
         yield _Ranked(priority_total(day.weights, **terms), tiebreak, build)
+
+
+KEEP_IN_TOUCH = f"""
+SELECT c.id, c.name, c.starred, c.company_id, c.stage, c.lead_status, c.prospect_status,
+       coalesce(c.last_activity_at, c.created_at) AS touched
+FROM contacts AS c{{join}}
+WHERE {{which}} AND coalesce(c.last_activity_at, c.created_at) < :cutoff
+  AND NOT (c.stage = 'prospect' AND c.prospect_status = 'cancelled')
+  AND NOT EXISTS ({LEAD_STEPS} AND a.due_date >= :today)
+LIMIT :cap
+"""
+
+
+def _keep_in_touch(work: Work, day: _Day) -> _Found:
+    """Contacts with a cadence (``cadence.<tag>``, ``cadence.contact.<id>``) that nothing
+    was done with for that long, and that have no step ahead.
+
+    A contact's own cadence overrides its tags'; of several tags the shortest applies
+    (flagged by a longer one, a contact is flagged by the shorter too).  Each cadence
+    reads its contacts through the tag's index, at most ``COUNT_CAP`` + 1 of them, so a
+    tag on a million contacts costs what ten thousand do; the section then says "more".
+    """
+    by_tag, by_contact = cadences(day.settings)
+    found = _Found()
+    if not by_tag and not by_contact:
+        return found
+    flagged: dict[int, tuple[Any, Interval, str]] = {}
+    capped = False
+
+    def read(join: str, which: str, every: Interval, whose: str, params: dict[str, Any]) -> None:
+        nonlocal capped
+        cutoff_day = every.before(day.today) + timedelta(days=1)
+        cutoff = local_moment(cutoff_day, time.min).astimezone(UTC)
+        query = KEEP_IN_TOUCH.format(join=join, which=which)
+        rows = work.rows(query, {**params, "cutoff": cutoff, "today": day.today, "cap": COUNT_CAP + 1})
+        capped |= len(rows) > COUNT_CAP
+        for row in rows[:COUNT_CAP]:
+            if whose != "this contact" and row.id in by_contact:
+                continue  # its own cadence decides
+            shown = flagged.get(row.id)
+            if shown is None or every.after(day.today) < shown[1].after(day.today):
+                flagged[row.id] = (row, every, whose)
+
+    join_tag = " JOIN contact_tags AS t ON t.contact_id = c.id"
+    for tag, every in sorted(by_tag.items()):
+        read(join_tag, "t.tag = :tag", every, f"tag {tag}", {"tag": tag})
+    for contact_id, every in sorted(by_contact.items()):
+        read("", "c.id = :id", every, "this contact", {"id": contact_id})
+    for row, every, whose in flagged.values():
+        found.items.append(_in_touch(day, row, every, whose))
+    found.total, found.capped = len(found.items), capped
+    return found
+
+
+def _in_touch(day: _Day, row: Any, every: Interval, whose: str) -> _Ranked:
+    touch_day = local_date(row.touched)
+    idle = idle_days(touch_day, day.today)
+    limit_days = (day.today - every.before(day.today)).days
+    terms: dict[str, Any] = {"starred": row.starred, "days_late": idle - limit_days}
+    status = row.prospect_status if row.stage == Stage.PROSPECT else row.lead_status
+    fields = {
+        "section": Section.KEEP_IN_TOUCH,
+        "kind": "contact",
+        "contact_id": row.id,
+        "contact": row.name,
+        "starred": row.starred,
+        "status": f"{row.stage}, {status}" if row.stage != Stage.CUSTOMER else row.stage,
+        "last_touch": touch_day,
+        "idle_days": idle,
+        "limit_days": limit_days,
+        "cadence": f"{every} for {whose}",
+    }
+    build = partial(_item, day, fields, terms, row.company_id, overdue_detail(idle, limit_days))
+    return _Ranked(priority_total(day.weights, **terms), (row.touched, 4, row.id), build)
 
 
 def _public(work: Work, day: _Day, found: dict[Section, _Found], limit: int | None) -> TodoPublic:

@@ -1,0 +1,54 @@
+"""Recurring steps, mail imported once, and the duplicates `merge --suggest` looks for.
+
+``activities.every``: a step's interval (``2w``), so that doing it plans the next one.
+``activities.message_id``: the Message-ID of an email `mail import` logged, so that a
+message imported again is not logged twice (one probe of ``ix_activities_message``).
+``ix_contacts_company_name``: contacts by company and name, only those with a company,
+so `merge --suggest` finds people listed twice in one company by reading an index.
+
+Revision ID: 0009
+Revises: 0006
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes  # the column types autogenerate names in full
+from alembic import op
+
+revision = "0009"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("activities") as batch:
+        batch.add_column(sa.Column("every", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+        batch.add_column(
+            sa.Column("message_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
+        )
+    op.create_index(
+        "ix_activities_message",
+        "activities",
+        ["message_id", "contact_id"],
+        unique=False,
+        sqlite_where=sa.text("message_id IS NOT NULL"),
+        postgresql_where=sa.text("message_id IS NOT NULL"),
+    )
+    op.create_index(
+        "ix_contacts_company_name",
+        "contacts",
+        ["company_id", "name"],
+        unique=False,
+        sqlite_where=sa.text("company_id IS NOT NULL"),
+        postgresql_where=sa.text("company_id IS NOT NULL"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_contacts_company_name", table_name="contacts")
+    op.drop_index("ix_activities_message", table_name="activities")
+    with op.batch_alter_table("activities") as batch:
+        batch.drop_column("message_id")
+        batch.drop_column("every")
