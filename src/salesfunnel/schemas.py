@@ -702,6 +702,26 @@ class MergePublic(Public):
     kept_as_extra: list[str] = doc("extra fields that keep the others' differing emails, phones")
 
 
+class UnmatchedAddressPublic(Public):
+    """An address `mail import` found in From, To or Cc that no contact has."""
+
+    address: str = doc("lower-case, as matched")
+    messages: int = doc("how many messages named it")
+
+
+class MailImportPublic(Public):
+    """`mail import`: what was logged, and the addresses no contact has."""
+
+    messages: int = doc("messages read from the file")
+    logged: int = doc("email activities logged (one per message and contact it names)")
+    already_logged: int = doc("messages already logged on a contact (same Message-ID), skipped")
+    contacts: int = doc("contacts that got an email logged")
+    skipped_cancelled: int = doc("messages not logged on cancelled prospects (do not contact)")
+    contacted_leads: int = doc("new leads that became contacted")
+    activity_ids: list[int] = doc("the activities logged, in the file's order")
+    unmatched: list[UnmatchedAddressPublic] = doc("addresses no contact has, most frequent first")
+
+
 class BackupPublic(Public):
     """What `backup` wrote: one SQLite file, readable by its owner alone."""
 
@@ -782,6 +802,7 @@ DOCUMENTED: dict[str, type[Public]] = {
     "(part of search) company": CompanyHitPublic,
     "undo --list": UndoCommandPublic,
     "check": CheckPublic,
+    "merge --suggest": DuplicatePublic,
     "(part of check) problem": ProblemPublic,
 }
 
@@ -802,6 +823,8 @@ CHANGES: dict[str, tuple[type[Public], bool]] = {
     "customer churn": (CustomerPublic, False),
     "config set": (SettingPublic, False),
     "undo": (UndoResultPublic, False),
+    "merge": (MergePublic, False),
+    "mail import": (MailImportPublic, False),
     "backup": (BackupPublic, False),
 }
 

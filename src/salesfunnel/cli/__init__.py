@@ -128,6 +128,7 @@ GROUPS = {
     "calendar": "salesfunnel.cli.calendar:app",
     "report": "salesfunnel.cli.report:app",
     "source": "salesfunnel.cli.source:app",
+    "mail": "salesfunnel.cli.mail:app",
 }
 
 

@@ -107,7 +107,7 @@ def log_activity(
             "created_at": now,
         },
     )
-    contacted = _touch(work, contact, deal, now, activity_kind)
+    contacted = touch(work, contact, deal, now, activity_kind)
     return _outcome(contact, _activity(work, done_id), deal, chosen=chosen, contacted=contacted)
 
 
@@ -120,7 +120,7 @@ def complete(work: Work, activity_id: int) -> ActivityOutcome:
     now = clock.utcnow()
     work.update("activities", step.id, {"done_at": now})
     contact, deal = _owners(work, step)
-    contacted = _touch(work, contact, deal, now, step.kind)
+    contacted = touch(work, contact, deal, now, step.kind)
     following = _plan_following(work, step, deal) if step.every else None
     return _outcome(
         contact, _activity(work, step.id), deal, contacted=contacted, following=following
@@ -230,7 +230,7 @@ def _deal_for(
     return deal, False
 
 
-def _touch(work: Work, contact: Any, deal: Any | None, now: datetime, kind: str) -> bool:
+def touch(work: Work, contact: Any, deal: Any | None, now: datetime, kind: str) -> bool:
     """Activity keeps a lead from going stale and a deal from rotting; a new lead is contacted.
 
     Returns True when a new lead moved to contacted.
