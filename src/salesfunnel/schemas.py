@@ -763,6 +763,10 @@ class CheckPublic(Public):
     )
     contacts: dict[str, int] = doc("contacts by stage: prospect, lead, customer")
     deals: dict[str, int] = doc("deals by status: open, won, lost")
+    likely_duplicates: int | None = doc(
+        "groups of contacts that are likely one person (see merge --suggest): not a problem; "
+        "null when the file could not be read that far"
+    )
     problems: list[ProblemPublic] = doc("what is wrong, each with its repair; [] when ok")
 
 

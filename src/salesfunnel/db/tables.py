@@ -228,6 +228,7 @@ class Activity(SQLModel, table=True):
     snoozed: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # its SEQUENCE
     done_at: datetime | None = None
     every: str | None = None  # a recurring step's interval (domain.dates.Interval: "2w")
+    series_on: date | None = None  # its day in its series: snoozing moves due_date, not this
     message_id: str | None = None  # an email `mail import` logged: its Message-ID
     created_at: datetime
 

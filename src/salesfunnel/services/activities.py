@@ -77,6 +77,7 @@ def plan_step(
             "due_time": at,
             "due_at": due_instant(day, at),
             "every": str(interval) if interval is not None else None,
+            "series_on": day if interval is not None else None,
             "created_at": clock.utcnow(),
         },
     )
@@ -149,7 +150,8 @@ def snooze(work: Work, activity_id: int, to: str | None = None) -> ActivityOutco
             raise BadValue(f"--to {to.strip()} is {_when(day, typed_time)}, in the past")
     # Snoozed past the day it comes round again, a recurring step leaves its series: the
     # next one is planned on its own day, and this one is done once, when it is done.
-    past_next = step.every is not None and day >= parse_interval(step.every).after(step.due_date)
+    # Snoozed less, it stays in its series, whose days don't move with it.
+    past_next = step.every is not None and day > parse_interval(step.every).after(_series_day(step))
     work.update(
         "activities",
         step.id,
@@ -158,7 +160,7 @@ def snooze(work: Work, activity_id: int, to: str | None = None) -> ActivityOutco
             "due_time": at,
             "due_at": due_instant(day, at),
             "snoozed": step.snoozed + 1,
-            **({"every": None} if past_next else {}),
+            **({"every": None, "series_on": None} if past_next else {}),
         },
     )
     contact, deal = _owners(work, step)
@@ -170,7 +172,7 @@ def _plan_following(work: Work, step: Any, deal: Any | None) -> ActivityPublic:
     """The next step of a recurring one (``step`` as it was before this command): on the
     first day of its series after today, at the same time, on its deal while it is open."""
     every = parse_interval(step.every)
-    day = next_occurrence(step.due_date, every, clock.today())
+    day = next_occurrence(_series_day(step), every, clock.today())
     following_id = work.insert(
         "activities",
         {
@@ -182,10 +184,16 @@ def _plan_following(work: Work, step: Any, deal: Any | None) -> ActivityPublic:
             "due_time": step.due_time,
             "due_at": due_instant(day, step.due_time),
             "every": str(every),
+            "series_on": day,
             "created_at": clock.utcnow(),
         },
     )
     return views.activity(_activity(work, following_id))
+
+
+def _series_day(step: Any) -> date:
+    """The day a recurring step falls on in its series (its due date, unless snoozed)."""
+    return step.series_on or step.due_date
 
 
 def _in_the_past(day: date, at: time | None) -> bool:

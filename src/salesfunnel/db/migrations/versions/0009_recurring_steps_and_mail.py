@@ -1,6 +1,7 @@
 """Recurring steps, mail imported once, and the duplicates `merge --suggest` looks for.
 
-``activities.every``: a step's interval (``2w``), so that doing it plans the next one.
+``activities.every``: a step's interval (``2w``), so that doing it plans the next one;
+``activities.series_on``: the day it falls on in its series, which snoozing leaves alone.
 ``activities.message_id``: the Message-ID of an email `mail import` logged, so that a
 message imported again is not logged twice (one probe of ``ix_activities_message``).
 ``ix_contacts_company_name``: contacts by company and name, only those with a company,
@@ -25,6 +26,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("activities") as batch:
         batch.add_column(sa.Column("every", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+        batch.add_column(sa.Column("series_on", sa.Date(), nullable=True))
         batch.add_column(
             sa.Column("message_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
         )
@@ -51,4 +53,5 @@ def downgrade() -> None:
     op.drop_index("ix_activities_message", table_name="activities")
     with op.batch_alter_table("activities") as batch:
         batch.drop_column("message_id")
+        batch.drop_column("series_on")
         batch.drop_column("every")
