@@ -226,6 +226,8 @@ def _first_lines(body: str) -> list[str]:
     """The first lines the sender wrote: no blank lines, no quoted reply, no signature."""
     lines: list[str] = []
     for raw in body.splitlines():
+        if raw.startswith(">From "):  # an mbox escapes a line that starts "From ": unescaped
+            raw = raw[1:]
         line = " ".join(raw.split())
         if raw.rstrip() == "--" or raw.startswith("-- ") or _QUOTE_HEADER.match(line):
             break
