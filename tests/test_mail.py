@@ -149,7 +149,9 @@ HEADER_TEXT = st.text(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(subject=HEADER_TEXT, body=st.binary(max_size=300), date=HEADER_TEXT)
 def test_any_message_is_logged_or_refused_in_one_line(people, run, subject, body, date) -> None:
     """Whatever a message holds, the import logs it or says why not: never a traceback."""

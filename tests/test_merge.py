@@ -16,9 +16,30 @@ from salesfunnel.domain.merging import FunnelPlace, funnel_rank, furthest
 def two_anas(ok) -> None:
     """#1 a new lead with a tag; #2 the same person as a prospect, converted, with a call,
     qualified as sql (deal #1), with a phone and another address."""
-    ok("lead", "add", "Ana Silva", "--email", "ana@acme.example", "--company", "Acme", "--tag", "vip")
-    ok("prospect", "add", "ana  silva", "--email", "ana.silva@gmail.example", "--phone",
-       "+351 912 345 678", "--company", "Acme", "--list", "Lisbon fair")
+    ok(
+        "lead",
+        "add",
+        "Ana Silva",
+        "--email",
+        "ana@acme.example",
+        "--company",
+        "Acme",
+        "--tag",
+        "vip",
+    )
+    ok(
+        "prospect",
+        "add",
+        "ana  silva",
+        "--email",
+        "ana.silva@gmail.example",
+        "--phone",
+        "+351 912 345 678",
+        "--company",
+        "Acme",
+        "--list",
+        "Lisbon fair",
+    )
     ok("prospect", "convert", "2")
     ok("log", "2", "call", "Intro call")
     ok("lead", "qualify", "2", "--value", "900")
@@ -43,7 +64,9 @@ def test_merge_moves_everything_to_keep_and_removes_other(two_anas, ok, run, db)
     assert shown["phone"] == "+351 912 345 678" and shown["list"] == "Lisbon fair"
     # the furthest lifecycle: OTHER was qualified (sql), KEEP new
     assert (shown["stage"], shown["status"], shown["qualification"]["level"]) == (
-        "lead", "qualified", "sql",
+        "lead",
+        "qualified",
+        "sql",
     )
     assert shown["tags"] == ["vip"]
     actions = [(e["entity"], e["action"], e["detail"]) for e in shown["history"]]

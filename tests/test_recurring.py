@@ -23,7 +23,9 @@ def test_intervals_are_read_as_typed(typed, shown) -> None:
     assert str(parse_interval(typed)) == shown
 
 
-@pytest.mark.parametrize("typed", ["", "0d", "2", "w", "-1w", "1.5w", "11y", "200m", "3 fortnights"])
+@pytest.mark.parametrize(
+    "typed", ["", "0d", "2", "w", "-1w", "1.5w", "11y", "200m", "3 fortnights"]
+)
 def test_impossible_intervals_are_refused(typed) -> None:
     with pytest.raises(BadValue):
         parse_interval(typed)

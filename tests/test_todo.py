@@ -32,6 +32,7 @@ SECTIONS = [
     "stale-leads",
     "rotting-deals",
     "pre-inactive",
+    "keep-in-touch",
 ]
 
 

@@ -212,6 +212,7 @@ class TodoItemPublic(Public):
     due_date: date | None = doc("steps: local date due")
     due_time: time | None = doc("steps: local time, if one was given")
     due_at: datetime | None = doc("timed steps: the moment due (UTC)")
+    every: str | None = doc("recurring steps: the interval (2w); doing it plans the next one")
     days_late: int | None = doc("overdue steps: whole days late (0: earlier today)")
     last_touch: date | None = doc(
         "leads, deals, keep in touch: local date of the last activity or stage change"

@@ -42,9 +42,7 @@ def _said(outcome: ActivityOutcome, message: str) -> list[str]:
         lines.append(f"Lead {outcome.contact} is now contacted.")
     if outcome.following is not None:
         step = outcome.following
-        lines.append(
-            f"Next: #{step.id} {step.kind} due {_due(step)} (every {step.every})."
-        )
+        lines.append(f"Next: #{step.id} {step.kind} due {_due(step)} (every {step.every}).")
     return lines
 
 

@@ -54,9 +54,7 @@ def mail_import(
     if result.contacted_leads:
         output.message(f"{result.contacted_leads} new lead(s) now contacted.")
     if result.unmatched:
-        shown = ", ".join(
-            f"{a.address} ({a.messages})" for a in result.unmatched[:SHOWN_UNMATCHED]
-        )
+        shown = ", ".join(f"{a.address} ({a.messages})" for a in result.unmatched[:SHOWN_UNMATCHED])
         more = len(result.unmatched) - SHOWN_UNMATCHED
         shown += f" and {more} more (see --json)" if more > 0 else ""
         output.message(f"Not matched to any contact: {len(result.unmatched)} address(es): {shown}.")

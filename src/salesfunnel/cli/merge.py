@@ -120,7 +120,9 @@ def _suggest(app_state: AppState, limit: int | None, as_json: bool) -> None:
     if as_json:
         output.json(groups)
     elif not groups:
-        output.message("No likely duplicates: no two contacts share a phone, or a name in one company.")
+        output.message(
+            "No likely duplicates: no two contacts share a phone, or a name in one company."
+        )
     else:
         from salesfunnel.render.merge import render_suggestions
 

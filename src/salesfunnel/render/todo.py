@@ -99,6 +99,8 @@ def item_line(item: TodoItemPublic, today: date) -> str:
     if item.kind == "step":
         line = f"#{item.activity_id} {item.step_kind} {who(item)}: {item.text}"
         line += f" -- due {due_text(item, today)}"
+        if item.every:
+            line += f" -- every {item.every}"
         if item.deal_id is not None:
             line += f" -- deal {deal_text(item)}"
         return line
@@ -215,7 +217,9 @@ def step_columns(today: date, explain: bool) -> list[Column]:
     return [
         Column("id", lambda i: i.activity_id, numeric=True),
         Column("due", lambda i: due_text(i, today)),
-        Column("kind", lambda i: i.step_kind, drop=1),
+        Column(
+            "kind", lambda i: f"{i.step_kind}, every {i.every}" if i.every else i.step_kind, drop=1
+        ),
         Column("step", lambda i: i.text, shrink=True),
         Column("contact", who, shrink=True),
         Column("deal", deal_text, shrink=True, drop=2),

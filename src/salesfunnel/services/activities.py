@@ -193,7 +193,8 @@ def _plan_following(work: Work, step: Any, deal: Any | None) -> ActivityPublic:
 
 def _series_day(step: Any) -> date:
     """The day a recurring step falls on in its series (its due date, unless snoozed)."""
-    return step.series_on or step.due_date
+    day: date = step.series_on or step.due_date
+    return day
 
 
 def _in_the_past(day: date, at: time | None) -> bool:

@@ -133,8 +133,9 @@ def _messages(path: Path) -> Iterator[EmailMessage]:
             return
     box = mailbox.mbox(path, factory=_parse, create=False)  # type: ignore[arg-type]
     try:
-        for message in box:
-            yield message  # type: ignore[misc]
+        for each in box:
+            parsed: Any = each  # what the factory made: an EmailMessage
+            yield parsed
     finally:
         box.close()
 
@@ -283,9 +284,7 @@ def _logged_already(work: Work, message_id: str, contact_id: int) -> bool:
     )
 
 
-def _log(
-    work: Work, contact: Any, message_id: str, sent: datetime, text: str
-) -> tuple[int, bool]:
+def _log(work: Work, contact: Any, message_id: str, sent: datetime, text: str) -> tuple[int, bool]:
     """An email done when it was sent, on the contact's only open deal if it has one."""
     full = work.row("SELECT * FROM contacts WHERE id = :id", {"id": contact.id})
     open_deals = work.rows(

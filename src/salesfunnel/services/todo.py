@@ -20,9 +20,9 @@ from salesfunnel import clock
 from salesfunnel.clock import local_date, local_moment
 from salesfunnel.db.work import Work
 from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
+from salesfunnel.domain.dates import Interval
 from salesfunnel.domain.lifecycle import DealStatus, Stage
 from salesfunnel.domain.pipeline import parse_stages
-from salesfunnel.domain.dates import Interval
 from salesfunnel.domain.settings import cadences, rotting_days_for, thresholds_from
 from salesfunnel.domain.todo import (
     SECTION_TITLES,
@@ -59,7 +59,7 @@ TOUCH = "coalesce(c.last_activity_at, c.became_lead_at, c.created_at)"
 COUNT_CAP = 10_000
 
 STEPS_DUE = """
-SELECT a.id, a.kind, a.text, a.due_date, a.due_time, a.due_at, a.contact_id, a.deal_id,
+SELECT a.id, a.kind, a.text, a.due_date, a.due_time, a.due_at, a.every, a.contact_id, a.deal_id,
        c.name, c.starred, c.company_id,
        d.title, d.value, d.currency, d.probability, d.stage, d.status
 FROM activities AS a
@@ -212,6 +212,7 @@ def _step(day: _Day, section: Section, row: Any, late: int | None, terms: dict[s
         "due_date": row.due_date,
         "due_time": row.due_time,
         "due_at": row.due_at,
+        "every": row.every,
         "days_late": late,
         **_deal_fields(row.deal_id, row.title, row.value, row.currency, row.probability),
         "stage": row.stage,
@@ -435,7 +436,9 @@ def _keep_in_touch(work: Work, day: _Day) -> _Found:
         cutoff_day = every.before(day.today) + timedelta(days=1)
         cutoff = local_moment(cutoff_day, time.min).astimezone(UTC)
         query = KEEP_IN_TOUCH.format(join=join, which=which)
-        rows = work.rows(query, {**params, "cutoff": cutoff, "today": day.today, "cap": COUNT_CAP + 1})
+        rows = work.rows(
+            query, {**params, "cutoff": cutoff, "today": day.today, "cap": COUNT_CAP + 1}
+        )
         capped |= len(rows) > COUNT_CAP
         for row in rows[:COUNT_CAP]:
             if whose != "this contact" and row.id in by_contact:

@@ -27,9 +27,7 @@ def upgrade() -> None:
     with op.batch_alter_table("activities") as batch:
         batch.add_column(sa.Column("every", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
         batch.add_column(sa.Column("series_on", sa.Date(), nullable=True))
-        batch.add_column(
-            sa.Column("message_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
-        )
+        batch.add_column(sa.Column("message_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
     op.create_index(
         "ix_activities_message",
         "activities",
