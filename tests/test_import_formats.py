@@ -187,7 +187,6 @@ def test_a_big_import_of_prospects_leaves_the_leads_indexes_alone(
     summary = json.loads(ok("prospect", "import", str(path), "--json").stdout)
     assert set(rebuilt) == {
         "ix_contacts_company_id",
-        "ix_contacts_company_name",
         "ix_contacts_email_key",
         "ix_contacts_phone_key",
         "ix_contacts_source",

@@ -246,7 +246,8 @@ class TodoSectionPublic(Public):
     )
     total_capped: bool = doc(
         "true when the section has more than `total` items: open leads are "
-        "counted up to 10,000 (or --limit, if larger), unless --all"
+        "counted up to 10,000 (or --limit, if larger), unless --all; keep in touch reads "
+        "1,000 contacts a cadence"
     )
     items: list[TodoItemPublic] = doc("highest priority first")
 

@@ -120,13 +120,6 @@ class Contact(SQLModel, table=True):
             *OPEN_LEAD_INDEX_COLUMNS,
             sqlite_where=text(OPEN_LEAD),
         ),
-        # `merge --suggest`: people listed twice in one company, read from this index alone.
-        Index(
-            "ix_contacts_company_name",
-            "company_id",
-            "name",
-            sqlite_where=text("company_id IS NOT NULL"),
-        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,13 +1,15 @@
 """`merge --suggest`: contacts that are likely one person, for the user to merge.
 
-Two rules, each read from an index rather than the table, so that a million contacts
-cost a pass over two small indexes and no more:
+Two rules, each walked along an index, a page at a time:
 
-* the same phone (its digits: ``phone_key``), from ``ix_contacts_phone_key``;
-* the same name, folded (case and accents aside), in the same company, from
-  ``ix_contacts_company_name`` (company, name), read a page of companies at a time.
+* the same phone (its digits: ``phone_key``), from ``ix_contacts_phone_key`` alone;
+* the same name, folded (case and accents aside), in the same company: contacts in
+  company order from ``ix_contacts_company_id``, their names compared a company at a time.
 
-Listing stops as soon as it has found what it shows: the first ``limit`` groups.
+Listing stops as soon as it has found what it shows (the first ``limit`` groups), so
+`merge --suggest` on a million contacts reads a page or two: ~0.05 s beyond start-up
+(docs/benchmarks.md).  Counting every group (`check`, `--all`) reads every contact that
+has a company.  No index of names: it would cost every big import a sort of its names.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from salesfunnel.domain.text import fold
 from salesfunnel.schemas import DuplicatePublic
 from salesfunnel.services.search import contact_hits
 
-PAGE = 5_000  # rows of the company-name index read at a time: the first groups come fast
+PAGE = 5_000  # contacts read at a time, in company order: the first groups come fast
 SAME_PHONE = "same phone"
 SAME_NAME = "same name and company"
 
@@ -104,7 +106,7 @@ def _same_name_and_company(work: Work) -> Iterator[tuple[str, list[int]]]:
     while True:
         rows = work.rows(
             "SELECT company_id, name, id FROM contacts "
-            "WHERE company_id > :after ORDER BY company_id, name LIMIT :page",
+            "WHERE company_id > :after ORDER BY company_id LIMIT :page",
             {"after": after, "page": PAGE},
         )
         if not rows:
