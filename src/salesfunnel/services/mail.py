@@ -226,9 +226,10 @@ def _body_text(message: Message) -> str:
         subtype = part.get_content_type()
         if subtype in ("text/plain", "text/html"):
             found.setdefault(subtype, part)
-    part = found.get("text/plain") or found.get("text/html")
-    if part is None:
+    chosen = found.get("text/plain") or found.get("text/html")
+    if chosen is None:
         return ""
+    part = chosen
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
