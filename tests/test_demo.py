@@ -135,7 +135,8 @@ def test_demo_takes_its_size_within_bounds(run) -> None:
 def test_the_demo_shows_a_merge_a_recurring_step_and_a_cadence(ok, db) -> None:
     result = ok("demo", "--contacts", "120")
     notes = result.stderr.splitlines()[1:4]
-    assert re.fullmatch(r"Merged #121, .+ entered twice, into #(\d+): salesfunnel show \1", notes[0])
+    merged = r"Merged #121, .+ entered twice, into #(\d+): salesfunnel show \1"
+    assert re.fullmatch(merged, notes[0])
     assert re.fullmatch(
         r"A weekly call with .+ recurs: done on 2026-11-21, the next is #\d+ due 2026-11-28: "
         r"salesfunnel show \d+",
