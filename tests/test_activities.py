@@ -68,6 +68,7 @@ def test_a_date_only_step_has_no_time_and_no_instant(ok, db, ana) -> None:
         "due_time": None,
         "due_at": None,
         "done_at": None,
+        "every": None,
     }
     assert result.stderr == ""
 

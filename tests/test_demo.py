@@ -130,3 +130,27 @@ def test_demo_takes_its_size_within_bounds(run) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "--contacts" in result.stderr
+
+
+def test_the_demo_shows_a_merge_a_recurring_step_and_a_cadence(ok, db) -> None:
+    result = ok("demo", "--contacts", "120")
+    notes = result.stderr.splitlines()[1:4]
+    merged = r"Merged #121, .+ entered twice, into #(\d+): salesfunnel show \1"
+    assert re.fullmatch(merged, notes[0])
+    assert re.fullmatch(
+        r"A weekly call with .+ recurs: done on 2026-11-21, the next is #\d+ due 2026-11-28: "
+        r"salesfunnel show \d+",
+        notes[1],
+    )
+    assert notes[2].startswith("Contacts tagged vip are kept in touch with every 30 days")
+    kept = int(re.search(r"into #(\d+)", notes[0]).group(1))
+    assert db("select count(*) from contacts") == [(120,)]  # the twin is gone
+    assert db(
+        "select detail from lifecycle_events where contact_id = ? and action = 'merge'", (kept,)
+    ) == [("merged #121 " + db("select name from contacts where id = ?", (kept,))[0][0].upper(),)]
+    assert db("select count(*) from activities where every = '1w' and done_at is null") == [(1,)]
+    assert db("select value from settings where key = 'cadence.vip'") == [("30d",)]
+    todo = json.loads(ok("todo", "--json").stdout)
+    in_touch = next(s for s in todo["sections"] if s["name"] == "keep-in-touch")
+    assert in_touch["total"] > 0
+    assert "Keep in touch (" in result.stdout

@@ -75,8 +75,8 @@ def _table_sql(path: Path) -> dict[str, str]:
         )
 
 
-def _data(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the user's data, with its id, in id order."""
+def _columns(path: Path) -> dict[str, list[str]]:
+    """Each table of the user's data and its columns."""
     with closing(sqlite3.connect(path)) as connection:
         tables = [
             name
@@ -84,7 +84,24 @@ def _data(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             if not name.startswith(NOT_DATA)
         ]
         return {
-            t: connection.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables
+            t: [row[1] for row in connection.execute(f'PRAGMA table_info("{t}")')] for t in tables
+        }
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _data(path: Path, columns: dict[str, list[str]] | None = None) -> dict[str, list[Any]]:
+    """Every row of the user's data, with its id, in id order: of ``columns`` alone when
+    given (the columns a table had before later migrations added some)."""
+    columns = columns or _columns(path)
+    with closing(sqlite3.connect(path)) as connection:
+        return {
+            t: connection.execute(
+                f"SELECT {', '.join(map(_quoted, names))} FROM {_quoted(t)} ORDER BY 1, 2"
+            ).fetchall()
+            for t, names in columns.items()
         }
 
 
@@ -158,7 +175,8 @@ def test_an_older_database_keeps_every_row_index_and_search_and_reuses_no_id(
     ok("--db", str(head), "prospect", "import", gone, "--list", "Gone")
     ok("--db", str(head), "prospect", "undo-import", "Gone", "--yes")
     _at_schema_0006(head, db_path)
-    old_sql, old_data = _table_sql(db_path), _data(db_path)
+    old_sql, old_columns = _table_sql(db_path), _columns(db_path)
+    old_data = _data(db_path, old_columns)
     with closing(sqlite3.connect(db_path)) as connection:
         (lists, imports, highest_contact), *_ = connection.execute(
             "SELECT (SELECT max(id) FROM prospect_lists), (SELECT max(id) FROM import_batches), "
@@ -177,13 +195,18 @@ def test_an_older_database_keeps_every_row_index_and_search_and_reuses_no_id(
     assert result.exit_code == 0, result.stderr
     assert f"from 0006 to {SCHEMA_HEAD}" in result.stderr
     assert "João Núñez" in result.stdout
-    assert _data(db_path) == old_data
+    assert _data(db_path, old_columns) == old_data
     assert old_data["import_updates"] and any(row[24] for row in old_data["contacts"])  # referred
     new_sql = _table_sql(db_path)
     for table in REBUILT:
         assert "PRIMARY KEY AUTOINCREMENT" in new_sql.pop(table)
         del old_sql[table]
-    assert new_sql == old_sql  # every index and trigger as it was, the partial ones too
+    # every index and trigger as it was, the partial ones too (later migrations add to
+    # activities: those are their tests' to check)
+    changed_later = {"activities"}
+    assert {k: v for k, v in new_sql.items() if k in old_sql and k not in changed_later} == {
+        k: v for k, v in old_sql.items() if k not in changed_later
+    }
     with closing(sqlite3.connect(db_path)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []

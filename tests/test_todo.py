@@ -32,6 +32,7 @@ SECTIONS = [
     "stale-leads",
     "rotting-deals",
     "pre-inactive",
+    "keep-in-touch",
 ]
 
 
@@ -412,6 +413,7 @@ def test_a_section_past_the_cap_says_more_than_the_cap_in_json(ok, imported_lead
         "stale-leads": (10, False, 3),  # exactly the cap: an exact count
         "rotting-deals": (0, False, 0),
         "pre-inactive": (0, False, 0),
+        "keep-in-touch": (0, False, 0),
     }
     names = [item["contact"] for item in sections["no-next-step"]["items"]]
     assert names == ["Starred", "New 0", "New 1"]  # still the first by priority

@@ -89,6 +89,10 @@ COMMANDS = [
     ("source", "cost", "radio", "80", "--channel", "outbound"),
     ("config", "set", "deal.currency", "EUR"),
     ("config", "set", "customer.inactive_days", "200"),
+    ("merge", "1", "4", "--yes"),
+    ("merge", "2", "3", "--yes"),
+    ("next", "2", "call", "Weekly check-in", "--due", "+2d", "--every", "1w"),
+    ("config", "set", "cadence.vip", "30d"),
 ]
 
 

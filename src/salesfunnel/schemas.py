@@ -194,7 +194,7 @@ class TodoItemPublic(Public):
     """One entry of the to-do list: a planned step, a lead or deal without one, a customer."""
 
     section: str = doc("the section it is listed in (see TodoSectionPublic)")
-    kind: str = doc("step, lead, deal or customer")
+    kind: str = doc("step, lead, deal, customer, or contact (keep in touch)")
     activity_id: int | None = doc("steps: the activity, for done and snooze")
     step_kind: str | None = doc("steps: call, email, meeting or task")
     text: str | None = doc("steps: what to do")
@@ -212,11 +212,18 @@ class TodoItemPublic(Public):
     due_date: date | None = doc("steps: local date due")
     due_time: time | None = doc("steps: local time, if one was given")
     due_at: datetime | None = doc("timed steps: the moment due (UTC)")
+    every: str | None = doc("recurring steps: the interval (2w); doing it plans the next one")
     days_late: int | None = doc("overdue steps: whole days late (0: earlier today)")
-    last_touch: date | None = doc("leads, deals: local date of the last activity or stage change")
-    idle_days: int | None = doc("leads, deals: days since last_touch")
+    last_touch: date | None = doc(
+        "leads, deals, keep in touch: local date of the last activity or stage change"
+    )
+    idle_days: int | None = doc("leads, deals, keep in touch: days since last_touch")
     limit_days: int | None = doc("stale or rotting limit that applied")
     last_purchase: date | None = doc("customers: date of the last purchase")
+    cadence: str | None = doc(
+        "keep in touch: the cadence that applies, and whose: '30d for tag vip', "
+        "'2w for this contact'"
+    )
     priority: float = doc("sum of the breakdown's points; higher comes first")
     breakdown: list[PriorityTermPublic]
 
@@ -229,7 +236,8 @@ class TodoSectionPublic(Public):
     """
 
     name: str = doc(
-        "overdue, today, next-7-days, no-next-step, stale-leads, rotting-deals or pre-inactive"
+        "overdue, today, next-7-days, no-next-step, stale-leads, rotting-deals, pre-inactive "
+        "or keep-in-touch"
     )
     title: str
     total: int = doc(
@@ -238,7 +246,8 @@ class TodoSectionPublic(Public):
     )
     total_capped: bool = doc(
         "true when the section has more than `total` items: open leads are "
-        "counted up to 10,000 (or --limit, if larger), unless --all"
+        "counted up to 10,000 (or --limit, if larger), unless --all; keep in touch reads "
+        "1,000 contacts a cadence"
     )
     items: list[TodoItemPublic] = doc("highest priority first")
 
@@ -248,7 +257,7 @@ class TodoPublic(Public):
 
     as_of: date = doc("the local date the list is for")
     now: datetime = doc("the moment it was computed for (UTC, as every timestamp)")
-    sections: list[TodoSectionPublic] = doc("always all seven, in order")
+    sections: list[TodoSectionPublic] = doc("always all eight, in order")
 
 
 class EventPublic(Public):
@@ -275,6 +284,9 @@ class ActivityPublic(Public):
     due_time: time | None = doc("planned steps: the time, if one was given")
     due_at: datetime | None = doc("timed steps: the moment it is due (UTC)")
     done_at: datetime | None = doc("done activities: when (UTC)")
+    every: str | None = doc(
+        "recurring steps: the interval (3d, 2w, 1m, 1y); doing it plans the next one"
+    )
 
 
 class ProspectPublic(Public):
@@ -690,6 +702,43 @@ class SearchResultPublic(Public):
     deals_total: int
 
 
+class DuplicatePublic(Public):
+    """`merge --suggest`: contacts that are likely one person."""
+
+    reason: str = doc("same phone, or same name and company (name folded: case and accents aside)")
+    contacts: list[ContactHitPublic] = doc("the one to keep first (furthest in the funnel)")
+    merge: str = doc("the command that merges them: salesfunnel merge KEEP OTHER...")
+
+
+class MergePublic(Public):
+    """`merge`: the contact that remains, and what was moved onto it."""
+
+    contact: ContactDetail = doc("the merged contact, as `show` prints it")
+    merged: list[int] = doc("the ids of the contacts merged into it (no more)")
+    moved: dict[str, int] = doc("rows moved to it, by table: deals, activities, purchases...")
+    kept_as_extra: list[str] = doc("extra fields that keep the others' differing emails, phones")
+
+
+class UnmatchedAddressPublic(Public):
+    """An address `mail import` found in From, To or Cc that no contact has."""
+
+    address: str = doc("lower-case, as matched")
+    messages: int = doc("how many messages named it")
+
+
+class MailImportPublic(Public):
+    """`mail import`: what was logged, and the addresses no contact has."""
+
+    messages: int = doc("messages read from the file")
+    logged: int = doc("email activities logged (one per message and contact it names)")
+    already_logged: int = doc("messages already logged on a contact (same Message-ID), skipped")
+    contacts: int = doc("contacts that got an email logged")
+    skipped_cancelled: int = doc("messages not logged on cancelled prospects (do not contact)")
+    contacted_leads: int = doc("new leads that became contacted")
+    activity_ids: list[int] = doc("the activities logged, in the file's order")
+    unmatched: list[UnmatchedAddressPublic] = doc("addresses no contact has, most frequent first")
+
+
 class BackupPublic(Public):
     """What `backup` wrote: one SQLite file, readable by its owner alone."""
 
@@ -731,6 +780,10 @@ class CheckPublic(Public):
     )
     contacts: dict[str, int] = doc("contacts by stage: prospect, lead, customer")
     deals: dict[str, int] = doc("deals by status: open, won, lost")
+    likely_duplicates: int | None = doc(
+        "groups of contacts that are likely one person (see merge --suggest): not a problem; "
+        "null when the file could not be read that far"
+    )
     problems: list[ProblemPublic] = doc("what is wrong, each with its repair; [] when ok")
 
 
@@ -770,6 +823,7 @@ DOCUMENTED: dict[str, type[Public]] = {
     "(part of search) company": CompanyHitPublic,
     "undo --list": UndoCommandPublic,
     "check": CheckPublic,
+    "merge --suggest": DuplicatePublic,
     "(part of check) problem": ProblemPublic,
 }
 
@@ -790,6 +844,8 @@ CHANGES: dict[str, tuple[type[Public], bool]] = {
     "customer churn": (CustomerPublic, False),
     "config set": (SettingPublic, False),
     "undo": (UndoResultPublic, False),
+    "merge": (MergePublic, False),
+    "mail import": (MailImportPublic, False),
     "backup": (BackupPublic, False),
 }
 

@@ -114,6 +114,7 @@ COMMANDS = {
     "search": "salesfunnel.cli.search:search",
     "show": "salesfunnel.cli.show:show",
     "undo": "salesfunnel.cli.undo:undo",
+    "merge": "salesfunnel.cli.merge:merge",
     "backup": "salesfunnel.cli.maintenance:backup",
     "check": "salesfunnel.cli.maintenance:check",
     "demo": "salesfunnel.cli.demo:demo",
@@ -127,6 +128,7 @@ GROUPS = {
     "calendar": "salesfunnel.cli.calendar:app",
     "report": "salesfunnel.cli.report:app",
     "source": "salesfunnel.cli.source:app",
+    "mail": "salesfunnel.cli.mail:app",
 }
 
 

@@ -14,6 +14,7 @@ from salesfunnel.cli.state import state
 from salesfunnel.domain.todo import ActivityKind, StepKind
 
 if TYPE_CHECKING:
+    from salesfunnel.schemas import ActivityPublic
     from salesfunnel.services.activities import ActivityOutcome
 
 ContactRef = Annotated[
@@ -39,7 +40,16 @@ def _said(outcome: ActivityOutcome, message: str) -> list[str]:
         lines.append(f"For deal {outcome.deal}, the contact's only open deal (see --deal).")
     if outcome.contacted:
         lines.append(f"Lead {outcome.contact} is now contacted.")
+    if outcome.following is not None:
+        step = outcome.following
+        lines.append(f"Next: #{step.id} {step.kind} due {_due(step)} (every {step.every}).")
     return lines
+
+
+def _due(step: ActivityPublic) -> str:
+    from salesfunnel.render.todo import when
+
+    return when(step.due_date, step.due_time)
 
 
 def _report(ctx: typer.Context, outcome: ActivityOutcome, as_json: bool, lines: list[str]) -> None:
@@ -52,10 +62,7 @@ def _report(ctx: typer.Context, outcome: ActivityOutcome, as_json: bool, lines: 
 
 
 def _when(outcome: ActivityOutcome) -> str:
-    from salesfunnel.render.todo import when
-
-    step = outcome.activity
-    return when(step.due_date, step.due_time)
+    return _due(outcome.activity)
 
 
 def activity_next(
@@ -65,16 +72,27 @@ def activity_next(
     text: Text,
     due: Annotated[str, typer.Option("--due", metavar="WHEN", help=f"When: {WHEN_HELP}")],
     deal: DealOption = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            metavar="INTERVAL",
+            help="Recurring: 3d, 2w, 1m or 1y; doing it (or snoozing it past then) plans "
+            "the next one.",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Plan a next step: a call, email, meeting or task, due on a day (and maybe a time)."""
     from salesfunnel.services.activities import plan_step
 
     with state(ctx).writing() as work:
-        outcome = plan_step(work, contact, kind, text, due, deal_id=deal)
+        outcome = plan_step(work, contact, kind, text, due, deal_id=deal, every=every)
         step = outcome.activity
+        repeat = f", then every {step.every}" if step.every else ""
         said = _said(
-            outcome, f"Planned #{step.id} {step.kind} with {outcome.contact}, due {_when(outcome)}."
+            outcome,
+            f"Planned #{step.id} {step.kind} with {outcome.contact}, due {_when(outcome)}{repeat}.",
         )
         work.summary = " ".join(said)
     _report(ctx, outcome, as_json, said)

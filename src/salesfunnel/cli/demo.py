@@ -21,9 +21,11 @@ def demo(
 
     app_state = state(ctx)
     with app_state.writing() as work:
-        summary = build_demo(work, contacts=contacts)
+        summary, notes = build_demo(work, contacts=contacts)
         work.summary = summary
     app_state.output.message(summary)
+    for note in notes:
+        app_state.output.message(note)
     deal.pipeline(ctx)
     app_state.output.heading("To do")
     todo.todo(ctx, limit=DEMO_SECTION_ROWS)

@@ -13,7 +13,7 @@ import typer
 from salesfunnel.cli.options import AllFlag, JsonFlag, row_limit
 from salesfunnel.cli.state import state
 
-SECTION_ROWS = 10  # per section: seven sections fit a screen, or a morning e-mail
+SECTION_ROWS = 10  # per section: the sections fit a screen, or a morning e-mail
 
 AsOf = Annotated[
     str | None,

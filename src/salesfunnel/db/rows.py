@@ -27,6 +27,7 @@ DATES = frozenset(
         "expected_close",
         "last_purchase",
         "purchased_on",
+        "series_on",
         "spent_on",
     }
 )

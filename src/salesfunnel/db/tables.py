@@ -206,6 +206,13 @@ class Activity(SQLModel, table=True):
         # "Has this contact / deal a step planned (from a date on)?" in one index probe.
         Index("ix_activities_contact_open", "contact_id", "done_at", "due_date"),
         Index("ix_activities_deal_open", "deal_id", "done_at", "due_date"),
+        # `mail import`: is this message logged on this contact already?
+        Index(
+            "ix_activities_message",
+            "message_id",
+            "contact_id",
+            sqlite_where=text("message_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -218,6 +225,9 @@ class Activity(SQLModel, table=True):
     due_at: datetime | None = None  # a timed step's instant (UTC): overdue and calendar use it
     snoozed: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # its SEQUENCE
     done_at: datetime | None = None
+    every: str | None = None  # a recurring step's interval (domain.dates.Interval: "2w")
+    series_on: date | None = None  # its day in its series: snoozing moves due_date, not this
+    message_id: str | None = None  # an email `mail import` logged: its Message-ID
     created_at: datetime
 
 

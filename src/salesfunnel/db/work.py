@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from salesfunnel.db.journal import Journal, key_of, where
 from salesfunnel.db.rows import Params, document_value, row_maker, sqlite_value
 from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS
-from salesfunnel.domain.settings import SETTINGS, canonical_key, rotting_stage_of
+from salesfunnel.domain.settings import SETTINGS, canonical_key, is_cadence_key, rotting_stage_of
 from salesfunnel.errors import BadValue, DatabaseError
 
 if TYPE_CHECKING:
@@ -350,4 +350,5 @@ def read_settings(work: Work) -> dict[str, str]:
     rows = work.rows('SELECT "key", value FROM settings')
     stored = {canonical_key(row.key): row.value for row in rows}
     values = {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
-    return values | {k: v for k, v in stored.items() if rotting_stage_of(k)}  # per stage
+    # per stage, and keep-in-touch cadences
+    return values | {k: v for k, v in stored.items() if rotting_stage_of(k) or is_cadence_key(k)}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from salesfunnel.errors import BadValue
@@ -263,3 +264,77 @@ def _dateutil(word: str, dayfirst: bool, default: datetime) -> datetime:
 
     parsed: datetime = parse(word, dayfirst=dayfirst, default=default)  # dateutil has no types
     return parsed
+
+
+# --- intervals: how often a step recurs, how long a cadence lasts ---------------------------
+
+INTERVAL_HELP = "use a count and a unit: 3d, 2w, 1m or 1y (days, weeks, months, years)"
+_INTERVAL = re.compile(r"(?P<count>\d{1,4})\s*(?P<unit>[a-z]+)")
+_INTERVAL_UNITS = {
+    **dict.fromkeys(("d", "day", "days"), "d"),
+    **dict.fromkeys(("w", "wk", "week", "weeks"), "w"),
+    **dict.fromkeys(("m", "mo", "month", "months"), "m"),
+    **dict.fromkeys(("y", "yr", "year", "years"), "y"),
+}
+MAX_INTERVAL_DAYS = 3660  # ten years: a longer interval is a typo, not a cadence
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A count of days, weeks, months or years: ``2w``.  Months and years keep the day of
+    the month where it exists (Jan 31 + 1m is Feb 28), as ``+1m`` does."""
+
+    count: int
+    unit: str  # d | w | m | y
+
+    def __str__(self) -> str:
+        return f"{self.count}{self.unit}"
+
+    def after(self, day: date, times: int = 1) -> date:
+        """The day ``times`` intervals after ``day`` (before it, for a negative ``times``)."""
+        steps = self.count * times
+        if self.unit == "d":
+            return day + timedelta(days=steps)
+        if self.unit == "w":
+            return day + timedelta(weeks=steps)
+        months = steps * (12 if self.unit == "y" else 1)
+        month_index = day.year * 12 + day.month - 1 + months
+        year, month = divmod(month_index, 12)
+        first = date(year, month + 1, 1)
+        return first.replace(day=min(day.day, end_of_month(first).day))
+
+    def before(self, day: date) -> date:
+        return self.after(day, -1)
+
+
+def parse_interval(text: str) -> Interval:
+    """Read an interval the way it is typed: ``3d``, ``2w``, ``1m``, ``1y`` (also ``2 weeks``).
+
+    Zero, and more than ten years, are refused: a step that recurs every 0 days would
+    never end, and a cadence of decades is a typo.
+    """
+    match = _INTERVAL.fullmatch(_normalize(text))
+    unit = _INTERVAL_UNITS.get(match["unit"]) if match else None
+    if match is None or unit is None:
+        raise BadValue(f"can't read {text.strip()!r} as an interval; {INTERVAL_HELP}")
+    interval = Interval(int(match["count"]), unit)
+    if interval.count == 0 or interval.after(date(2000, 1, 1)) > date(2000, 1, 1) + timedelta(
+        days=MAX_INTERVAL_DAYS
+    ):
+        raise BadValue(f"{text.strip()!r} is out of range: from 1d to 10y")
+    return interval
+
+
+def next_occurrence(due: date, every: Interval, today: date) -> date:
+    """When a recurring step comes round again: the first date of its series (``due``
+    plus whole intervals) after today, so a late step done today is not followed by
+    steps already overdue."""
+    times = 1
+    if due < today and every.unit in "dw":  # straight to the last one on or before today
+        length = every.count * (7 if every.unit == "w" else 1)
+        times = max(1, (today - due).days // length)
+    following = every.after(due, times)
+    while following <= today:
+        times += 1
+        following = every.after(due, times)
+    return following

@@ -11,12 +11,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from salesfunnel.domain.customers import StatusThresholds
-from salesfunnel.domain.dates import DAY_NAMES, weekstart_from_name
+from salesfunnel.domain.dates import DAY_NAMES, Interval, parse_interval, weekstart_from_name
 from salesfunnel.domain.money import currency_code
 from salesfunnel.domain.pipeline import DEFAULT_STAGES, parse_stages
 from salesfunnel.errors import BadValue
 
 ROTTING_DAYS = "deal.rotting_days"
+CADENCE = "cadence"
+_CADENCE_KEY = re.compile(r"cadence\.(?:contact\.(?P<contact>[0-9]{1,18})|(?P<tag>\S+))")
+CADENCE_OFF = "off"
 _STAGE_KEY = re.compile(re.escape(ROTTING_DAYS) + r"\.(?P<stage>[^\s.,:]+)")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -168,8 +171,38 @@ RENAMED = {"deal.currency": "currency.default"}
 
 
 def canonical_key(key: str) -> str:
-    """A setting's name of now: ``deal.currency`` is ``currency.default``."""
+    """A setting's name of now: ``deal.currency`` is ``currency.default``; a cadence's tag
+    is lower-case, as tags are stored (``cadence.VIP`` is ``cadence.vip``)."""
+    if _CADENCE_KEY.fullmatch(key):
+        return key.lower()
     return RENAMED.get(key, key)
+
+
+def _cadence(value: str) -> str:
+    """An interval (``30d``, ``2w``, ``1m``), or ``off`` to stop keeping in touch."""
+    if value.strip().lower() in (CADENCE_OFF, "none", "0"):
+        return CADENCE_OFF
+    return str(parse_interval(value))
+
+
+def is_cadence_key(key: str) -> bool:
+    return _CADENCE_KEY.fullmatch(key) is not None
+
+
+def cadences(values: Mapping[str, str]) -> tuple[dict[str, Interval], dict[int, Interval]]:
+    """The keep-in-touch cadences that are on: per tag, and per contact (which overrides
+    its tags')."""
+    by_tag: dict[str, Interval] = {}
+    by_contact: dict[int, Interval] = {}
+    for key, value in values.items():
+        match = _CADENCE_KEY.fullmatch(key)
+        if match is None or value == CADENCE_OFF:
+            continue
+        if match["contact"] is not None:
+            by_contact[int(match["contact"])] = parse_interval(value)
+        else:
+            by_tag[match["tag"]] = parse_interval(value)
+    return by_tag, by_contact
 
 
 def setting_spec(key: str) -> SettingSpec:
@@ -184,7 +217,23 @@ def setting_spec(key: str) -> SettingSpec:
             f"{ROTTING_DAYS} for deals in the {stage} stage",
             _positive_int,
         )
-    known = ", ".join([*SETTINGS, f"{ROTTING_DAYS}.<stage>"])
+    cadence = _CADENCE_KEY.fullmatch(key)
+    if cadence is not None:
+        whom = (
+            f"contact #{cadence['contact']}"
+            if cadence["contact"] is not None
+            else f"contacts tagged {cadence['tag']}"
+        )
+        return SettingSpec(
+            key,
+            CADENCE_OFF,
+            f"keep in touch with {whom}: todo flags them when nothing was done with them "
+            "for this long (30d, 2w, 1m; off)",
+            _cadence,
+        )
+    known = ", ".join(
+        [*SETTINGS, f"{ROTTING_DAYS}.<stage>", "cadence.<tag>", "cadence.contact.<id>"]
+    )
     raise BadValue(f"unknown setting {key!r}; the settings are: {known}")
 
 
@@ -199,8 +248,8 @@ def setting_value(values: Mapping[str, str], key: str) -> str:
     key = canonical_key(key)
     if key in values:
         return values[key]
-    setting_spec(key)
-    return values[ROTTING_DAYS]
+    spec = setting_spec(key)
+    return spec.default if is_cadence_key(key) else values[ROTTING_DAYS]
 
 
 def check_settings(key: str, proposed: Mapping[str, str]) -> None:

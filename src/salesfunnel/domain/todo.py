@@ -47,6 +47,7 @@ class Section(StrEnum):
     STALE = "stale-leads"
     ROTTING = "rotting-deals"
     PRE_INACTIVE = "pre-inactive"
+    KEEP_IN_TOUCH = "keep-in-touch"
 
 
 SECTION_TITLES: dict[Section, str] = {
@@ -57,6 +58,7 @@ SECTION_TITLES: dict[Section, str] = {
     Section.STALE: "Stale leads",
     Section.ROTTING: "Rotting deals",
     Section.PRE_INACTIVE: "Customers turning pre-inactive",
+    Section.KEEP_IN_TOUCH: "Keep in touch",
 }
 
 

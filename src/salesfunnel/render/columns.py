@@ -127,6 +127,7 @@ PLANNED = [
         ),
     ),
     Column("deal", lambda a: f"#{a.deal_id}" if a.deal_id else ""),
+    Column("every", lambda a: a.every or ""),
 ]
 
 PURCHASE = [

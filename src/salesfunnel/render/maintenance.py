@@ -39,6 +39,10 @@ def render_check(output: Output, report: CheckPublic) -> None:
     if report.integrity == "ok" and report.schema_status == "current":
         fields.append(("contacts", _counts(report.contacts, plural=True)))
         fields.append(("deals", _counts(report.deals, plural=False)))
+        if report.likely_duplicates:
+            fields.append(
+                ("duplicates", f"{report.likely_duplicates:,} likely (salesfunnel merge --suggest)")
+            )
     output.record(f"{report.database} ({size_text(report.size)})", fields)
     for problem in report.problems:
         output.line(problem_line(problem))

@@ -99,6 +99,8 @@ def item_line(item: TodoItemPublic, today: date) -> str:
     if item.kind == "step":
         line = f"#{item.activity_id} {item.step_kind} {who(item)}: {item.text}"
         line += f" -- due {due_text(item, today)}"
+        if item.every:
+            line += f" -- every {item.every}"
         if item.deal_id is not None:
             line += f" -- deal {deal_text(item)}"
         return line
@@ -113,6 +115,11 @@ def item_line(item: TodoItemPublic, today: date) -> str:
         if item.limit_days:
             return f"{deal}: no activity or stage change for {days(item.idle_days or 0)}"
         return f"{deal}: no next step planned"
+    if item.kind == "contact":
+        return (
+            f"{who(item)}, {item.status}: nothing done for {days(item.idle_days or 0)} "
+            f"(keep in touch: {item.cadence})"
+        )
     return (
         f"customer {who(item)}: last purchase {item.last_purchase}, "
         f"{days(item.idle_days or 0)} ago; {money(item.value, item.currency)} in all"
@@ -210,7 +217,9 @@ def step_columns(today: date, explain: bool) -> list[Column]:
     return [
         Column("id", lambda i: i.activity_id, numeric=True),
         Column("due", lambda i: due_text(i, today)),
-        Column("kind", lambda i: i.step_kind, drop=1),
+        Column(
+            "kind", lambda i: f"{i.step_kind}, every {i.every}" if i.every else i.step_kind, drop=1
+        ),
         Column("step", lambda i: i.text, shrink=True),
         Column("contact", who, shrink=True),
         Column("deal", deal_text, shrink=True, drop=2),
@@ -241,11 +250,24 @@ def customer_columns(explain: bool) -> list[Column]:
     ]
 
 
+def in_touch_columns(explain: bool) -> list[Column]:
+    return [
+        Column("contact", who, shrink=True),
+        Column("is", lambda i: i.status),
+        Column("every", lambda i: i.cadence, drop=1),
+        Column("last touch", lambda i: i.last_touch, drop=2),
+        Column("idle", lambda i: days(i.idle_days or 0), numeric=True),
+        *_priority(explain),
+    ]
+
+
 def columns_for(section: TodoSectionPublic, today: date, explain: bool) -> list[Column]:
     if section.name in STEP_SECTIONS:
         return step_columns(today, explain)
     if section.name == "pre-inactive":
         return customer_columns(explain)
+    if section.name == "keep-in-touch":
+        return in_touch_columns(explain)
     return attention_columns(explain)
 
 

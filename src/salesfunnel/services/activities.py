@@ -16,6 +16,7 @@ from typing import Any
 from salesfunnel import clock
 from salesfunnel.db.records import record_event
 from salesfunnel.db.work import Work
+from salesfunnel.domain.dates import next_occurrence, parse_interval
 from salesfunnel.domain.lifecycle import DealStatus, LeadStatus, Stage, transition
 from salesfunnel.domain.todo import ActivityKind, StepKind, snoozed_until
 from salesfunnel.errors import BadValue, InvalidTransition, NotFound
@@ -41,6 +42,7 @@ class ActivityOutcome:
     deal: str | None = None  # "#3 Acme renewal"
     deal_chosen: bool = False  # attached to the contact's only open deal, unasked
     contacted: bool = False  # a new lead moved to contacted
+    following: ActivityPublic | None = None  # a recurring step's next one, planned now
 
 
 def plan_step(
@@ -51,8 +53,11 @@ def plan_step(
     due: str,
     *,
     deal_id: int | None = None,
+    every: str | None = None,
 ) -> ActivityOutcome:
-    """A next step on a contact, or on one of its deals (the only open one by default)."""
+    """A next step on a contact, or on one of its deals (the only open one by default);
+    ``every`` (``2w``) makes it recur: doing it plans the next one."""
+    interval = parse_interval(every) if every is not None else None
     contact = _reachable(work, contact_ref, "plan a step for")
     deal, chosen = _deal_for(work, contact, deal_id, planning=True)
     day, at = user_when(work, due)
@@ -71,6 +76,8 @@ def plan_step(
             "due_date": day,
             "due_time": at,
             "due_at": due_instant(day, at),
+            "every": str(interval) if interval is not None else None,
+            "series_on": day if interval is not None else None,
             "created_at": clock.utcnow(),
         },
     )
@@ -101,7 +108,7 @@ def log_activity(
             "created_at": now,
         },
     )
-    contacted = _touch(work, contact, deal, now, activity_kind)
+    contacted = touch(work, contact, deal, now, activity_kind)
     return _outcome(contact, _activity(work, done_id), deal, chosen=chosen, contacted=contacted)
 
 
@@ -114,8 +121,11 @@ def complete(work: Work, activity_id: int) -> ActivityOutcome:
     now = clock.utcnow()
     work.update("activities", step.id, {"done_at": now})
     contact, deal = _owners(work, step)
-    contacted = _touch(work, contact, deal, now, step.kind)
-    return _outcome(contact, _activity(work, step.id), deal, contacted=contacted)
+    contacted = touch(work, contact, deal, now, step.kind)
+    following = _plan_following(work, step, deal) if step.every else None
+    return _outcome(
+        contact, _activity(work, step.id), deal, contacted=contacted, following=following
+    )
 
 
 def snooze(work: Work, activity_id: int, to: str | None = None) -> ActivityOutcome:
@@ -138,6 +148,10 @@ def snooze(work: Work, activity_id: int, to: str | None = None) -> ActivityOutco
         at = typed_time or step.due_time
         if _in_the_past(day, typed_time):
             raise BadValue(f"--to {to.strip()} is {_when(day, typed_time)}, in the past")
+    # Snoozed past the day it comes round again, a recurring step leaves its series: the
+    # next one is planned on its own day, and this one is done once, when it is done.
+    # Snoozed less, it stays in its series, whose days don't move with it.
+    past_next = step.every is not None and day > parse_interval(step.every).after(_series_day(step))
     work.update(
         "activities",
         step.id,
@@ -146,10 +160,41 @@ def snooze(work: Work, activity_id: int, to: str | None = None) -> ActivityOutco
             "due_time": at,
             "due_at": due_instant(day, at),
             "snoozed": step.snoozed + 1,
+            **({"every": None, "series_on": None} if past_next else {}),
         },
     )
     contact, deal = _owners(work, step)
-    return _outcome(contact, _activity(work, step.id), deal)
+    following = _plan_following(work, step, deal) if past_next else None
+    return _outcome(contact, _activity(work, step.id), deal, following=following)
+
+
+def _plan_following(work: Work, step: Any, deal: Any | None) -> ActivityPublic:
+    """The next step of a recurring one (``step`` as it was before this command): on the
+    first day of its series after today, at the same time, on its deal while it is open."""
+    every = parse_interval(step.every)
+    day = next_occurrence(_series_day(step), every, clock.today())
+    following_id = work.insert(
+        "activities",
+        {
+            "contact_id": step.contact_id,
+            "deal_id": deal.id if deal is not None and deal.status == DealStatus.OPEN else None,
+            "kind": step.kind,
+            "text": step.text,
+            "due_date": day,
+            "due_time": step.due_time,
+            "due_at": due_instant(day, step.due_time),
+            "every": str(every),
+            "series_on": day,
+            "created_at": clock.utcnow(),
+        },
+    )
+    return views.activity(_activity(work, following_id))
+
+
+def _series_day(step: Any) -> date:
+    """The day a recurring step falls on in its series (its due date, unless snoozed)."""
+    day: date = step.series_on or step.due_date
+    return day
 
 
 def _in_the_past(day: date, at: time | None) -> bool:
@@ -194,7 +239,7 @@ def _deal_for(
     return deal, False
 
 
-def _touch(work: Work, contact: Any, deal: Any | None, now: datetime, kind: str) -> bool:
+def touch(work: Work, contact: Any, deal: Any | None, now: datetime, kind: str) -> bool:
     """Activity keeps a lead from going stale and a deal from rotting; a new lead is contacted.
 
     Returns True when a new lead moved to contacted.
@@ -258,6 +303,7 @@ def _outcome(
     *,
     chosen: bool = False,
     contacted: bool = False,
+    following: ActivityPublic | None = None,
 ) -> ActivityOutcome:
     return ActivityOutcome(
         activity=views.activity(row),
@@ -265,4 +311,5 @@ def _outcome(
         deal=f"#{deal.id} {deal.title}" if deal else None,
         deal_chosen=chosen,
         contacted=contacted,
+        following=following,
     )

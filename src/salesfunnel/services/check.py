@@ -185,6 +185,7 @@ def check_database(work: Work, path: Path) -> CheckPublic:
         schema_status=report.schema_status,
         contacts=report.contacts,
         deals=report.deals,
+        likely_duplicates=report.duplicates,
         problems=report.problems,
     )
 
@@ -222,6 +223,7 @@ class _Report:
         self.schema_status = "unknown"  # until the file is found sound enough to read it
         self.contacts: dict[str, int] = dict.fromkeys(map(str, Stage), 0)
         self.deals: dict[str, int] = dict.fromkeys(map(str, DealStatus), 0)
+        self.duplicates: int | None = None  # groups of likely duplicates (merge --suggest)
 
     def problem(
         self, kind: str, message: str, repair: str, *, count: int = 1, ids: list[int] | None = None
@@ -398,3 +400,6 @@ class _Report:
             "SELECT status, count(*) AS n FROM deals GROUP BY status"
         ):
             self.deals[status] = count
+        from salesfunnel.services.duplicates import count_likely_duplicates
+
+        self.duplicates = count_likely_duplicates(self.work)

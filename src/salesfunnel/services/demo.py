@@ -80,8 +80,12 @@ NEXT_STEPS = [
 LISTS = ["Trade fair Lisbon 2026", "Madrid retailers", "Moscow logistics Q3"]
 
 
-def build_demo(work: Work, *, contacts: int = 300, seed: int = 7) -> str:
-    """Fill an empty database; refuses one that already holds contacts."""
+def build_demo(work: Work, *, contacts: int = 300, seed: int = 7) -> tuple[str, list[str]]:
+    """Fill an empty database; refuses one that already holds contacts.
+
+    Returns the summary, and what the demo shows beyond the funnel (a merge, a recurring
+    step, a keep-in-touch cadence), each with the command to look at it.
+    """
     existing = work.value("SELECT count(*) FROM contacts")
     if existing:
         raise BadValue(
@@ -89,6 +93,7 @@ def build_demo(work: Work, *, contacts: int = 300, seed: int = 7) -> str:
         )
     builder = _DemoBuilder(work, random.Random(seed), clock.now())
     builder.build(contacts)
+    notes = builder.showcase()
     deal_count = work.value("SELECT count(*) FROM deals")
     customer_count = work.value(
         "SELECT count(*) FROM contacts WHERE stage = :customer", {"customer": Stage.CUSTOMER}
@@ -97,7 +102,7 @@ def build_demo(work: Work, *, contacts: int = 300, seed: int = 7) -> str:
         f"Built a demo database: {contacts} contacts — "
         f"{builder.counts['prospect']} came in as prospects, {builder.counts['lead']} as leads; "
         f"{deal_count} deals; {customer_count} customers."
-    )
+    ), notes
 
 
 def surname_for(lang: str, surname: str, *, female: bool) -> str:
@@ -188,6 +193,83 @@ class _DemoBuilder:
                         activities.plan_step, self.work, ref, kind, text, when, deal_id=deal_id
                     ),
                 )
+
+    def showcase(self) -> list[str]:
+        """A lead entered twice and merged, a weekly call that recurs, and a cadence for
+        the vip tag: what `merge`, `next --every` and `cadence.TAG` do, at work."""
+        from salesfunnel.services import activities, merge, settings
+
+        notes = []
+        twin = self.work.row(
+            "SELECT c.id, c.name, c.company_id, c.title FROM contacts AS c "
+            "WHERE c.stage = 'lead' AND c.lead_status = 'qualified' "
+            "AND c.company_id IS NOT NULL ORDER BY c.id LIMIT 1"
+        )
+        if twin is not None:
+            company = self.work.value(
+                "SELECT name FROM companies WHERE id = :id", {"id": twin.company_id}
+            )
+            handle = _ascii(twin.name.lower().translate(TRANSLIT)).replace(" ", ".")
+            again = self.at(
+                40,
+                lambda: leads.add_lead(
+                    self.work,
+                    twin.name.upper(),  # typed again, in capitals, from a business card
+                    email=f"{handle}@gmail.example",
+                    company=company,
+                    source="trade fair",
+                ),
+            )
+            self.at(35, partial(self.log_call, str(again.id), None))
+            merged = self.at(
+                2, lambda: merge.merge_contacts(self.work, str(twin.id), str(again.id))
+            )
+            notes.append(
+                f"Merged #{merged.other_id}, {twin.name} entered twice, into #{twin.id}: "
+                f"salesfunnel show {twin.id}"
+            )
+        customer = self.work.row(
+            "SELECT id, name FROM contacts WHERE stage = 'customer' AND churned_on IS NULL "
+            "ORDER BY id LIMIT 1"
+        )
+        if customer is not None:
+            ref = str(customer.id)
+            self.at(
+                10,
+                partial(
+                    activities.plan_step,
+                    self.work,
+                    ref,
+                    "call",
+                    "Weekly check-in",
+                    "+1d 10:00",
+                    every="1w",
+                ),
+            )
+            self.at(9, lambda: activities.complete(self.work, self._open_step(customer.id)))
+            done = self.at(2, lambda: activities.complete(self.work, self._open_step(customer.id)))
+            following = done.following
+            if following is not None and done.activity.done_at is not None:
+                notes.append(
+                    f"A weekly call with {customer.name} recurs: done on "
+                    f"{clock.local(done.activity.done_at).date()}, the next is #{following.id} "
+                    f"due {following.due_date}: salesfunnel show {customer.id}"
+                )
+        settings.set_setting(self.work, "cadence.vip", "30d")
+        notes.append(
+            "Contacts tagged vip are kept in touch with every 30 days (config set cadence.vip "
+            "30d): see Keep in touch below"
+        )
+        return notes
+
+    def _open_step(self, contact_id: int) -> int:
+        return int(
+            self.work.value(
+                "SELECT max(id) FROM activities WHERE contact_id = :id AND done_at IS NULL "
+                "AND every IS NOT NULL",
+                {"id": contact_id},
+            )
+        )
 
     def log_call(self, ref: str, deal_id: int | None) -> ActivityOutcome:
         """A call about a contact (or its deal), its note picked when it is made."""

@@ -196,7 +196,7 @@ def search(work: Work, text: str, *, limit: int | None = 50) -> SearchResultPubl
         found = {table: _matches(work, table, terms, limit) for table in SEARCHED}
     return SearchResultPublic(
         query=text,
-        contacts=_contacts(work, found["contacts"].ids),
+        contacts=contact_hits(work, found["contacts"].ids),
         contacts_total=found["contacts"].total,
         companies=_companies(work, found["companies"].ids),
         companies_total=found["companies"].total,
@@ -205,7 +205,8 @@ def search(work: Work, text: str, *, limit: int | None = 50) -> SearchResultPubl
     )
 
 
-def _contacts(work: Work, ids: list[int]) -> list[ContactHitPublic]:
+def contact_hits(work: Work, ids: list[int]) -> list[ContactHitPublic]:
+    """Contacts as search shows them, in the order of ``ids``."""
     rows = _rows(work, "contacts", ids)
     companies = views.company_names(work, (c.company_id for c in rows))
     return [

@@ -12,18 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
 from salesfunnel import clock
 from salesfunnel.clock import local_date, local_moment
+from salesfunnel.db.rows import rows_in
 from salesfunnel.db.work import Work
 from salesfunnel.domain.customers import CustomerStatus, customer_status_as_of
+from salesfunnel.domain.dates import Interval
 from salesfunnel.domain.lifecycle import DealStatus, Stage
 from salesfunnel.domain.pipeline import parse_stages
-from salesfunnel.domain.settings import rotting_days_for, thresholds_from
+from salesfunnel.domain.settings import cadences, rotting_days_for, thresholds_from
 from salesfunnel.domain.todo import (
+    LATE_CAP_DAYS,
     SECTION_TITLES,
     DealFacts,
     Priority,
@@ -56,9 +59,13 @@ TOUCH = "coalesce(c.last_activity_at, c.became_lead_at, c.created_at)"
 # A section of open leads is counted up to here, and past it is "more than 10,000"
 # (TodoSectionPublic.total_capped): the count then costs what this many leads cost.
 COUNT_CAP = 10_000
+# Contacts each keep-in-touch cadence reads at most: a cadence is for the people one keeps
+# up with (hundreds); past this the section says "more than 1,000", and what it shows are
+# the longest idle of the first thousand read (in the order of the tag's index: by id).
+IN_TOUCH_CAP = 1_000
 
 STEPS_DUE = """
-SELECT a.id, a.kind, a.text, a.due_date, a.due_time, a.due_at, a.contact_id, a.deal_id,
+SELECT a.id, a.kind, a.text, a.due_date, a.due_time, a.due_at, a.every, a.contact_id, a.deal_id,
        c.name, c.starred, c.company_id,
        d.title, d.value, d.currency, d.probability, d.stage, d.status
 FROM activities AS a
@@ -164,6 +171,7 @@ def todo_list(work: Work, *, as_of: str | None = None, limit: int | None = 10) -
     for ranked in _customers(work, day):
         found[Section.PRE_INACTIVE].items.append(ranked)
         found[Section.PRE_INACTIVE].total += 1
+    found[Section.KEEP_IN_TOUCH] = _keep_in_touch(work, day, limit)
     return _public(work, day, found, limit)
 
 
@@ -210,6 +218,7 @@ def _step(day: _Day, section: Section, row: Any, late: int | None, terms: dict[s
         "due_date": row.due_date,
         "due_time": row.due_time,
         "due_at": row.due_at,
+        "every": row.every,
         "days_late": late,
         **_deal_fields(row.deal_id, row.title, row.value, row.currency, row.probability),
         "stage": row.stage,
@@ -399,6 +408,107 @@ def _customers(work: Work, day: _Day) -> Iterable[_Ranked]:
         build = partial(_item, day, fields, terms, row.company_id)
         tiebreak = (row.last_purchase, 3, row.contact_id)
         yield _Ranked(priority_total(day.weights, **terms), tiebreak, build)
+
+
+# Candidates for keep in touch: their ids, star and last touch (left as stored text, which
+# sorts as the instants do: thousands of rows cost no date parsing).
+KEEP_IN_TOUCH = f"""
+SELECT c.id, c.starred, coalesce(c.last_activity_at, c.created_at) AS touch_text
+FROM contacts AS c{{join}}
+WHERE {{which}} AND coalesce(c.last_activity_at, c.created_at) < :cutoff
+  AND NOT (c.stage = 'prospect' AND c.prospect_status = 'cancelled')
+  AND NOT EXISTS ({LEAD_STEPS} AND a.due_date >= :today)
+LIMIT :cap
+"""
+IN_TOUCH_COLUMNS = (
+    "SELECT c.id, c.name, c.starred, c.company_id, c.stage, c.lead_status, c.prospect_status, "
+    "coalesce(c.last_activity_at, c.created_at) AS touched FROM contacts AS c "
+    "WHERE c.id IN {values}"
+)
+
+
+@dataclass(frozen=True)
+class _Cadence:
+    every: Interval
+    whose: str  # "tag vip", "this contact"
+    limit_days: int  # the cadence in days, as of today
+
+
+def _keep_in_touch(work: Work, day: _Day, limit: int | None) -> _Found:
+    """Contacts with a cadence (``cadence.<tag>``, ``cadence.contact.<id>``) that nothing
+    was done with for that long, and that have no step ahead.
+
+    A contact's own cadence overrides its tags'; of several tags the shortest applies
+    (flagged by a longer one, a contact is flagged by the shorter too).  Each cadence
+    reads at most ``IN_TOUCH_CAP`` + 1 contacts through the tag's index (past it the
+    section says "more"), as ids and touches only; then only the first ``limit`` by
+    priority are read whole.  A tag on a million contacts costs what a thousand do.
+    """
+    by_tag, by_contact = cadences(day.settings)
+    found = _Found()
+    if not by_tag and not by_contact:
+        return found
+    flagged: dict[int, tuple[bool, str, _Cadence]] = {}
+
+    def read(join: str, which: str, cadence: _Cadence, params: dict[str, Any]) -> None:
+        cutoff_day = cadence.every.before(day.today) + timedelta(days=1)
+        cutoff = local_moment(cutoff_day, time.min).astimezone(UTC)
+        query = KEEP_IN_TOUCH.format(join=join, which=which)
+        bounds = {**params, "cutoff": cutoff, "today": day.today, "cap": IN_TOUCH_CAP + 1}
+        rows = work.rows(query, bounds)
+        found.capped |= len(rows) > IN_TOUCH_CAP
+        for row in rows[:IN_TOUCH_CAP]:
+            if cadence.whose != "this contact" and row.id in by_contact:
+                continue  # its own cadence decides
+            shown = flagged.get(row.id)
+            if shown is None or cadence.limit_days < shown[2].limit_days:
+                flagged[row.id] = (row.starred, str(row.touch_text), cadence)
+
+    def cadence_of(every: Interval, whose: str) -> _Cadence:
+        return _Cadence(every, whose, (day.today - every.before(day.today)).days)
+
+    join_tag = " JOIN contact_tags AS t ON t.contact_id = c.id"
+    for tag, every in sorted(by_tag.items()):
+        read(join_tag, "t.tag = :tag", cadence_of(every, f"tag {tag}"), {"tag": tag})
+    for contact_id, every in sorted(by_contact.items()):
+        read("", "c.id = :id", cadence_of(every, "this contact"), {"id": contact_id})
+
+    def first_guess(item: tuple[int, tuple[bool, str, _Cadence]]) -> tuple[Any, ...]:
+        """Priority order, near enough to pick the first ``limit`` (the UTC day of the
+        touch for its local day); those are then ranked exactly."""
+        contact_id, (starred, touch, cadence) = item
+        idle = (day.today - date.fromisoformat(touch[:10])).days
+        return (not starred, -min(idle - cadence.limit_days, LATE_CAP_DAYS), touch, contact_id)
+
+    ranked = sorted(flagged.items(), key=first_guess)
+    chosen = ranked if limit is None else ranked[: 2 * limit + 10]  # room for the guess's error
+    rows = rows_in(work, IN_TOUCH_COLUMNS, [contact_id for contact_id, _ in chosen])
+    for row in rows:
+        found.items.append(_in_touch(day, row, flagged[row.id][2]))
+    found.total = len(flagged)
+    return found
+
+
+def _in_touch(day: _Day, row: Any, cadence: _Cadence) -> _Ranked:
+    touch_day = local_date(row.touched)
+    idle = idle_days(touch_day, day.today)
+    limit_days = cadence.limit_days
+    terms: dict[str, Any] = {"starred": row.starred, "days_late": idle - limit_days}
+    status = row.prospect_status if row.stage == Stage.PROSPECT else row.lead_status
+    fields = {
+        "section": Section.KEEP_IN_TOUCH,
+        "kind": "contact",
+        "contact_id": row.id,
+        "contact": row.name,
+        "starred": row.starred,
+        "status": f"{row.stage}, {status}" if row.stage != Stage.CUSTOMER else row.stage,
+        "last_touch": touch_day,
+        "idle_days": idle,
+        "limit_days": limit_days,
+        "cadence": f"{cadence.every} for {cadence.whose}",
+    }
+    build = partial(_item, day, fields, terms, row.company_id, overdue_detail(idle, limit_days))
+    return _Ranked(priority_total(day.weights, **terms), (row.touched, 4, row.id), build)
 
 
 def _public(work: Work, day: _Day, found: dict[Section, _Found], limit: int | None) -> TodoPublic:

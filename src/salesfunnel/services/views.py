@@ -152,6 +152,7 @@ def activity(row: Any) -> ActivityPublic:
         due_time=row.due_time,
         due_at=row.due_at,
         done_at=row.done_at,
+        every=row.every,
     )
 
 
