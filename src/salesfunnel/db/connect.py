@@ -41,13 +41,40 @@ def open_driver(url: str, notify: Notify, *, create: bool = True) -> Driver:
         from salesfunnel.db.engine import open_engine
 
         engine = open_engine(url, notify)  # creates, upgrades, or says why not
-        engine.dispose()
-        del engine
-        gc.collect()  # SQLAlchemy's leftovers go now, not in the middle of the command
+        with ctrl_c_held():
+            engine.dispose()
+            del engine
+            gc.collect()  # SQLAlchemy's leftovers go now, not in the middle of the command
         connection = connect_at_head(path)
         if connection is None:
             raise DatabaseError(f"can't open database {path}")
     return SqliteDriver(connection)
+
+
+@contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) waits until the block ends, then interrupts as usual.
+
+    Letting SQLAlchemy's objects go runs its weakref callbacks, and a KeyboardInterrupt
+    raised inside one is printed and dropped by Python ("Exception ignored in"): the
+    command would go on as if Ctrl-C had not been pressed.  Held, it lands just after.
+    """
+    import signal
+
+    pressed: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
+    except ValueError:  # not the main thread: Python delivers no signal here anyway
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pressed and callable(previous):
+            previous(signal.SIGINT, None)  # Python's own handler raises KeyboardInterrupt
+        elif pressed and previous == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)
 
 
 def read_only_driver(path: Path) -> SqliteDriver:
