@@ -233,7 +233,12 @@ def test_an_export_as_vcard_imports_back_as_it_was(tmp_path, template, ok, peopl
     shutil.copy2(template, first)
     shutil.copy2(template, second)
     people = [  # one person per email and phone, so none is a duplicate of another
-        {**p, "email": p["email"] if i == 0 else "", "phone": p["phone"] if i == 0 else ""}
+        {
+            **p,
+            "email": p["email"] if i == 0 else "",
+            "phone": p["phone"] if i == 0 else "",
+            "Segundo e-mail": p["Segundo e-mail"].replace("@", f"{i}@"),
+        }
         for i, p in enumerate(people)
     ]
     source = tmp_path / f"people-{example}.csv"
@@ -245,5 +250,20 @@ def test_an_export_as_vcard_imports_back_as_it_was(tmp_path, template, ok, peopl
     card = tmp_path / f"people-{example}.vcf"
     ok("--db", str(first), "export", "contacts", "--format", "vcard", "-o", str(card))
     summary = json.loads(ok("--db", str(second), "prospect", "import", str(card), "--json").stdout)
-    assert summary["imported"] == len(people)
+    assert summary["imported"] == len(people) == len(stored(first))
     assert stored(second) == stored(first)
+
+
+def test_a_card_s_own_extra_fields_stay_extra_even_named_like_a_field(tmp_path, ok, db) -> None:
+    path = tmp_path / "x.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ana Souza\nTEL:0800 111 222\n"
+        "X-SALESFUNNEL-FIELD;X-NAME=Second e-mail:ana.home@x.example\n"
+        "X-SALESFUNNEL-FIELD;X-NAME=source:Feira ABF\n"
+        "X-SALESFUNNEL-FIELD;X-NAME=value:1200\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    ok("prospect", "import", str(path))
+    assert db("select email, source, value, extra from contacts") == [
+        (None, "Feira ABF", 1200.0, '{"Second e-mail": "ana.home@x.example"}')
+    ]

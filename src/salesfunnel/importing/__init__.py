@@ -15,6 +15,7 @@ Inside, the pure parts (``sniff``, ``lines``, ``source``, ``headers`` and its
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import BinaryIO
 
 from salesfunnel.importing.plan import ImportOptions, ImportPlan
@@ -69,12 +70,14 @@ def prepare(
         as_leads=as_leads,
         on_duplicate=on_duplicate,
     )
-    from salesfunnel.importing.vcard import open_if_vcard
+    from salesfunnel.importing.vcard import VcardInput, open_if_vcard
 
     forced = parse_delimiter(delimiter) if delimiter is not None else None
     source = open_if_vcard(file, stdin, encoding) or open_csv(
         file, stdin=stdin, encoding=encoding, delimiter=forced
     )
+    if isinstance(source, VcardInput):  # its own extra fields stay extra (the user's --map wins)
+        options = replace(options, overrides=(*source.kept_as_extra(), *options.overrides))
     try:
         return source, plan_import(source, options)
     except BaseException:

@@ -203,6 +203,11 @@ def header_for(cards: list[Card]) -> list[str]:
     return fixed + extras
 
 
+def header_for_fixed(header: list[str]) -> list[str]:
+    """The fixed columns at the start of a header :func:`header_for` made."""
+    return header[: header.index("Tags") + 1]
+
+
 def record_of(card: Card, header: list[str]) -> list[str]:
     emails = card.emails + [""] * (header.count("Email") + _numbered(header, "Email"))
     phones = card.phones + [""] * (header.count("Phone") + _numbered(header, "Phone"))
@@ -253,6 +258,20 @@ class VcardInput(CsvInput):
     """A vCard file as :class:`CsvInput`: its cards are read whole when it is opened."""
 
     cards: list[Card] = field(default_factory=list)
+
+    def kept_as_extra(self) -> tuple[tuple[str, str], ...]:
+        """``--map`` pairs that keep the cards' own extra fields as extra fields.
+
+        Their names are the user's (an export's ``X-SALESFUNNEL-FIELD``, ``Birthday``):
+        read as headers, one could be taken for a field (``Second e-mail``).  The
+        source and the value go back to their fields.  Columns by number, from 1.
+        """
+        fixed = len(header_for_fixed(self.header))
+        return tuple(
+            (str(at + 1), "extra")
+            for at in range(fixed, len(self.header))
+            if self.header[at].strip().lower() not in ("source", "value")
+        )
 
     def reopen(self) -> CsvInput:
         """The same cards again (a conflict's row is found by its line)."""
