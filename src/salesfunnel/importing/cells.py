@@ -17,7 +17,6 @@ PLACEHOLDERS = frozenset(
     for variant in (word, word.upper(), word.title(), word.capitalize())
 )
 TEXT_MARK = "'"
-_LONGEST = max(map(len, PLACEHOLDERS))
 
 
 def clean(cell: str) -> str:
@@ -31,14 +30,12 @@ def clean(cell: str) -> str:
 def clean_column(column: list[str]) -> list[str]:
     """A stripped column, cleaned as :func:`clean` does each cell, checked in C first.
 
-    Most columns have neither a text mark nor a placeholder: the length of their
-    shortest value, a set operation and a search of the joined column tell, and only a
-    column that has one is cleaned cell by cell.
+    Most columns have neither a text mark nor a placeholder: a set operation and a
+    search of the joined column for ``'`` tell (measured the cheapest checks), and only
+    a column that has one is cleaned cell by cell.
     """
-    short = min(filter(None, map(len, column)), default=0) <= _LONGEST
-    if short and not PLACEHOLDERS.isdisjoint(column):
-        return list(map(clean, column))
-    joined = "\n".join(column)
-    if TEXT_MARK in joined and (joined.startswith(TEXT_MARK) or "\n'" in joined):
+    if not PLACEHOLDERS.isdisjoint(column) or (
+        TEXT_MARK in "".join(column) and any(cell.startswith(TEXT_MARK) for cell in column)
+    ):
         return list(map(clean, column))
     return column

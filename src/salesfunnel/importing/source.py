@@ -332,15 +332,16 @@ def header_at(records: list[list[str]], *, looked_at: int = 20) -> int:
     """Which non-blank record is the header: the first, unless lines of notes stand above it.
 
     The header is the first record that names two fields or more, or that is as wide as
-    most of the records of two cells or more under it: lines of notes above a table are
-    narrower than it (and however many there are, they don't make the table's width).
+    most of the records of two cells or more under it: lines of notes above a table (a
+    cell each, mostly) are narrower than it.
     """
     from salesfunnel.importing.headers import guess
 
     for index, row in enumerate(records[:looked_at]):
         if sum(1 for cell in row if cell.strip() and guess(cell) is not None) >= 2:
             return index
-        rest = [len(r) for r in records[index + 1 :] if len(r) > 1]
+        rest = [len(r) for r in records[index + 1 :]]
+        rest = [width for width in rest if width > 1] or rest
         if not rest or len(row) >= max(set(rest), key=lambda width: (rest.count(width), width)):
             return index
     return 0
