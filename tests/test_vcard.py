@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salesfunnel.db.engine import open_engine
+from salesfunnel.importing.cells import clean
 
 DATA = Path(__file__).parent / "data" / "vcard"
 FIELDS = "c.name, c.email, c.phone, co.name, c.title, c.website, c.city, c.country, c.notes"
@@ -171,15 +172,21 @@ def test_export_as_vcard_and_refusals(tmp_path, ok, run) -> None:
 
 # --- the round trip ------------------------------------------------------------------------
 
-text = st.text(
-    st.characters(categories=["L", "N", "P", "Zs"], exclude_characters="\x1f"),
-    min_size=1,
-    max_size=20,
-).map(str.strip)
+# What every import reads as a spreadsheet's artefact (a leading ' of Excel's, a cell that
+# says "nothing": docs/importing.md) is left out: it doesn't come back as typed.
+text = (
+    st.text(
+        st.characters(categories=["L", "N", "P", "Zs"], exclude_characters="\x1f"),
+        min_size=1,
+        max_size=20,
+    )
+    .map(str.strip)
+    .filter(lambda cell: clean(cell) == cell)
+)
 # A cell that says "nothing" in a spreadsheet (NULL, None, N/A) is read as empty by every
 # import, vCard's included (docs/importing.md): a name of only such words doesn't come back.
 word = st.text(st.characters(categories=["L"]), min_size=1, max_size=8).filter(
-    lambda w: w.lower() not in ("null", "nil", "none")
+    lambda w: clean(w) == w
 )
 contact = st.fixed_dictionaries(
     {
