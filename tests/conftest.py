@@ -51,6 +51,16 @@ def zone(name: str) -> Iterator[None]:
         time.tzset()
 
 
+@contextmanager
+def umask(value: int) -> Iterator[None]:
+    """The process's umask is ``value`` inside: what a file's mode owes to us, not to it."""
+    previous = os.umask(value)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 @pytest.fixture
 def in_sao_paulo() -> Iterator[None]:
     """The process's local time zone is UTC-3 for the test."""

@@ -11,12 +11,11 @@ import hashlib
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from conftest import umask
 from salesfunnel.errors import BadValue
 from salesfunnel.files import PendingFile, checked_target, database_files
 
@@ -34,15 +33,6 @@ def one_error_line(stderr: str) -> str:
     assert len(lines) == 1, stderr
     assert lines[0].startswith("Error: "), stderr
     return lines[0]
-
-
-@contextmanager
-def umask(value: int) -> Iterator[None]:
-    previous = os.umask(value)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
+from conftest import umask
 from salesfunnel.db import migrate
 from salesfunnel.db.engine import open_engine
 from salesfunnel.db.location import database_url
@@ -29,16 +30,6 @@ SALESFUNNEL = Path(sys.executable).with_name("salesfunnel")
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-@contextmanager
-def umask(value: int) -> Iterator[None]:
-    """A permissive umask, so 0600 is our doing and not the environment's."""
-    previous = os.umask(value)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
