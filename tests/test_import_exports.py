@@ -82,13 +82,25 @@ EXPECTED: dict[str, tuple[list[tuple[str, str | None, str | None]], int, int]] =
         ("Nina Kowalski", "nina@kowalski.example", "+48 22 123 45 67"),
         ("Raj Mehta", None, "+91 98200 12345"),
     ], 0, 0),
+    "salesforce_dataloader_contacts.csv": ([
+        ("Helga Lindqvist", "helga@lindqvist.example", "+46 8 123 456 78"),
+        ("Marco Bianchi", None, "+39 333 123 4567"),
+    ], 0, 0),
     "pipedrive_persons.csv": ([
         ("Katarina Novak", "katarina@novak.example", "+386 1 234 5678"),
         ("Pablo Ruiz", "pablo@ruiz.example", "+34 699 000 111"),
     ], 0, 0),
+    "pipedrive_people_list.csv": ([
+        ("Jan de Vries", "jan@devries.example", "+31 20 123 4567"),
+        ("Eva Horváth", None, "+36 1 234 5678"),
+    ], 0, 0),
     "zoho_contacts.csv": ([
         ("Aiko Tanaka", "aiko@tanaka.example", "+81 3 1234 5678"),
         ("Ben Okafor", None, "+234 803 123 4567"),
+    ], 0, 0),
+    "zoho_leads.csv": ([
+        ("Mary Ames", "mary@hillcrest.example", "614-555-0400"),
+        ("Ken Ito", None, "614-555-0466"),
     ], 0, 0),
     "apollo_contacts.csv": ([
         ("Olivia Garcia", "olivia@brightwave.example", "+1 512-555-0180"),
@@ -197,3 +209,25 @@ def test_the_dry_run_finds_the_header_under_linkedins_notes(ok) -> None:
     assert [c["field"] for c in plan["columns"]][:4] == [
         "first_name", "last_name", "website", "email",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sample", "expected"),
+    [
+        # Salesforce Data Loader: API names in upper case, with no space to split them on
+        ("salesforce_dataloader_contacts.csv", ("Helga Lindqvist", "Chief Buyer", "Stockholm",
+                                                "Sweden", None)),
+        ("zoho_leads.csv", ("Mary Ames", "Pastor", "Columbus", "United States", "Hillcrest Church")),
+        ("apollo_contacts.csv", ("Olivia Garcia", "VP Sales", "Austin", "United States",
+                                 "Brightwave")),
+        ("pipedrive_people_list.csv", ("Jan de Vries", None, None, None, "De Vries B.V.")),
+    ],
+)  # fmt: skip
+def test_a_crms_columns_land_in_their_fields(sample, expected, template, db_path, ok, db) -> None:
+    shutil.copy2(template, db_path)
+    ok("prospect", "import", str(EXPORTS / sample))
+    first = db(
+        "select c.name, c.title, c.city, c.country, co.name from contacts c"
+        " left join companies co on co.id = c.company_id order by c.id limit 1"
+    )[0]
+    assert first == expected

@@ -312,6 +312,17 @@ def salesforce() -> None:
         ["00Q5e00000AbCdF", "Raj", "Mehta", "Mehta Textiles", "", "", "", "+91 98200 12345",
          "Cold Call", "Mumbai", "India", "Working - Contacted", "0055e000001AbCd"],
     ]), "utf-8")  # fmt: skip
+    # Data Loader writes the API names in upper case, every field quoted, CRLF
+    write("salesforce_dataloader_contacts.csv", table([
+        ["ID", "ACCOUNTID", "SALUTATION", "FIRSTNAME", "LASTNAME", "TITLE", "EMAIL", "PHONE",
+         "MOBILEPHONE", "MAILINGCITY", "MAILINGCOUNTRY", "LEADSOURCE", "OWNERID",
+         "CREATEDDATE"],
+        ["0035e00000Q1aAA", "0015e00000K9zZZ", "Dr.", "Helga", "Lindqvist", "Chief Buyer",
+         "helga@lindqvist.example", "+46 8 123 456 78", "+46 70 123 45 67", "Stockholm",
+         "Sweden", "Trade Show", "0055e000001AbCd", "2024-02-01T09:00:00.000Z"],
+        ["0035e00000Q1aAB", "", "", "Marco", "Bianchi", "", "", "", "+39 333 123 4567",
+         "Milano", "Italy", "Cold Call", "0055e000001AbCd", "2024-02-02T10:30:00.000Z"],
+    ], crlf=True, quote_all=True), "utf-8")  # fmt: skip
 
 
 def pipedrive() -> None:
@@ -323,6 +334,16 @@ def pipedrive() -> None:
          "+386 1 234 5678", "+386 41 123 456", "Hot lead", "Sam Seller"],
         ["Pablo Ruiz", "", "", "pablo@ruiz.example", "", "+34 699 000 111", "", "Sam Seller"],
     ], quote_all=True), "utf-8")  # fmt: skip
+    # the People list's own export: first and last name apart, one email and phone column
+    write("pipedrive_people_list.csv", table([
+        ["Person - ID", "Person - Name", "Person - First name", "Person - Last name",
+         "Person - Organization", "Person - Email", "Person - Phone", "Person - Label",
+         "Person - Owner", "Person - Open deals", "Person - Next activity date"],
+        ["101", "Jan de Vries", "Jan", "de Vries", "De Vries B.V.", "jan@devries.example",
+         "+31 20 123 4567", "Warm lead", "Sam Seller", "1", "2026-12-10"],
+        ["102", "Eva Horváth", "Eva", "Horváth", "", "", "+36 1 234 5678", "", "Sam Seller",
+         "0", ""],
+    ]), "utf-8")  # fmt: skip
 
 
 def zoho() -> None:
@@ -336,31 +357,47 @@ def zoho() -> None:
         ["zcrm_4877", "Sam Seller", "Cold Call", "Ben", "Okafor", "", "", "", "",
          "+234 803 123 4567", "Lagos", "Nigeria", "Call back in May", "", "", ""],
     ]), "utf-8", bom=True)  # fmt: skip
+    write("zoho_leads.csv", table([
+        ["Record Id", "Lead Owner", "Company", "First Name", "Last Name", "Designation",
+         "Email", "Phone", "Mobile", "Website", "Lead Source", "Lead Status", "Street",
+         "City", "State", "Zip Code", "Country", "Description", "Secondary Email"],
+        ["4876876000000411", "Sam Seller", "Hillcrest Church", "Mary", "Ames", "Pastor",
+         "mary@hillcrest.example", "614-555-0400", "", "www.hillcrest.example", "Website",
+         "Contacted", "5 Hill St", "Columbus", "OH", "43221", "United States",
+         "Parking lot, potholes by the doors", "mary.a@mail.example"],
+        ["4876876000000412", "Sam Seller", "", "Ken", "Ito", "", "", "", "614-555-0466", "",
+         "Cold Call", "Not Contacted", "", "Dublin", "OH", "43017", "United States", "", ""],
+    ], quote_all=True), "utf-8", bom=True)  # fmt: skip
 
 
 def apollo() -> None:
     header = [
-        "First Name", "Last Name", "Title", "Company", "Company Name for Emails", "Email",
+        "First Name", "Last Name", "Title", "Company Name", "Company Name for Emails", "Email",
         "Email Status", "Seniority", "Departments", "Contact Owner", "Work Direct Phone",
         "Home Phone", "Mobile Phone", "Corporate Phone", "Other Phone", "Stage", "Lists",
-        "Person Linkedin Url", "Website", "City", "State", "Country", "Company City",
-        "Company Phone", "Apollo Contact Id",
+        "Last Contacted", "Account Owner", "# Employees", "Industry", "Keywords",
+        "Person Linkedin Url", "Website", "Company Linkedin Url", "City", "State", "Country",
+        "Company Address", "Company City", "Company State", "Company Country",
+        "Company Phone", "Technologies", "Annual Revenue", "Apollo Contact Id",
+        "Apollo Account Id",
     ]  # fmt: skip
     people = [
         row(header, **{"First Name": "Olivia", "Last Name": "Garcia", "Title": "VP Sales",
-            "Company": "Brightwave", "Email": "olivia@brightwave.example",
+            "Company Name": "Brightwave", "Email": "olivia@brightwave.example",
             "Email Status": "Verified", "Contact Owner": "seller@mycompany.example",
             "Work Direct Phone": "'+1 512-555-0180", "Mobile Phone": "+1 512-555-0181",
             "Corporate Phone": "'+1 512-555-0100", "City": "Austin", "Country": "United States",
             "Company Phone": "+1 512-555-0100", "Apollo Contact Id": "64b7f0a1c2d3e4f5a6b7c8d9",
+            "# Employees": "120", "Industry": "Computer Software", "Keywords": "saas, b2b",
+            "Annual Revenue": "12000000", "Technologies": "AWS, Slack",
             "Website": "http://www.brightwave.example"}),
         row(header, **{"First Name": "Liam", "Last Name": "Nguyen", "Title": "Founder",
-            "Company": "Nguyen Labs", "Email": "liam@nguyenlabs.example",
+            "Company Name": "Nguyen Labs", "Email": "liam@nguyenlabs.example",
             "Email Status": "Verified", "Contact Owner": "seller@mycompany.example",
             "Corporate Phone": "'+1 415-555-0190",
             "Apollo Contact Id": "64b7f0a1c2d3e4f5a6b7c8da"}),
         row(header, **{"First Name": "Sofia", "Last Name": "Rossi", "Title": "CTO",
-            "Company": "Rossi SRL", "Email": "", "Email Status": "Unavailable",
+            "Company Name": "Rossi SRL", "Email": "", "Email Status": "Unavailable",
             "Contact Owner": "seller@mycompany.example", "Mobile Phone": "",
             "Home Phone": "+39 06 1234 5678", "Apollo Contact Id": "64b7f0a1c2d3e4f5a6b7c8db"}),
     ]  # fmt: skip
