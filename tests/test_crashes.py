@@ -226,3 +226,37 @@ def test_a_writer_waits_for_a_long_write_and_then_lands(ok, db_path) -> None:
         "Ana",
         "Bia",
     ]
+
+
+def test_an_import_stopped_and_continued_again_and_again_lands_whole(tmp_path, ok, db_path) -> None:
+    """Ctrl-Z then `fg` (SIGSTOP, SIGCONT) in the middle of a big import: the process
+    reading the file ahead was part way through writing a batch into the pipe, and a
+    write a signal cut short once left the batch without its end."""
+    path = tmp_path / "big.csv"  # past importing/ahead.py's 8 MB: read in a second process
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("nome;e-mail;telefone;empresa\r\n")
+        for i in range(150_000):
+            out.write(
+                f"Conceição Araújo {i};c{i}@exemplo.com.br;+55 11 9{i:08};Padaria Ñ {i % 90}\r\n"
+            )
+    assert path.stat().st_size > 8 * MiB
+    ok("prospect", "add", "Before", "--email", "before@example.com")  # the database exists
+    process = subprocess.Popen(
+        [str(SALESFUNNEL), "--db", str(db_path), "prospect", "import", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    stops = 0
+    while process.poll() is None:
+        time.sleep(0.003)
+        try:
+            os.killpg(process.pid, signal.SIGSTOP)
+            os.killpg(process.pid, signal.SIGCONT)
+        except ProcessLookupError:
+            break
+        stops += 1
+    _out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert stops > 50
+    assert query(db_path, "SELECT count(*) FROM contacts") == [(150_001,)]

@@ -385,3 +385,16 @@ def test_every_row_lands_somewhere_and_no_one_with_an_email_of_their_own_is_lost
     conflicts = [row for row in listed if row[1].startswith("conflict:")]
     assert len(conflicts) == summary["conflicts"]
     assert len(listed) == summary["conflicts"] + summary["rejected"]
+
+
+def test_update_keeps_a_contact_found_by_the_rows_other_emails_and_phones(tmp_path, ok) -> None:
+    ok("prospect", "add", "Ana Souza", "--email", "ana@acme.example", "--phone", "0800 111 222")
+    text = (
+        "name,email,email 2,phone,mobile\n"
+        "Ana Souza,ana@acme.example,ana.home@mail.example,0800 333 444,+55 11 98888-7777\n"
+    )
+    path = write(tmp_path, "u.csv", text)
+    ok("prospect", "import", str(path), "--on-duplicate", "update")
+    for words in ("ana.home@mail.example", "98888 7777", "0800 333 444", "0800 111 222"):
+        found = json.loads(ok("search", words, "--json").stdout)
+        assert [c["name"] for c in found["contacts"]] == ["Ana Souza"], words

@@ -217,7 +217,8 @@ def test_the_dry_run_finds_the_header_under_linkedins_notes(ok) -> None:
         # Salesforce Data Loader: API names in upper case, with no space to split them on
         ("salesforce_dataloader_contacts.csv", ("Helga Lindqvist", "Chief Buyer", "Stockholm",
                                                 "Sweden", None)),
-        ("zoho_leads.csv", ("Mary Ames", "Pastor", "Columbus", "United States", "Hillcrest Church")),
+        ("zoho_leads.csv", ("Mary Ames", "Pastor", "Columbus", "United States",
+                            "Hillcrest Church")),
         ("apollo_contacts.csv", ("Olivia Garcia", "VP Sales", "Austin", "United States",
                                  "Brightwave")),
         ("pipedrive_people_list.csv", ("Jan de Vries", None, None, None, "De Vries B.V.")),
@@ -231,3 +232,21 @@ def test_a_crms_columns_land_in_their_fields(sample, expected, template, db_path
         " left join companies co on co.id = c.company_id order by c.id limit 1"
     )[0]
     assert first == expected
+
+
+def test_googles_several_values_in_one_cell_are_split(template, db_path, ok, db) -> None:
+    """Google Contacts joins a person's several work emails (or mobiles, or labels) with
+    " ::: " in one cell: the first is the contact's, the others kept and searched."""
+    shutil.copy2(template, db_path)
+    ok("prospect", "import", str(EXPORTS / "google_contacts.csv"))
+    assert db("select email, email_flagged from contacts where name = 'Grace Hopper'") == [
+        ("grace@navy.example", 0)
+    ]
+    assert db("select phone from contacts where name = 'Alan Turing'") == [("+44 161 496 0000",)]
+    extra = json.loads(str(db("select extra from contacts where name = 'Grace Hopper'")[0][0]))
+    assert extra["E-mail 1 - Value"] == "g.hopper@mail.example"
+    for other, who in (("g.hopper@mail.example", "Grace Hopper"), ("7700 900123", "Alan Turing")):
+        found = json.loads(ok("search", other, "--json").stdout)
+        assert [c["name"] for c in found["contacts"]] == [who], other
+    shown = json.loads(ok("show", "1", "--json").stdout)
+    assert shown["tags"] == ["clients"]  # "* myContacts" is every Google contact's group

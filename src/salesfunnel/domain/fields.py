@@ -19,7 +19,7 @@ EMAIL = re.compile(
 )
 NON_DIGITS = re.compile(r"\D+")
 MATCHING_PHONE_DIGITS = 6  # shorter "phones" (0, 000, n/a) never match anyone
-_TAG_SPLIT = re.compile(r"[,;|]")
+_TAG_SPLIT = re.compile(r"[,;|]|:::")  # ::: is how Google Contacts joins labels
 
 
 def email_is_valid(email: str) -> bool:
@@ -58,8 +58,20 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
 
 def split_tags(text: str) -> list[str]:
     """``VIP; Feira, vip`` -> ``['feira', 'vip']``: a cell of tags, as stored.  Quotes
-    around a tag go (Mailchimp writes ``"Newsletter","Webinar"``)."""
-    return clean_tags(tag.strip().strip('"') for tag in _TAG_SPLIT.split(text))
+    around a tag go (Mailchimp writes ``"Newsletter","Webinar"``), and so do Google
+    Contacts' marks on its own groups (``* myContacts ::: * starred ::: Clients`` is
+    ``['clients', 'starred']``: every Google contact is in "My Contacts", a tag that
+    says nothing)."""
+    return clean_tags(_label(tag) for tag in _TAG_SPLIT.split(text))
+
+
+def _label(tag: str) -> str:
+    tag = tag.strip().strip('"')
+    if tag.startswith("* "):
+        tag = tag[2:]
+        if tag.lower().replace(" ", "") == "mycontacts":
+            return ""
+    return tag
 
 
 def source_key(name: str | None) -> str | None:

@@ -89,8 +89,18 @@ def _serve(batches: Iterable[Batch], sending: int) -> None:  # pragma: no cover
 
 
 def _send(out: BinaryIO, kind: int, payload: bytes) -> None:
-    out.write(_FRAME.pack(len(payload), kind))
-    out.write(payload)
+    _write_all(out, _FRAME.pack(len(payload), kind))
+    _write_all(out, payload)
+
+
+def _write_all(out: BinaryIO, data: bytes) -> None:
+    """Every byte of ``data``: a write to a pipe may take only part of it when a signal
+    comes in the middle (Ctrl-Z then ``fg``, a profiler or debugger attaching), and
+    the part left out would leave the parent reading a batch cut short."""
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        view = view[written or 0 :]
 
 
 def _receive(stream: BinaryIO) -> Iterator[Batch]:

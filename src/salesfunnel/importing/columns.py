@@ -29,7 +29,7 @@ from salesfunnel.domain.money import read_amount
 from salesfunnel.domain.text import other_contacts_key
 from salesfunnel.importing.cells import clean, clean_column
 from salesfunnel.importing.headers import FIELDS
-from salesfunnel.importing.rows import NO_CONTACT, NOT_A_ROW, Prospect, RowReader
+from salesfunnel.importing.rows import MORE_VALUES, NO_CONTACT, NOT_A_ROW, Prospect, RowReader
 from salesfunnel.importing.searchkeys import SearchKeys
 
 _digits_of = partial(fields.NON_DIGITS.sub, "")
@@ -66,6 +66,11 @@ class BatchReader:
             found = reader.mapping.indexes(name)
             self._at[name] = found[0] if found else None
         self._extras = [(c.index, c.key) for c in reader.mapping.extras]
+        # Columns whose cells may hold several values (Google's "a ::: b"): a batch with
+        # one is read record by record, where RowReader.read splits them.
+        self._several_values = [
+            i for name in ("email", "phone") for i in reader.mapping.indexes(name)
+        ]
         # Read record by record: salesfunnel's own exports (their cells are unguarded).
         self.by_columns = not reader.unguard
         self.after_blank = False  # the last record read was a blank line (or a note)
@@ -81,9 +86,10 @@ class BatchReader:
 
     def _read_uniform(self, records: Sequence[Sequence[str]]) -> ReadBatch:
         """Records as wide as the header, a column at a time."""
-        cells = [
-            clean_column(list(map(str.strip, column))) for column in zip(*records, strict=True)
-        ]
+        raw = list(zip(*records, strict=True))
+        if any(MORE_VALUES in "\x1f".join(raw[i]) for i in self._several_values):
+            return self.read_each(records)
+        cells = [clean_column(list(map(str.strip, column))) for column in raw]
         filled = list(map(any, zip(*cells, strict=True)))
         self.after_blank = not filled[-1]
         if all(filled):

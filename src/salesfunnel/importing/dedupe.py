@@ -252,19 +252,27 @@ def _probe(cursor: Any, key: str, first_id: int) -> None:
 
 
 def _refresh_search_keys(cursor: Any) -> None:
-    """Contacts given new values are found by them: their search key is made again."""
+    """Contacts given new values are found by them, and still by every email and phone
+    they had (their own, and the other columns' of each row merged into them): their
+    search key is made again from their values, followed by the words it held."""
     rows = cursor.execute(
-        "SELECT c.id, c.name, c.email, c.phone, co.name FROM contacts AS c "
+        "SELECT c.id, c.name, c.email, c.phone, co.name, c.search_key FROM contacts AS c "
         "LEFT JOIN companies AS co ON co.id = c.company_id "
         f"WHERE c.id IN (SELECT DISTINCT original FROM {TEMP})"
     ).fetchall()
     cursor.executemany(
         "UPDATE contacts SET search_key = ? WHERE id = ?",
         [
-            (search_key_for(name, email, phone, company), contact_id)
-            for contact_id, name, email, phone, company in rows
+            (_joined(search_key_for(name, email, phone, company), held), contact_id)
+            for contact_id, name, email, phone, company, held in rows
         ],
     )
+
+
+def _joined(key: str | None, held: str | None) -> str | None:
+    """The words of ``key``, then those of ``held`` it doesn't have, each once."""
+    words = dict.fromkeys((key or "").split() + (held or "").split())
+    return " ".join(words) or None
 
 
 def _remember_before(cursor: Any, key: str, first_id: int, import_id: int) -> None:
@@ -310,7 +318,11 @@ def _merge(cursor: Any, key: str) -> None:
         "phone_key = coalesce(u.phone_key, contacts.phone_key), "
         "extra = CASE WHEN u.extra IS NULL THEN contacts.extra "
         "WHEN contacts.extra IS NULL OR contacts.extra = 'null' THEN u.extra "
-        "ELSE json_patch(contacts.extra, u.extra) END "
+        "ELSE json_patch(contacts.extra, u.extra) END, "
+        # the row's other emails and phones (E-mail 2, Mobile) are searched on the contact
+        # too: its key is joined here and made again by _refresh_search_keys
+        "search_key = trim(coalesce(contacts.search_key, '') || ' ' || "
+        "coalesce(u.search_key, '')) "
         f"FROM {latest} AS m JOIN contacts AS u ON u.id = m.id "
         "WHERE contacts.id = m.original",
     )

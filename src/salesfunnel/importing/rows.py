@@ -47,6 +47,7 @@ class Prospect(NamedTuple):
 
 NO_CONTACT = "no name, email or phone"
 NOT_A_ROW = "a line after a blank line, not a row of the table"
+MORE_VALUES = ":::"  # Google Contacts' separator of several values in one cell
 _SEARCHED_TOO = ("email", "phone")  # a field whose other columns' values search finds
 
 
@@ -84,6 +85,8 @@ class RowReader:
         self.searched = [field in _SEARCHED_TOO for field, found in where.items() if len(found) > 1]
         self._extras = tuple((c.index, c.key) for c in mapping.extras)
         self.value_key = mapping.columns[where["value"][0]].key if where["value"] else "value"
+        self.email_key = mapping.columns[where["email"][0]].key if where["email"] else "email"
+        self.phone_key = mapping.columns[where["phone"][0]].key if where["phone"] else "phone"
         self.unfilled = self._unfilled(where)
         self.unguard = mapping.from_export  # undo the export's guard against formulas
 
@@ -131,6 +134,8 @@ class RowReader:
             name, first, middle, last, email, phone, company, title,
             website, city, country, source, notes, value, tags,
         ) = self._fields(cells)  # fmt: skip
+        if (email and MORE_VALUES in email) or (phone and MORE_VALUES in phone):
+            email, phone, extra, also = self._split(email, phone, extra, also)
         if not name and (first or middle or last):
             name = " ".join(part for part in (first, middle, last) if part)
         if not (name or email or (phone and fields.has_digit(phone))):
@@ -186,6 +191,27 @@ class RowReader:
         if after_blank:
             return f"{NOT_A_ROW} ({len(row)} fields where the header has {width})"
         return [*row, *[""] * (width - len(row))]
+
+    def _split(
+        self, email: str, phone: str, extra: dict[str, str] | None, also: str | None
+    ) -> tuple[str, str, dict[str, str] | None, str | None]:
+        """Google Contacts puts a person's several work emails (or mobiles) in one cell,
+        ``a@x.example ::: b@y.example``: the first is the contact's, the others are kept
+        under the column's header and searched, as a second column's would be."""
+        more: dict[str, list[str]] = {"email": [], "phone": []}
+        values = {"email": email, "phone": phone}
+        for field, key in (("email", self.email_key), ("phone", self.phone_key)):
+            if MORE_VALUES not in values[field]:
+                continue
+            first, *others = (part.strip() for part in values[field].split(MORE_VALUES))
+            others = [other for other in others if other]
+            values[field] = first or (others.pop(0) if others else "")
+            if others:
+                extra = {**(extra or {}), key: " ::: ".join(others)}
+                more[field] = others
+        added = other_contacts_key(more["email"], more["phone"])
+        also = " ".join(part for part in (also, added) if part) or None
+        return values["email"], values["phone"], extra, also
 
     def _pick(
         self, cells: list[str], extra: dict[str, str]

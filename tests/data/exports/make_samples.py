@@ -66,9 +66,12 @@ def google_contacts() -> None:
             "Address 1 - Country": "United Kingdom"}),
         row(header, **{"First Name": "Grace", "Last Name": "Hopper",
             "Labels": "* myContacts", "E-mail 1 - Label": "* Other",
-            "E-mail 1 - Value": "grace@navy.example", "Notes": "Met at the fair, \"bug\" story"}),
+            "E-mail 1 - Value": "grace@navy.example ::: g.hopper@mail.example",
+            "Notes": "Met at the fair, \"bug\" story"}),
         row(header, **{"First Name": "Alan", "Last Name": "Turing", "Labels": "* myContacts",
-            "Phone 1 - Label": "Mobile", "Phone 1 - Value": "+44 161 496 0000"}),
+            "Phone 1 - Label": "Mobile",
+            "Phone 1 - Value": "+44 161 496 0000 ::: +44 7700 900123"}),
+        # several values in one cell (" ::: "): the first is the contact's, the others kept
         # only a second email: it is the contact's
         row(header, **{"First Name": "Edsger", "Last Name": "Dijkstra", "Labels": "* myContacts",
             "E-mail 2 - Label": "Work", "E-mail 2 - Value": "edsger@tue.example"}),
