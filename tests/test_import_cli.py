@@ -243,7 +243,7 @@ def test_the_rejects_file_imports_again_once_fixed(tmp_path, ok, db) -> None:
     fixed = rejects.read_text(encoding="utf-8-sig").replace(";oops", "")
     rejects.write_text(fixed, encoding="utf-8-sig")
     result = ok("prospect", "import", str(rejects), "--list", "fixed")
-    assert "Imported    1 prospects" in result.stderr
+    assert "Imported    1 prospect into" in result.stderr
     assert db("select name, extra from contacts") == [("Ana", None)]
 
 

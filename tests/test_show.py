@@ -41,6 +41,9 @@ def test_a_customer_shows_its_status_deals_purchases_steps_and_history(ok) -> No
     assert [e["action"] for e in shown["history"]][:2] == ["created", "qualify"]
     text = ok("show", "2").stdout
     assert "  referred by  Bob (#1)\n" in text
+    # its status is the customer's, not the lead status it had ("customer, qualified")
+    assert "  stage        customer\n" in text
+    assert "  customer     active as of " in text
     assert "Purchases\n" in text and "Planned steps\n" in text
 
 

@@ -264,7 +264,8 @@ def _duplicates_detail(summary: ImportSummaryPublic) -> str:
 
 
 def _imported_line(summary: ImportSummaryPublic) -> str:
-    noun = "leads" if summary.stage == "lead" else "prospects"
+    noun = "lead" if summary.stage == "lead" else "prospect"
+    noun += "" if summary.imported == 1 else "s"
     return f"{summary.imported:,} {noun} into list {summary.list!r} (import #{summary.import_id})"
 
 

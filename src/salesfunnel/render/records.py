@@ -74,7 +74,13 @@ def render_contact(out: Output, contact: ContactDetail) -> None:
     customer = contact.customer
     referrer = _referrer(contact.referred_by, contact.referred_by_name)
     fields: list[tuple[str, object]] = [
-        ("stage", f"{contact.stage}, {contact.status}" if contact.status else contact.stage),
+        # a customer's status is the computed one, on the next line, not its old lead status
+        (
+            "stage",
+            f"{contact.stage}, {contact.status}"
+            if contact.status and not customer
+            else contact.stage,
+        ),
         ("customer", f"{customer.status} as of {customer.as_of}" if customer else None),
         ("email", (contact.email or "") + (" (?)" if contact.email_flagged else "") or None),
         ("phone", contact.phone),
