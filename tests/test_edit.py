@@ -3,7 +3,11 @@ one undoable command, checked as every command checks; refused whole otherwise."
 
 from __future__ import annotations
 
+import json
+import os
+import pty
 import shlex
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -11,10 +15,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_undo import listings, state_of
 
 from salesfunnel.domain.forms import form_text, is_empty, lines_of, read_form
 from salesfunnel.errors import BadValue
+from test_fast_path import HEAVY, HEAVY_PREFIXES, SCRIPT
+from test_undo import listings, state_of
 
 
 @pytest.fixture
@@ -66,7 +71,7 @@ def test_the_form_holds_what_a_user_edits_and_says_how(ana, ok, editor) -> None:
     seen = editor()
     ok("edit", "1")
     text = seen.read_text()
-    assert text.startswith("# Editing lead #1 Ana Silva (lead, qualified).\n")
+    assert text.startswith("# Editing #1 Ana Silva (lead, qualified).\n")
     assert "# Lines starting with # are left out. Save an empty file to call the edit off.\n" in (
         text
     )
@@ -106,7 +111,14 @@ def test_a_contact_edit_is_one_command_that_undo_takes_back(ana, ok, editor, db,
         "SELECT c.phone, c.phone_key, co.name, c.title, c.notes, c.starred FROM contacts c "
         "JOIN companies co ON co.id = c.company_id WHERE c.id = 1"
     ) == [
-        ("+351 912 000 111", "351912000111", "Nova", "CTO", "met at the fair\ncall back in March", 1)
+        (
+            "+351 912 000 111",
+            "351912000111",
+            "Nova",
+            "CTO",
+            "met at the fair\ncall back in March",
+            1,
+        )
     ]
     assert db("SELECT tag FROM contact_tags WHERE contact_id = 1 ORDER BY tag") == [
         ("hot",),
@@ -179,7 +191,7 @@ def test_an_empty_file_calls_the_edit_off(ana, run, editor, db, db_path, forms_d
 
 def test_an_editor_that_fails_changes_nothing(ana, run, monkeypatch, db_path, forms_dir) -> None:
     before = state_of(db_path)
-    monkeypatch.setenv("EDITOR", "sed -i s/^Name:.*/Name:Zed/ \"$1\" && false")
+    monkeypatch.setenv("EDITOR", 'sed -i s/^Name:.*/Name:Zed/ "$1" && false')
     result = run("edit", "1")
     assert result.exit_code == 1
     assert "exited with status 1: edit called off, nothing changed" in result.stderr
@@ -293,9 +305,7 @@ def test_a_deal_edit_moves_its_stage_as_deal_move_does(ana, ok, editor, db) -> N
     ]
 
 
-def test_a_probability_typed_sticks_and_an_empty_one_follows_the_stage(
-    ana, ok, editor, db
-) -> None:
+def test_a_probability_typed_sticks_and_an_empty_one_follows_the_stage(ana, ok, editor, db) -> None:
     editor("s/^Probability:.*/Probability: 30/")
     ok("edit", "deal", "1")
     editor("s/^Stage:.*/Stage: negotiation/")
@@ -416,3 +426,71 @@ def test_comments_and_blank_lines_alone_are_an_empty_form() -> None:
         "Notes": "a\n\nb\n#d",
         "Name": "x",
     }
+
+
+# --- on a terminal, a form with a mistake opens again ---------------------------------------
+
+
+@pytest.mark.slow  # a real process on a pseudo-terminal
+def test_on_a_terminal_an_invalid_form_opens_again_with_the_reason_on_top(
+    ana, tmp_path, monkeypatch, db, forms_dir, read_terminal
+) -> None:
+    """The first save has a bad value; the editor is run again on the form as saved, with
+    the reason on top, and the second save (fixed) is written."""
+    second = tmp_path / "second.txt"
+    script = tmp_path / "editor.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"if [ -e {shlex.quote(str(tmp_path / 'once'))} ]; then\n"
+        f'  cp "$1" {shlex.quote(str(second))}\n'
+        "  sed -i 's/^Value:.*/Value: 6000/' \"$1\"\n"
+        "else\n"
+        f"  touch {shlex.quote(str(tmp_path / 'once'))}\n"
+        "  sed -i -e 's/^Value:.*/Value: plenty/' -e 's/^Title:.*/Title: Acme 2027/' \"$1\"\n"
+        "fi\n"
+    )
+    script.chmod(0o700)
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("TMPDIR", str(forms_dir))
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "salesfunnel"), "edit", "deal", "1"],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=dict(os.environ),
+    )
+    os.close(secondary)
+    shown = read_terminal(main).decode()
+    assert process.wait(timeout=30) == 0, shown
+    reopened = second.read_text()
+    assert reopened.startswith(
+        "# Error: Value: 'plenty' is not an amount (e.g. 1200, 1,200.50 or 1.200,50)\n"
+    )
+    assert "# Editing deal #1 Acme, of #1 Ana Silva (open).\n" in reopened
+    assert reopened.endswith(
+        "\n\nTitle: Acme 2027\nValue: plenty\n" + "Currency:    USD\n"
+        "Stage:       qualification\nProbability: 10\nClose:\n"
+    )  # what was typed is kept
+    assert "Edited deal #1 Acme: title, value." in shown
+    assert db("SELECT title, value FROM deals WHERE id = 1") == [("Acme 2027", 6000.0)]
+    assert list(forms_dir.iterdir()) == []
+
+
+@pytest.mark.slow  # a process of its own, to see what it imports
+def test_edit_imports_no_orm_no_tables_and_no_rich(ana, tmp_path, editor) -> None:
+    editor("s/^Title:.*/Title: CTO/")
+    modules_file = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, "edit", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "MODULES_FILE": str(modules_file)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "Edited lead #1 Ana Silva: title.\n"
+    modules = set(json.loads(modules_file.read_text()))
+    heavy = sorted(m for m in modules if m in HEAVY or m.startswith(HEAVY_PREFIXES))
+    assert heavy == []

@@ -62,7 +62,7 @@ def config_set(
     if is_view_key(canonical_key(key)):
         from salesfunnel.cli.view import check_listing
 
-        check_listing(value)
+        check_listing(canonical_key(key), value)
     with app_state.writing() as work:
         setting = set_setting(work, key, value)
         work.summary = message = f"{setting.key} = {setting.value}"

@@ -23,7 +23,7 @@ def view(
     ctx: typer.Context,
     name: Annotated[
         str | None,
-        typer.Argument(metavar="[NAME]", help="The saved view (config set view.NAME ...).")
+        typer.Argument(metavar="[NAME]", help="The saved view (config set view.NAME ...)."),
     ] = None,
     extra: Annotated[
         list[str] | None,
@@ -81,15 +81,15 @@ def run_listing(db: str | None, words: list[str]) -> None:
     app_for(words)(args=args, prog_name="salesfunnel")
 
 
-def check_listing(value: str) -> None:
+def check_listing(key: str, value: str) -> None:
     """Refuse a view that would not run: it must name a listing (domain/settings.py) and
     parse with that listing's options, as typed at the shell."""
     import typer.main
 
     from salesfunnel.cli import app_for
-    from salesfunnel.domain.settings import LISTINGS, listing_words
+    from salesfunnel.domain.settings import LISTINGS, listing_words, normalize_setting
 
-    words = listing_words(value)
+    words = listing_words(normalize_setting(key, value))
     path = next(names for names in LISTINGS if tuple(words[: len(names)]) == names)
     command: Any = typer.main.get_command(app_for(words))
     for word in path:
@@ -100,4 +100,4 @@ def check_listing(value: str) -> None:
         message = getattr(error, "format_message", None)
         if message is None:
             raise
-        raise BadValue(f"the view would not run: {' '.join(path)}: {message()}") from None
+        raise BadValue(f"{key}: the view would not run: {' '.join(path)}: {message()}") from None

@@ -83,9 +83,7 @@ def read_form(text: str, labels: Sequence[str]) -> dict[str, str]:
 def without_comments(text: str) -> str:
     """The form as the user wrote it, without its comment lines (to put a new heading on)."""
     kept = [line for line in lines_of(text) if not line.startswith(COMMENT)]
-    while kept and not kept[0].strip():
-        kept.pop(0)
-    return "\n".join(kept) + "\n"
+    return "\n".join(kept).strip("\n") + "\n"
 
 
 def yes_or_no(value: str) -> bool:

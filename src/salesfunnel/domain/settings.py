@@ -22,7 +22,7 @@ CADENCE = "cadence"
 _CADENCE_KEY = re.compile(r"cadence\.(?:contact\.(?P<contact>[0-9]{1,18})|(?P<tag>\S+))")
 CADENCE_OFF = "off"
 VIEW = "view"
-_VIEW_KEY = re.compile(r"view\.(?P<name>[A-Za-z0-9][A-Za-z0-9_-]{0,49})")
+_VIEW_KEY = re.compile(r"view\.(?P<name>[a-z0-9][a-z0-9_-]{0,49})", re.IGNORECASE)
 # What a saved view may run: the commands that only list or report, as their words.
 LISTINGS = (
     ("prospect", "list"),
@@ -206,12 +206,12 @@ def is_view_key(key: str) -> bool:
 
 def view_name(key: str) -> str:
     """``view.vip`` -> ``vip``; refuses a key that is no view's."""
-    match = _VIEW_KEY.fullmatch(key.lower())
+    match = _VIEW_KEY.fullmatch(key)
     if match is None:
         raise BadValue(
             f"{key!r} is no view name: letters, digits, - and _, up to 50 (e.g. view.vip)"
         )
-    return match["name"]
+    return match["name"].lower()
 
 
 def view_key(name: str) -> str:
@@ -227,11 +227,13 @@ def listing_words(value: str) -> list[str]:
     except ValueError as error:
         raise BadValue(f"{value!r} is not a command line: {error}") from None
     if not words:
-        raise BadValue("a view needs a listing command, e.g. \"lead list --tag vip\"")
+        raise BadValue('a view needs a listing command, e.g. "lead list --tag vip"')
     listing = next((names for names in LISTINGS if tuple(words[: len(names)]) == names), None)
     if listing is None:
         known = ", ".join(" ".join(names) for names in LISTINGS)
-        raise BadValue(f"a view runs a listing, not {shlex.join(words[:2])!r}; the listings: {known}")
+        raise BadValue(
+            f"a view runs a listing, not {shlex.join(words[:2])!r}; the listings: {known}"
+        )
     for word in words:
         if word.split("=", 1)[0] in _NOT_IN_VIEWS:
             raise BadValue(f"a view can't hold {word.split('=', 1)[0]}")

@@ -26,7 +26,7 @@ from salesfunnel.domain.fields import (
     split_tags,
 )
 from salesfunnel.domain.forms import form_text, yes_no, yes_or_no
-from salesfunnel.domain.lifecycle import DealStatus
+from salesfunnel.domain.lifecycle import DealStatus, Stage
 from salesfunnel.domain.money import currency_code, parse_money
 from salesfunnel.domain.pipeline import find_stage, validate_probability
 from salesfunnel.domain.text import deal_search_key, search_key_for
@@ -110,7 +110,7 @@ def _contact_form(work: Work, contact: Any) -> Form:
     state = _contact_state(contact)
     label = f"{contact.stage} #{contact.id} {contact.name}"
     heading = (
-        f"Editing {label} ({state}).",
+        f"Editing #{contact.id} {contact.name} ({state}).",
         *_HOW,
         "Tags: separated by commas. Starred: yes or no.",
         "Where the contact stands in the funnel changes with its commands, not here.",
@@ -119,9 +119,11 @@ def _contact_form(work: Work, contact: Any) -> Form:
 
 
 def _contact_state(contact: Any) -> str:
-    status = contact.prospect_status or contact.lead_status
-    churned = ", churned" if contact.churned_on is not None else ""
-    return f"{contact.stage}{', ' + status if status else ''}{churned}"
+    """``lead, qualified``; ``prospect, open``; ``customer`` (``customer, churned``)."""
+    if contact.stage == Stage.CUSTOMER:
+        return "customer, churned" if contact.churned_on is not None else "customer"
+    status = contact.prospect_status if contact.stage == Stage.PROSPECT else contact.lead_status
+    return f"{contact.stage}, {status}"
 
 
 def _apply_contact(work: Work, form: Form, edited: dict[str, str]) -> list[str]:
@@ -239,12 +241,23 @@ def _deal_form(work: Work, deal: Any) -> Form:
     contact = views.contact_names(work, [deal.contact_id]).get(deal.contact_id, "")
     label = f"deal #{deal.id} {deal.title}"
     stages = ", ".join(stage.name for stage in pipeline_stages(work))
-    manual = "set by hand" if deal.probability_manual else "the stage's"
+    if deal.status == DealStatus.OPEN:
+        manual = "set by hand" if deal.probability_manual else "the stage's"
+        rules = (
+            f"Stage: one of {stages}; moved as `deal move` moves it.",
+            f"Probability: 0 to 99 ({manual} now); empty for the stage's own.",
+        )
+    else:
+        kept = (
+            "stage, probability, value and currency"
+            if deal.status == DealStatus.WON
+            else ("stage and probability")
+        )
+        rules = (f"The deal is {deal.status}: its {kept} stay as they are.",)
     heading = (
         f"Editing {label}, of #{deal.contact_id} {contact} ({deal.status}).",
         *_HOW,
-        f"Stage: one of {stages}; moved as `deal move` moves it.",
-        f"Probability: 0 to 99 ({manual} now); empty for the stage's own.",
+        *rules,
         "Close: the expected close date (2026-12-31, eom, +2w); empty for none.",
         "Winning or losing the deal is `deal win` / `deal lose`, not an edit.",
     )
@@ -336,12 +349,14 @@ def _field(read: Any, text: str, label: str) -> Any:
 
 def _same_as_when_opened(form: Form, now: Form) -> None:
     if (now.fields, now.state) != (form.fields, form.state):
-        what = [label for (label, was), (_, is_) in zip(form.fields, now.fields) if was != is_]
+        what = [
+            label
+            for (label, was), (_, is_) in zip(form.fields, now.fields, strict=True)
+            if was != is_
+        ]
         if now.state != form.state:
             what.append(f"now {now.state}")
-        raise ChangedMeanwhile(
-            f"{form.label} changed while its form was open ({', '.join(what)})"
-        )
+        raise ChangedMeanwhile(f"{form.label} changed while its form was open ({', '.join(what)})")
 
 
 def _written_labels(values: dict[str, Any], columns: dict[str, str]) -> list[str]:
