@@ -220,6 +220,7 @@ def test_an_editor_that_fails_changes_nothing(ana, run, monkeypatch, db_path, fo
         ("deal 1", ["s/^Probability:.*/Probability: 100/"], "Probability: probability 100 is"),
         ("deal 1", ["s/^Close:.*/Close: someday/"], "Close: "),
         ("deal 1", ["s/^Title:.*/Title:/"], "Title: a deal needs a title"),
+        ("1", ["s/^City:.*/City: S\\xe3o Paulo/"], "the form was saved in another encoding"),
     ],
 )
 def test_an_invalid_form_off_a_terminal_is_refused_and_changes_nothing(

@@ -89,10 +89,13 @@ def _edit_until_done(app_state: AppState, form: Form, editor: str) -> None:
     try:
         while True:
             run_editor(editor, path)
-            saved = path.read_text(encoding="utf-8", errors="replace")
+            raw = path.read_bytes()
+            saved = raw.decode("utf-8", errors="replace")
             if is_empty(saved):
                 raise EditCalledOff("the form was empty: edit called off, nothing changed")
             try:
+                if saved.encode("utf-8") != raw:
+                    raise BadValue("the form was saved in another encoding than UTF-8")
                 _save(app_state, form, saved)
                 return
             except (BadValue, InvalidTransition) as error:
