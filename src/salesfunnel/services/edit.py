@@ -243,7 +243,7 @@ def _deal_form(work: Work, deal: Any) -> Form:
     stages = ", ".join(stage.name for stage in pipeline_stages(work))
     if deal.status == DealStatus.OPEN:
         manual = "set by hand" if deal.probability_manual else "the stage's"
-        rules = (
+        rules: tuple[str, ...] = (
             f"Stage: one of {stages}; moved as `deal move` moves it.",
             f"Probability: 0 to 99 ({manual} now); empty for the stage's own.",
         )
