@@ -61,5 +61,13 @@ class CannotUndo(SalesfunnelError):
     doesn't take back (undo-import), or rows it wrote were changed since by something else."""
 
 
+class ChangedMeanwhile(SalesfunnelError):
+    """`edit`: the record changed in the database while its form was open in the editor."""
+
+
+class EditCalledOff(SalesfunnelError):
+    """`edit` did nothing: the form was emptied, or there is no editor to run, or it failed."""
+
+
 class NotConfirmed(SalesfunnelError):
     """A change that asks first ran with no terminal to ask on: pass --yes."""

@@ -433,6 +433,13 @@ class SettingPublic(Public):
     help: str
 
 
+class ViewPublic(Public):
+    """A row of `view --list`: a saved listing (`config set view.NAME "lead list --tag vip"`)."""
+
+    name: str = doc("what `salesfunnel view NAME` calls it")
+    command: str = doc("the listing it runs, as a command line")
+
+
 class ImportSummaryPublic(Public):
     """`prospect import --json`: what one import did."""
 
@@ -799,6 +806,7 @@ DOCUMENTED: dict[str, type[Public]] = {
     "customer list / customer status": CustomerPublic,
     "customer purchase": PurchasePublic,
     "config list / config get": SettingPublic,
+    "view --list": ViewPublic,
     "next / log / done / snooze; (part of show) activity": ActivityPublic,
     "(part of show) event": EventPublic,
     "(part of lead show) qualification": QualificationPublic,

@@ -115,6 +115,8 @@ COMMANDS = {
     "show": "salesfunnel.cli.show:show",
     "undo": "salesfunnel.cli.undo:undo",
     "merge": "salesfunnel.cli.merge:merge",
+    "edit": "salesfunnel.cli.edit:edit",
+    "view": "salesfunnel.cli.view:view",
     "backup": "salesfunnel.cli.maintenance:backup",
     "check": "salesfunnel.cli.maintenance:check",
     "demo": "salesfunnel.cli.demo:demo",
@@ -191,8 +193,10 @@ def mount(top: typer.Typer, names: Iterable[str], *, listed_only: bool = False) 
             command: Callable[..., Any] = _load(where)
             if listed_only:
                 top.command(name, help=inspect.getdoc(command))(_listed_only)
-            else:
-                top.command(name)(command)
+            else:  # `view` passes the options it doesn't know on to the listing it runs
+                top.command(name, context_settings=getattr(command, "context_settings", None))(
+                    command
+                )
     for name, where in GROUPS.items():
         if name in wanted:
             group: typer.Typer = _load(where)

@@ -50,10 +50,19 @@ def config_set(
     value: Annotated[str, typer.Argument(help="New value.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Change a setting; the value is checked first."""
+    """Change a setting; the value is checked first.
+
+    A saved view is a setting too: `config set view.vip "lead list --tag vip"`, checked
+    as the listing it runs; `salesfunnel view vip` runs it.
+    """
+    from salesfunnel.domain.settings import canonical_key, is_view_key
     from salesfunnel.services.settings import set_setting
 
     app_state = state(ctx)
+    if is_view_key(canonical_key(key)):
+        from salesfunnel.cli.view import check_listing
+
+        check_listing(canonical_key(key), value)
     with app_state.writing() as work:
         setting = set_setting(work, key, value)
         work.summary = message = f"{setting.key} = {setting.value}"
@@ -61,3 +70,21 @@ def config_set(
         app_state.output.json(setting)
     else:
         app_state.output.message(message)
+
+
+@app.command("unset")
+def config_unset(ctx: typer.Context, key: Key) -> None:
+    """Put a setting back to its default, or remove a saved view (view.NAME)."""
+    from salesfunnel.services.settings import unset_setting
+
+    app_state = state(ctx)
+    with app_state.writing() as work:
+        stored, setting = unset_setting(work, key)
+        if setting is None:
+            message = f"Removed {key.lower()}."
+        elif stored:
+            message = f"{setting.key} back to its default: {setting.value}"
+        else:
+            message = f"{setting.key} was not set: it stays at its default, {setting.value}"
+        work.summary = message
+    app_state.output.message(message)

@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from salesfunnel.db.journal import Journal, key_of, where
 from salesfunnel.db.rows import Params, document_value, row_maker, sqlite_value
 from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS
-from salesfunnel.domain.settings import SETTINGS, canonical_key, is_cadence_key, rotting_stage_of
+from salesfunnel.domain.settings import (
+    SETTINGS,
+    canonical_key,
+    is_cadence_key,
+    is_view_key,
+    rotting_stage_of,
+)
 from salesfunnel.errors import BadValue, DatabaseError
 
 if TYPE_CHECKING:
@@ -346,9 +352,14 @@ class Work:
 
 
 def read_settings(work: Work) -> dict[str, str]:
-    """Every setting: the stored value, or the default; plus per-stage rotting limits."""
+    """Every setting: the stored value, or the default; plus the settings with a name of
+    the user's (per-stage rotting limits, cadences, saved views) that are stored."""
     rows = work.rows('SELECT "key", value FROM settings')
     stored = {canonical_key(row.key): row.value for row in rows}
     values = {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
-    # per stage, and keep-in-touch cadences
-    return values | {k: v for k, v in stored.items() if rotting_stage_of(k) or is_cadence_key(k)}
+    named = {
+        k: v
+        for k, v in stored.items()
+        if rotting_stage_of(k) or is_cadence_key(k) or is_view_key(k)
+    }
+    return values | named

@@ -89,11 +89,15 @@ LIMITS = {
     "phone": 50,
     "company": 200,
     "title": 200,
+    "website": 500,
+    "city": 200,
+    "country": 100,
     "source": 100,
     "tag": 50,
     "list": 200,
     "reason": 1_000,
     "text": 2_000,
+    "notes": 10_000,
 }
 
 

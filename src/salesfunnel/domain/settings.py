@@ -7,6 +7,7 @@ module only knows their names, types and defaults.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -14,12 +15,33 @@ from salesfunnel.domain.customers import StatusThresholds
 from salesfunnel.domain.dates import DAY_NAMES, Interval, parse_interval, weekstart_from_name
 from salesfunnel.domain.money import currency_code
 from salesfunnel.domain.pipeline import DEFAULT_STAGES, parse_stages
-from salesfunnel.errors import BadValue
+from salesfunnel.errors import BadValue, NotFound
 
 ROTTING_DAYS = "deal.rotting_days"
 CADENCE = "cadence"
 _CADENCE_KEY = re.compile(r"cadence\.(?:contact\.(?P<contact>[0-9]{1,18})|(?P<tag>\S+))")
 CADENCE_OFF = "off"
+VIEW = "view"
+_VIEW_KEY = re.compile(r"view\.(?P<name>[a-z0-9][a-z0-9_-]{0,49})", re.IGNORECASE)
+# What a saved view may run: the commands that only list or report, as their words.
+LISTINGS = (
+    ("prospect", "list"),
+    ("prospect", "lists"),
+    ("lead", "list"),
+    ("deal", "list"),
+    ("pipeline",),
+    ("customer", "list"),
+    ("source", "list"),
+    ("search",),
+    ("todo",),
+    ("digest",),
+    ("report", "funnel"),
+    ("report", "sources"),
+    ("report", "forecast"),
+)
+# Options a view can't hold: the database is the one the view is stored in, and help or
+# the version is no listing.
+_NOT_IN_VIEWS = frozenset({"--db", "--help", "-h", "--version"})
 _STAGE_KEY = re.compile(re.escape(ROTTING_DAYS) + r"\.(?P<stage>[^\s.,:]+)")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -173,9 +195,54 @@ RENAMED = {"deal.currency": "currency.default"}
 def canonical_key(key: str) -> str:
     """A setting's name of now: ``deal.currency`` is ``currency.default``; a cadence's tag
     is lower-case, as tags are stored (``cadence.VIP`` is ``cadence.vip``)."""
-    if _CADENCE_KEY.fullmatch(key):
+    if _CADENCE_KEY.fullmatch(key) or _VIEW_KEY.fullmatch(key):
         return key.lower()
     return RENAMED.get(key, key)
+
+
+def is_view_key(key: str) -> bool:
+    return _VIEW_KEY.fullmatch(key) is not None
+
+
+def view_name(key: str) -> str:
+    """``view.vip`` -> ``vip``; refuses a key that is no view's."""
+    match = _VIEW_KEY.fullmatch(key)
+    if match is None:
+        raise BadValue(
+            f"{key!r} is no view name: letters, digits, - and _, up to 50 (e.g. view.vip)"
+        )
+    return match["name"].lower()
+
+
+def view_key(name: str) -> str:
+    """The setting that holds the view ``name``: ``view.<name>``."""
+    return f"{VIEW}.{view_name(f'{VIEW}.{name.strip()}')}"
+
+
+def listing_words(value: str) -> list[str]:
+    """A saved view's command line, as words: it must be one of the LISTINGS (``lead list
+    --tag vip``), without a database, help or version option."""
+    try:
+        words = shlex.split(value)
+    except ValueError as error:
+        raise BadValue(f"{value!r} is not a command line: {error}") from None
+    if not words:
+        raise BadValue('a view needs a listing command, e.g. "lead list --tag vip"')
+    listing = next((names for names in LISTINGS if tuple(words[: len(names)]) == names), None)
+    if listing is None:
+        known = ", ".join(" ".join(names) for names in LISTINGS)
+        raise BadValue(
+            f"a view runs a listing, not {shlex.join(words[:2])!r}; the listings: {known}"
+        )
+    for word in words:
+        if word.split("=", 1)[0] in _NOT_IN_VIEWS:
+            raise BadValue(f"a view can't hold {word.split('=', 1)[0]}")
+    return words
+
+
+def _view(value: str) -> str:
+    """A listing's command line, spelled as a shell would take it."""
+    return shlex.join(listing_words(value))
 
 
 def _cadence(value: str) -> str:
@@ -231,8 +298,21 @@ def setting_spec(key: str) -> SettingSpec:
             "for this long (30d, 2w, 1m; off)",
             _cadence,
         )
+    if is_view_key(key):
+        return SettingSpec(
+            key,
+            "",
+            f"saved view: `salesfunnel view {view_name(key)}` runs this listing",
+            _view,
+        )
     known = ", ".join(
-        [*SETTINGS, f"{ROTTING_DAYS}.<stage>", "cadence.<tag>", "cadence.contact.<id>"]
+        [
+            *SETTINGS,
+            f"{ROTTING_DAYS}.<stage>",
+            "cadence.<tag>",
+            "cadence.contact.<id>",
+            "view.<name>",
+        ]
     )
     raise BadValue(f"unknown setting {key!r}; the settings are: {known}")
 
@@ -249,6 +329,8 @@ def setting_value(values: Mapping[str, str], key: str) -> str:
     if key in values:
         return values[key]
     spec = setting_spec(key)
+    if is_view_key(key):
+        raise NotFound(f"no view named {view_name(key)!r}; see salesfunnel view --list")
     return spec.default if is_cadence_key(key) else values[ROTTING_DAYS]
 
 

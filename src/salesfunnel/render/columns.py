@@ -90,6 +90,11 @@ SETTING = [
     Column("meaning", lambda s: s.help),
 ]
 
+VIEW = [
+    Column("name", lambda v: v.name),
+    Column("command", lambda v: v.command),
+]
+
 ACTIVITY = [
     Column("id", lambda a: a.id, numeric=True),
     Column("kind", lambda a: a.kind),

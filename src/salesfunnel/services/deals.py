@@ -118,21 +118,17 @@ def _adopt_planned_steps(work: Work, contact_id: int, deal_id: int) -> None:
 
 def move(work: Work, deal_id: int, stage: str) -> DealPublic:
     deal = find_deal(work, deal_id)
+    work.update("deals", deal.id, stage_move(work, deal, stage))
+    return _public(work, deal.id)
+
+
+def stage_move(work: Work, deal: Any, stage: str) -> dict[str, Any]:
+    """What moving an open deal to ``stage`` writes on it, its history recorded: the rule
+    of `deal move`, which `edit deal` follows too."""
     transition("deal", deal.status, "move", label=f"deal #{deal.id}")
     target = find_stage(pipeline_stages(work), stage)
     if target.name == deal.stage:
         raise BadValue(f"deal #{deal.id} is already in {target.name}")
-    work.update(
-        "deals",
-        deal.id,
-        {
-            "stage": target.name,
-            "probability": probability_after_move(
-                deal.probability, deal.probability_manual, target
-            ),
-            "stage_changed_at": clock.utcnow(),
-        },
-    )
     record_event(
         work,
         deal.contact_id,
@@ -142,7 +138,11 @@ def move(work: Work, deal_id: int, stage: str) -> DealPublic:
         to_state=target.name,
         deal_id=deal.id,
     )
-    return _public(work, deal.id)
+    return {
+        "stage": target.name,
+        "probability": probability_after_move(deal.probability, deal.probability_manual, target),
+        "stage_changed_at": clock.utcnow(),
+    }
 
 
 def win(work: Work, deal_id: int, *, value: str | None = None, on: str | None = None) -> DealPublic:

@@ -24,16 +24,19 @@ from salesfunnel.services.common import (
 MANUAL_LIST = "manual"  # where prospects added by hand go when no --list is given
 
 
-def refuse_duplicate(work: Work, email: str | None, phone: str | None) -> None:
-    """One person, one contact: an email or phone already known is refused, whatever its state."""
+def refuse_duplicate(
+    work: Work, email: str | None, phone: str | None, *, other_than: int | None = None
+) -> None:
+    """One person, one contact: an email or phone already known is refused, whatever its
+    state (known on a contact ``other_than`` the one being edited)."""
     keys = (("email_key", email_key(email), "email"), ("phone_key", phone_key(phone), "phone"))
     for column, key, what in keys:
         if key is None:
             continue
         existing = work.row(
             f"SELECT id, name, stage, prospect_status FROM contacts WHERE {column} = :key "
-            "ORDER BY id LIMIT 1",
-            {"key": key},
+            "AND id != :other_than ORDER BY id LIMIT 1",
+            {"key": key, "other_than": -1 if other_than is None else other_than},
         )
         if existing is not None:
             state = existing.prospect_status if existing.stage == Stage.PROSPECT else existing.stage

@@ -17,7 +17,7 @@ from salesfunnel.db import journal
 from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
 from salesfunnel.domain.money import format_money
-from salesfunnel.domain.settings import setting_spec
+from salesfunnel.domain.settings import is_view_key, setting_spec, view_name
 from salesfunnel.errors import BadValue, CannotUndo
 from salesfunnel.schemas import Page, UndoCommandPublic, UndoImportPublic, UndoResultPublic
 
@@ -275,10 +275,15 @@ def _contact_phrase(
         parts.append("no longer churned" if before["churned_on"] is None else "churn put back")
     others = sorted(changed - NOISE - CONTACT_STATE - {"churned_on", "churn_reason"})
     if others:
-        parts.append(f"{', '.join(c.replace('_', ' ') for c in others)} put back")
+        parts.append(f"{', '.join(_column_words(c) for c in others)} put back")
     if not parts:
         parts.append("qualification put back")
     return f"{now.name} (#{contact_id}) {', '.join(parts)}"
+
+
+def _column_words(column: str) -> str:
+    """A column as the user knows the field: ``company_id`` is the company."""
+    return column.removesuffix("_id").replace("_", " ")
 
 
 def _funnel_place(contact: Mapping[str, Any]) -> str:
@@ -341,7 +346,12 @@ def _activity_phrase(
 
 
 def _setting_phrase(key: str, op: str, before: Mapping[str, Any]) -> str:
-    if op == "update":
+    if is_view_key(key):
+        name = view_name(key)
+        if op == "insert":
+            return f"view {name} removed"
+        return f"view {name} put back ({before.get('value')})"
+    if op in ("update", "delete"):
         return f"setting {key} back to {before.get('value')}"
     try:
         default = setting_spec(key).default
