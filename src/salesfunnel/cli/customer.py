@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.customers import CustomerStatus
@@ -16,7 +17,10 @@ from salesfunnel.render.listing import show_page
 
 app = typer.Typer(help="Customers: contacts who bought.", no_args_is_help=True)
 
-CustomerId = Annotated[str, typer.Argument(metavar="ID", help="Customer id or email.")]
+CustomerId = Annotated[
+    str,
+    typer.Argument(metavar="ID", help="Customer id or email.", autocompletion=complete.customer),
+]
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE", help="Status as of this day (default today)."),
