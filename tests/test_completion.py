@@ -70,6 +70,8 @@ def sales(ok, db_path: Path) -> Path:
     ok("deal", "win", "2")  # Bruno becomes a customer
     for n in range(4, 15):  # contacts 4 to 14: ids that start with 1 beyond the first
         ok("lead", "add", f"Lead {n}", "--source", "webinar", "--tag", f"t{n}")
+    ok("next", "1", "call", "Send the proposal", "--due", "2026-11-30")  # step 1, planned
+    ok("log", "4", "call", "Talked")  # activity 2, done
     return db_path
 
 
@@ -98,6 +100,13 @@ def test_deal_ids_open_ones_to_move_any_to_show(sales) -> None:
 
 
 @pytest.mark.slow
+def test_done_and_snooze_offer_the_planned_steps(sales) -> None:
+    assert offered("salesfunnel done ", sales) == ["1"]  # 2 was logged: done already
+    fish = offered("salesfunnel snooze 1", sales, "fish")
+    assert fish == ["1\tcall: Send the proposal (due 2026-11-30)"]
+
+
+@pytest.mark.slow
 def test_contact_ids_by_prefix_with_their_names_in_zsh_and_fish(sales) -> None:
     assert offered("salesfunnel show 1", sales) == ["1", "10", "11", "12", "13", "14"]
     assert offered("salesfunnel next 1", sales)[:2] == ["1", "10"]
@@ -121,6 +130,7 @@ def test_contact_emails_by_prefix_in_the_case_typed(sales) -> None:
 def test_each_command_offers_contacts_of_its_stage(sales) -> None:
     assert offered("salesfunnel lead show ", sales)[-2:] == ["4", "1"]  # leads only
     assert offered("salesfunnel customer status ", sales) == ["2"]
+    assert "1" in offered("salesfunnel customer purchase ", sales)  # a lead who buys
     assert offered("salesfunnel prospect convert ", sales) == ["3"]
     assert offered("salesfunnel prospect convert 3 ", sales) == ["3"]  # one more ID...
     assert offered("salesfunnel deal open c", sales) == ["carla@dias.example"]  # any contact
@@ -348,6 +358,8 @@ class _PlanningDriver(SqliteDriver):
         (lambda work: completion.contacts(work, "1", "lead"), "USING INTEGER PRIMARY KEY"),
         (lambda work: completion.contacts(work, "ana"), "USING INDEX ix_contacts_email_key"),
         (lambda work: completion.deals(work, "1", open_only=True), "USING INTEGER PRIMARY KEY"),
+        (lambda work: completion.steps(work, ""), "USING INDEX ix_activities_open_due"),
+        (lambda work: completion.steps(work, "1"), "USING INTEGER PRIMARY KEY"),
         (lambda work: completion.sources(work, "w"), "USING COVERING INDEX ix_contacts_source"),
         (lambda work: completion.tags(work, "t"), "USING COVERING INDEX ix_contact_tags_tag"),
         (lambda work: completion.list_names(work, "L"), "sqlite_autoindex_prospect_lists_1"),
@@ -363,7 +375,8 @@ def test_each_question_searches_an_index(sales, ask, index) -> None:
     assert not [
         s
         for s in steps
-        if s.startswith("SCAN ") and s.split()[1] in ("contacts", "contact_tags", "deals")
+        if s.startswith("SCAN ")
+        and s.split()[1] in ("contacts", "contact_tags", "deals", "activities")
     ]
 
 

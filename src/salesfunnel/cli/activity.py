@@ -27,7 +27,12 @@ ContactRef = Annotated[
     ),
 ]
 Text = Annotated[str, typer.Argument(metavar="TEXT", help="What to do, or what was done.")]
-ActivityId = Annotated[int, typer.Argument(metavar="ACTIVITY_ID", help="Activity id (see todo).")]
+ActivityId = Annotated[
+    int,
+    typer.Argument(
+        metavar="ACTIVITY_ID", help="Activity id (see todo).", autocompletion=complete.step
+    ),
+]
 DealOption = Annotated[
     int | None,
     typer.Option(

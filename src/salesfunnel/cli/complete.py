@@ -123,6 +123,13 @@ def open_deal(ctx: typer.Context, incomplete: str) -> Candidates:
     return _answer(ctx, incomplete, lambda work: deals(work, incomplete, open_only=True))
 
 
+def step(ctx: typer.Context, incomplete: str) -> Candidates:
+    """Planned steps, soonest due first, each beside what it is and when."""
+    from salesfunnel.services.completion import steps
+
+    return _answer(ctx, incomplete, lambda work: steps(work, incomplete))
+
+
 def stage(ctx: typer.Context, incomplete: str) -> Candidates:
     """The pipeline's stages, as configured."""
     from salesfunnel.services.completion import stages

@@ -21,6 +21,11 @@ CustomerId = Annotated[
     str,
     typer.Argument(metavar="ID", help="Customer id or email.", autocompletion=complete.customer),
 ]
+# A lead who buys becomes a customer: a purchase is offered any contact.
+BuyerId = Annotated[
+    str,
+    typer.Argument(metavar="ID", help="Customer id or email.", autocompletion=complete.contact),
+]
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE", help="Status as of this day (default today)."),
@@ -67,7 +72,7 @@ def customer_status(
 @app.command("purchase")
 def customer_purchase(
     ctx: typer.Context,
-    customer: CustomerId,
+    customer: BuyerId,
     value: Annotated[str, typer.Option(help="Amount.")],
     on: Annotated[
         str | None, typer.Option("--date", metavar="DATE", help="Default: today.")

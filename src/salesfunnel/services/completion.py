@@ -115,6 +115,28 @@ def deals(work: Work, prefix: str, *, open_only: bool = False) -> list[Candidate
     ]
 
 
+def steps(work: Work, prefix: str) -> list[Candidate]:
+    """Planned steps (not done) whose id starts with ``prefix``, soonest due first when
+    nothing is typed, each beside its kind, text and due date."""
+    prefix = prefix.strip()
+    columns = "id, kind, text, due_date"
+    if prefix:
+        rows = _by_id(work, "activities", columns, prefix, "done_at IS NULL", {})
+    else:
+        rows = work.rows(
+            f"SELECT {columns} FROM activities WHERE done_at IS NULL "
+            "ORDER BY due_date, id LIMIT :limit",
+            {"limit": LIMIT},
+        )
+    return [(str(row.id), _step_text(row)) for row in rows]
+
+
+def _step_text(row: Any) -> str:
+    text = row.text if len(row.text) <= 60 else row.text[:59] + "…"
+    due = f" (due {row.due_date.isoformat()})" if row.due_date is not None else ""
+    return f"{row.kind}: {text}{due}"
+
+
 def stages(work: Work, prefix: str) -> list[Candidate]:
     """The pipeline's stages as configured, in order, beside their probability."""
     typed = prefix.strip().lower()
