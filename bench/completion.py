@@ -33,6 +33,7 @@ from daily import (
     cached_database,
     make_database,
     timed_side_by_side,
+    verdict,
 )
 
 GOAL = 0.2  # seconds a TAB may take, whole process
@@ -101,11 +102,10 @@ def main(argv: list[str] | None = None) -> None:
     for (label, big_time, empty_time, count), (_, typer_import, _, _) in zip(
         rows[::2], rows[1::2], strict=True
     ):
-        verdict = "met" if big_time.wall < GOAL else "missed"
         print(
             f"| {label} | {big_time.wall:.3f} s ({big_time.cpu:.3f}) | {empty_time.wall:.3f} s "
             f"({empty_time.cpu:.3f}) | {count} | {typer_import.wall:.3f} s "
-            f"({typer_import.cpu:.3f}) | {verdict} |"
+            f"({typer_import.cpu:.3f}) | {verdict(big_time.wall < GOAL, big_time.cpu < GOAL)} |"
         )
 
 
