@@ -9,7 +9,6 @@ create or upgrade a database, wait on one that is busy, or print anything else.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -294,7 +293,11 @@ def test_bash_completes_through_the_script_salesfunnel_gives_it(sales) -> None:
     ],
 )
 def test_each_shell_has_its_script(tmp_path, shell, expected) -> None:
-    env = {"PATH": f"{BIN}:/usr/bin:/bin", "_SALESFUNNEL_COMPLETE": f"source_{shell}"}
+    env = {
+        "PATH": f"{BIN}:/usr/bin:/bin",
+        "_SALESFUNNEL_COMPLETE": f"source_{shell}",
+        "SALESFUNNEL_DB": str(tmp_path / "funnel.db"),
+    }
     done = subprocess.run([sys.executable, "-c", PROGRAM], capture_output=True, text=True, env=env)
     assert expected in done.stdout
     assert not (tmp_path / "funnel.db").exists()
@@ -443,4 +446,3 @@ def test_bash_is_given_each_candidate_escaped(monkeypatch) -> None:
     ]
     monkeypatch.setenv("_SALESFUNNEL_COMPLETE", "complete_fish")
     assert _shown(found, "tr") == [("trade fair", "")]
-    assert os.environ["_SALESFUNNEL_COMPLETE"] == "complete_fish"
