@@ -75,7 +75,7 @@ def test_an_unknown_command_is_refused_as_before(run) -> None:
 
 @pytest.mark.slow
 def test_the_shell_completes_a_subcommands_options() -> None:
-    """Completion asks with its own variables, not arguments: the whole tree is mounted."""
+    """Completion asks with its own variables, not arguments: they name what to mount."""
     done = subprocess.run(
         [sys.executable, "-c", "from salesfunnel.cli import main; main()"],
         capture_output=True,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import JsonFlag
 from salesfunnel.cli.state import state
 from salesfunnel.domain.todo import ActivityKind, StepKind
@@ -18,16 +19,27 @@ if TYPE_CHECKING:
     from salesfunnel.services.activities import ActivityOutcome
 
 ContactRef = Annotated[
-    str, typer.Argument(metavar="ID", help="Contact id (prospect, lead, customer) or email.")
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="Contact id (prospect, lead, customer) or email.",
+        autocompletion=complete.contact,
+    ),
 ]
 Text = Annotated[str, typer.Argument(metavar="TEXT", help="What to do, or what was done.")]
-ActivityId = Annotated[int, typer.Argument(metavar="ACTIVITY_ID", help="Activity id (see todo).")]
+ActivityId = Annotated[
+    int,
+    typer.Argument(
+        metavar="ACTIVITY_ID", help="Activity id (see todo).", autocompletion=complete.step
+    ),
+]
 DealOption = Annotated[
     int | None,
     typer.Option(
         "--deal",
         metavar="ID",
         help="The contact's deal it is about (default: its only open deal, if it has one).",
+        autocompletion=complete.deal,
     ),
 ]
 WHEN_HELP = "tomorrow 14:00, fri 9:30, +3d, 2026-12-01 8am, eow..."

@@ -6,13 +6,19 @@ from typing import Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import JsonFlag
 from salesfunnel.cli.state import state
 from salesfunnel.render import columns
 
 app = typer.Typer(help="Settings, stored in the database.", no_args_is_help=True)
 
-Key = Annotated[str, typer.Argument(help="Setting name, e.g. customer.inactive_days.")]
+Key = Annotated[
+    str,
+    typer.Argument(
+        help="Setting name, e.g. customer.inactive_days.", autocompletion=complete.setting_key
+    ),
+]
 
 
 @app.command("list")

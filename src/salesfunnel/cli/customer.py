@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.customers import CustomerStatus
@@ -16,7 +17,15 @@ from salesfunnel.render.listing import show_page
 
 app = typer.Typer(help="Customers: contacts who bought.", no_args_is_help=True)
 
-CustomerId = Annotated[str, typer.Argument(metavar="ID", help="Customer id or email.")]
+CustomerId = Annotated[
+    str,
+    typer.Argument(metavar="ID", help="Customer id or email.", autocompletion=complete.customer),
+]
+# A lead who buys becomes a customer: a purchase is offered any contact.
+BuyerId = Annotated[
+    str,
+    typer.Argument(metavar="ID", help="Customer id or email.", autocompletion=complete.contact),
+]
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE", help="Status as of this day (default today)."),
@@ -63,7 +72,7 @@ def customer_status(
 @app.command("purchase")
 def customer_purchase(
     ctx: typer.Context,
-    customer: CustomerId,
+    customer: BuyerId,
     value: Annotated[str, typer.Option(help="Amount.")],
     on: Annotated[
         str | None, typer.Option("--date", metavar="DATE", help="Default: today.")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.money import format_money
@@ -28,7 +29,10 @@ class DealListStatus(StrEnum):
     ALL = "all"
 
 
-DealId = Annotated[int, typer.Argument(metavar="ID", help="Deal id.")]
+DealId = Annotated[int, typer.Argument(metavar="ID", help="Deal id.", autocompletion=complete.deal)]
+OpenDealId = Annotated[
+    int, typer.Argument(metavar="ID", help="Deal id.", autocompletion=complete.open_deal)
+]
 
 
 def _report(ctx: typer.Context, deal: DealPublic, as_json: bool, message: str) -> None:
@@ -42,11 +46,18 @@ def _report(ctx: typer.Context, deal: DealPublic, as_json: bool, message: str) -
 @app.command("open")
 def deal_open(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(metavar="CONTACT_ID", help="Contact id or email.")],
+    contact: Annotated[
+        str,
+        typer.Argument(
+            metavar="CONTACT_ID", help="Contact id or email.", autocompletion=complete.contact
+        ),
+    ],
     title: Annotated[str | None, typer.Option(help="Default: the company or contact name.")] = None,
     value: Annotated[str | None, typer.Option(help="Expected value, e.g. 12000.")] = None,
     currency: Annotated[str | None, typer.Option(help="Default: setting currency.default.")] = None,
-    stage: Annotated[str | None, typer.Option(help="Default: the first stage.")] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="Default: the first stage.", autocompletion=complete.stage)
+    ] = None,
     probability: Annotated[
         int | None, typer.Option(help="0-99 %; set by hand, it sticks across stages.")
     ] = None,
@@ -74,8 +85,8 @@ def deal_open(
 @app.command("move")
 def deal_move(
     ctx: typer.Context,
-    deal_id: DealId,
-    stage: Annotated[str, typer.Argument(help="Pipeline stage.")],
+    deal_id: OpenDealId,
+    stage: Annotated[str, typer.Argument(help="Pipeline stage.", autocompletion=complete.stage)],
     as_json: JsonFlag = False,
 ) -> None:
     """Move an open deal to another stage."""
@@ -90,7 +101,7 @@ def deal_move(
 @app.command("win")
 def deal_win(
     ctx: typer.Context,
-    deal_id: DealId,
+    deal_id: OpenDealId,
     value: Annotated[str | None, typer.Option(help="Final value, if it changed.")] = None,
     on: Annotated[
         str | None, typer.Option("--date", metavar="DATE", help="Default: today.")
@@ -110,7 +121,7 @@ def deal_win(
 @app.command("lose")
 def deal_lose(
     ctx: typer.Context,
-    deal_id: DealId,
+    deal_id: OpenDealId,
     reason: Annotated[str, typer.Option(help="Why: price, competitor, timing...")],
     on: Annotated[
         str | None, typer.Option("--date", metavar="DATE", help="Default: today.")
@@ -132,8 +143,13 @@ def deal_list(
     status: Annotated[
         DealListStatus, typer.Option(help="open, won, lost or all.")
     ] = DealListStatus.OPEN,
-    stage: Annotated[str | None, typer.Option(help="Only this stage.")] = None,
-    contact: Annotated[str | None, typer.Option(help="Only this contact (id or email).")] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="Only this stage.", autocompletion=complete.stage)
+    ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option(help="Only this contact (id or email).", autocompletion=complete.contact),
+    ] = None,
     closing_before: Annotated[
         str | None, typer.Option(metavar="DATE", help="Expected to close on or before.")
     ] = None,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, QualificationLevel
@@ -13,6 +14,10 @@ from salesfunnel.render import columns
 from salesfunnel.render.listing import show_page
 
 app = typer.Typer(help="Leads: people who showed interest.", no_args_is_help=True)
+
+LeadId = Annotated[
+    str, typer.Argument(metavar="ID", help="Lead id or email.", autocompletion=complete.lead)
+]
 
 
 @app.command("add")
@@ -24,12 +29,22 @@ def lead_add(
     company: Annotated[str | None, typer.Option(help="Company name.")] = None,
     title: Annotated[str | None, typer.Option(help="Job title.")] = None,
     source: Annotated[
-        str | None, typer.Option(help="Where they came from: webinar, referral, form...")
+        str | None,
+        typer.Option(
+            help="Where they came from: webinar, referral, form...",
+            autocompletion=complete.source,
+        ),
     ] = None,
     channel: Annotated[Channel, typer.Option(help="Who reached out first.")] = Channel.INBOUND,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="A tag (repeatable).", autocompletion=complete.tag),
+    ] = None,
     referred_by: Annotated[
-        str | None, typer.Option(help="Id or email of the contact who referred them.")
+        str | None,
+        typer.Option(
+            help="Id or email of the contact who referred them.", autocompletion=complete.contact
+        ),
     ] = None,
     star: Annotated[bool, typer.Option("--star", help="Highlight everywhere.")] = False,
     as_json: JsonFlag = False,
@@ -63,8 +78,12 @@ def lead_add(
 def lead_list(
     ctx: typer.Context,
     status: Annotated[LeadStatus | None, typer.Option(help="Only this status.")] = None,
-    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
-    tag: Annotated[str | None, typer.Option(help="Only leads with this tag.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Only this source.", autocompletion=complete.source)
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option(help="Only leads with this tag.", autocompletion=complete.tag)
+    ] = None,
     starred: Annotated[bool, typer.Option("--starred", help="Only starred leads.")] = False,
     level: Annotated[QualificationLevel | None, typer.Option(help="Only mql or sql.")] = None,
     channel: Annotated[Channel | None, typer.Option(help="Only inbound or outbound.")] = None,
@@ -100,7 +119,7 @@ def lead_list(
 @app.command("show")
 def lead_show(
     ctx: typer.Context,
-    lead_id: Annotated[str, typer.Argument(metavar="ID", help="Lead id or email.")],
+    lead_id: LeadId,
     as_json: JsonFlag = False,
 ) -> None:
     """A lead with its qualification, deals, next step and history."""
@@ -121,7 +140,7 @@ def lead_show(
 @app.command("qualify")
 def lead_qualify(
     ctx: typer.Context,
-    lead_id: Annotated[str, typer.Argument(metavar="ID", help="Lead id or email.")],
+    lead_id: LeadId,
     need: Annotated[bool | None, typer.Option("--need/--no-need", help="Has a need.")] = None,
     budget: Annotated[
         bool | None, typer.Option("--budget/--no-budget", help="Has budget / ability.")
@@ -170,7 +189,7 @@ def lead_qualify(
 @app.command("disqualify")
 def lead_disqualify(
     ctx: typer.Context,
-    lead_id: Annotated[str, typer.Argument(metavar="ID", help="Lead id or email.")],
+    lead_id: LeadId,
     reason: Annotated[str, typer.Option(help="Why: no budget, wrong fit...")],
     as_json: JsonFlag = False,
 ) -> None:

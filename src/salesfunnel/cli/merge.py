@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
 from salesfunnel.cli.state import AppState, state
 
@@ -22,6 +23,7 @@ def merge(
             metavar="KEEP OTHER...",
             help="The contact that stays, then the one(s) merged into it (ids or emails).",
             show_default=False,
+            autocompletion=complete.contact,
         ),
     ] = None,
     suggest: Annotated[

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.cli import prospect_import
+from salesfunnel.cli import complete, prospect_import
 from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import ProspectStatus
@@ -14,6 +14,10 @@ from salesfunnel.render import columns
 from salesfunnel.render.listing import show_page
 
 app = typer.Typer(help="Prospects: cold contacts you reach out to first.", no_args_is_help=True)
+
+ProspectIds = Annotated[
+    list[str], typer.Argument(help="Prospect ids or emails.", autocompletion=complete.prospect)
+]
 
 
 @app.command("add")
@@ -25,7 +29,10 @@ def prospect_add(
     company: Annotated[str | None, typer.Option(help="Company name.")] = None,
     title: Annotated[str | None, typer.Option(help="Job title.")] = None,
     list_name: Annotated[
-        str | None, typer.Option("--list", help="Prospecting list (default: manual).")
+        str | None,
+        typer.Option(
+            "--list", help="Prospecting list (default: manual).", autocompletion=complete.list_name
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -49,7 +56,10 @@ def prospect_add(
 @app.command("list")
 def prospect_list(
     ctx: typer.Context,
-    list_name: Annotated[str | None, typer.Option("--list", help="Only this list.")] = None,
+    list_name: Annotated[
+        str | None,
+        typer.Option("--list", help="Only this list.", autocompletion=complete.list_name),
+    ] = None,
     status: Annotated[ProspectStatus | None, typer.Option(help="Only this status.")] = None,
     limit: LimitOption = 50,
     every: AllFlag = False,
@@ -86,7 +96,7 @@ def prospect_lists(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 @app.command("convert")
 def prospect_convert(
     ctx: typer.Context,
-    ids: Annotated[list[str], typer.Argument(help="Prospect ids or emails.")],
+    ids: ProspectIds,
     as_json: JsonFlag = False,
 ) -> None:
     """Prospects who showed interest become leads (same id). All or none."""
@@ -106,7 +116,7 @@ def prospect_convert(
 @app.command("cancel")
 def prospect_cancel(
     ctx: typer.Context,
-    ids: Annotated[list[str], typer.Argument(help="Prospect ids or emails.")],
+    ids: ProspectIds,
     reason: Annotated[str | None, typer.Option(help="Why (kept with the prospect).")] = None,
     yes: YesFlag = False,
     as_json: JsonFlag = False,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import JsonFlag, YesFlag, confirm
 from salesfunnel.cli.state import state
 
@@ -39,7 +40,10 @@ def prospect_import(
     list_name: Annotated[
         str | None,
         typer.Option(
-            "--list", metavar="NAME", help="Prospecting list to fill (default: the file's name)."
+            "--list",
+            metavar="NAME",
+            help="Prospecting list to fill (default: the file's name).",
+            autocompletion=complete.list_name,
         ),
     ] = None,
     mappings: Annotated[
@@ -138,7 +142,12 @@ def prospect_import(
 
 def prospect_undo_import(
     ctx: typer.Context,
-    list_name: Annotated[str, typer.Argument(metavar="LIST", help="The list an import filled.")],
+    list_name: Annotated[
+        str,
+        typer.Argument(
+            metavar="LIST", help="The list an import filled.", autocompletion=complete.list_name
+        ),
+    ],
     yes: YesFlag = False,
     as_json: JsonFlag = False,
 ) -> None:

@@ -6,13 +6,19 @@ from typing import Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import JsonFlag
 from salesfunnel.cli.state import state
 
 
 def show(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(metavar="CONTACT", help="Contact id or email.")],
+    contact: Annotated[
+        str,
+        typer.Argument(
+            metavar="CONTACT", help="Contact id or email.", autocompletion=complete.contact
+        ),
+    ],
     as_json: JsonFlag = False,
 ) -> None:
     """A prospect, lead or customer: lists, steps, deals, purchases and history."""

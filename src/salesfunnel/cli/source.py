@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import JsonFlag
 from salesfunnel.cli.state import state
 
@@ -32,7 +33,14 @@ def source_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 @app.command("cost", context_settings={"ignore_unknown_options": True})
 def source_cost(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="Source, or prospecting list name.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="Source, or prospecting list name.",
+            autocompletion=complete.source_or_list,
+        ),
+    ],
     amount: Annotated[
         str, typer.Argument(metavar="AMOUNT", help="What it cost, e.g. 1200 or 1.200,50.")
     ],

@@ -83,6 +83,39 @@ def read_only_driver(path: Path) -> SqliteDriver:
     return SqliteDriver(open_read_only(path))
 
 
+# How long shell completion waits for a writer that holds the database (exclusively,
+# as a migration or a checkpoint may): the shell must not stall on a TAB.
+GLANCE_BUSY_TIMEOUT_MS = 100
+
+
+def glance_driver(path: Path) -> SqliteDriver | None:
+    """A read-only connection to an SQLite file at the current schema, or None, for
+    shell completion: it never creates, upgrades or writes the file, and waits at most
+    :data:`GLANCE_BUSY_TIMEOUT_MS` for another process that holds it.
+
+    None for a file that isn't there (nothing is made, not even its folder), a schema
+    that isn't the current one, a file that isn't ours and one that is held too long:
+    completion then offers nothing, rather than stall or speak in the shell.
+    """
+    if not path.is_file():
+        return None
+    try:
+        uri = f"{path.absolute().as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except (sqlite3.Error, ValueError):
+        return None
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {GLANCE_BUSY_TIMEOUT_MS}")
+        version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        if version is None or version[0] != SCHEMA_HEAD:
+            connection.close()
+            return None
+    except sqlite3.Error:
+        connection.close()
+        return None
+    return SqliteDriver(connection)
+
+
 def require_database(path: Path) -> None:
     """Refuse, in one line that says what to do, a database file that isn't there yet
     (or a directory, or a file that can't be read)."""
