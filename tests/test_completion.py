@@ -446,3 +446,15 @@ def test_bash_is_given_each_candidate_escaped(monkeypatch) -> None:
     ]
     monkeypatch.setenv("_SALESFUNNEL_COMPLETE", "complete_fish")
     assert _shown(found, "tr") == [("trade fair", "")]
+
+
+def test_edit_offers_contacts_and_deal_and_view_its_saved_views(sales, ok) -> None:
+    assert offered("salesfunnel edit d", sales) == ["deal"]
+    contacts = offered("salesfunnel edit 1", sales)
+    assert "1" in contacts and "14" in contacts and "deal" not in contacts
+    assert offered("salesfunnel edit deal ", sales) == ["2", "1"]
+    ok("config", "set", "view.vip", "lead list --tag vip")
+    ok("config", "set", "view.webinar", "lead list --source webinar")
+    assert offered("salesfunnel view ", sales) == ["vip", "webinar"]
+    assert offered("salesfunnel view w", sales) == ["webinar"]
+    assert "view.vip" in offered("salesfunnel config unset view.", sales)

@@ -172,3 +172,17 @@ def tag(ctx: typer.Context, incomplete: str) -> Candidates:
     from salesfunnel.services.completion import tags
 
     return _answer(ctx, incomplete, lambda work: tags(work, incomplete))
+
+
+def contact_or_deal(ctx: typer.Context, incomplete: str) -> Candidates:
+    """What `edit` takes first: a contact, or the word ``deal``."""
+    from salesfunnel.services.completion import contacts
+
+    word = [("deal", "a deal: edit deal ID")] if "deal".startswith(incomplete) else []
+    return word + _answer(ctx, incomplete, lambda work: contacts(work, incomplete))
+
+
+def view(ctx: typer.Context, incomplete: str) -> Candidates:
+    from salesfunnel.services.completion import view_names
+
+    return _answer(ctx, incomplete, lambda work: view_names(work, incomplete))

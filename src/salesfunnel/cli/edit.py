@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.state import AppState, state
 from salesfunnel.errors import BadValue, ChangedMeanwhile, EditCalledOff, InvalidTransition
 
@@ -34,11 +35,17 @@ def edit(
             metavar="CONTACT|deal",
             help="A contact (id or email), or `deal` and a deal's id.",
             show_default=False,
+            autocompletion=complete.contact_or_deal,
         ),
     ],
     deal_id: Annotated[
         str | None,
-        typer.Argument(metavar="[ID]", help="The deal's id, after `deal`.", show_default=False),
+        typer.Argument(
+            metavar="[ID]",
+            help="The deal's id, after `deal`.",
+            show_default=False,
+            autocompletion=complete.deal,
+        ),
     ] = None,
 ) -> None:
     """Edit a contact or a deal as a text form in $VISUAL or $EDITOR (else vi).

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from salesfunnel.cli import complete
 from salesfunnel.cli.options import JsonFlag
 from salesfunnel.cli.state import AppState, state
 from salesfunnel.errors import BadValue
@@ -23,7 +24,11 @@ def view(
     ctx: typer.Context,
     name: Annotated[
         str | None,
-        typer.Argument(metavar="[NAME]", help="The saved view (config set view.NAME ...)."),
+        typer.Argument(
+            metavar="[NAME]",
+            help="The saved view (config set view.NAME ...).",
+            autocompletion=complete.view,
+        ),
     ] = None,
     extra: Annotated[
         list[str] | None,

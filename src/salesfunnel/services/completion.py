@@ -22,7 +22,9 @@ from salesfunnel.domain.settings import (
     ROTTING_DAYS,
     SETTINGS,
     is_cadence_key,
+    is_view_key,
     setting_spec,
+    view_name,
 )
 
 Candidate = tuple[str, str]
@@ -156,6 +158,7 @@ def setting_keys(work: Work | None, prefix: str) -> list[Candidate]:
             key = f"{ROTTING_DAYS}.{stage.name}"
             keys[key] = setting_spec(key).help
         keys |= {key: setting_spec(key).help for key in values if is_cadence_key(key)}
+        keys |= {key: f"view: {value}" for key, value in values.items() if is_view_key(key)}
         head = f"{CADENCE}."
         if typed.startswith(head) or head.startswith(typed):
             for tag, _ in tags(work, typed[len(head) :]):
@@ -219,3 +222,14 @@ def tags(work: Work, prefix: str) -> list[Candidate]:
     typed = prefix.strip()
     values = _distinct(work, "contact_tags", "tag", typed.lower())
     return [(as_typed(typed, tag), "") for tag in values[:LIMIT]]
+
+
+def view_names(work: Work, prefix: str) -> list[Candidate]:
+    """Saved views (``view.NAME``), beside the listing each runs."""
+    typed = prefix.strip().lower()
+    found = [
+        (view_name(key), str(value))
+        for key, value in sorted(work.settings().items())
+        if is_view_key(key) and view_name(key).startswith(typed)
+    ]
+    return found[:LIMIT]
