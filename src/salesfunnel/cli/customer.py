@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
+from salesfunnel.cli.options import (
+    AllFlag,
+    JsonFlag,
+    LimitOption,
+    OwnerOption,
+    TeamFlag,
+    YesFlag,
+    confirm,
+    row_limit,
+)
 from salesfunnel.cli.state import state
 from salesfunnel.domain.customers import CustomerStatus
 from salesfunnel.domain.money import format_money
@@ -28,16 +37,25 @@ def customer_list(
     ctx: typer.Context,
     status: Annotated[CustomerStatus | None, typer.Option(help="Only this status.")] = None,
     as_of: AsOf = None,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
     limit: LimitOption = 50,
     every: AllFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Customers with their computed status, most recent buyers first."""
+    """Customers with their computed status, most recent buyers first (your own; --team)."""
     from salesfunnel.services.customers import list_customers
+    from salesfunnel.services.owners import whose
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        page = list_customers(work, status=status, as_of=as_of, limit=row_limit(limit, every))
+        page = list_customers(
+            work,
+            status=status,
+            as_of=as_of,
+            owner=whose(work, team=team, owner=owner),
+            limit=row_limit(limit, every),
+        )
     show_page(app_state.output, page, columns.CUSTOMER, noun="customers", as_json=as_json)
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
+from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, OwnerOption, TeamFlag, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.money import format_money
 from salesfunnel.render import columns
@@ -140,17 +140,22 @@ def deal_list(
     closing_after: Annotated[
         str | None, typer.Option(metavar="DATE", help="Expected to close on or after.")
     ] = None,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
     limit: LimitOption = 50,
     every: AllFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List deals (open ones by default), soonest expected close first."""
+    """List deals (open ones by default), soonest expected close first (your own; --team)."""
     from salesfunnel.services.deals import list_deals
+    from salesfunnel.services.owners import whose
 
     app_state = state(ctx)
     with app_state.reading() as work:
+        owned = whose(work, team=team, owner=owner)
         page = list_deals(
             work,
+            owner=owned,
             status=None if status is DealListStatus.ALL else status.value,
             stage=stage,
             contact=contact,
@@ -162,6 +167,7 @@ def deal_list(
         if not page.items and status is DealListStatus.OPEN and not as_json:
             others = list_deals(
                 work,
+                owner=owned,
                 status=None,
                 stage=stage,
                 contact=contact,
@@ -195,14 +201,20 @@ def deal_show(ctx: typer.Context, deal_id: DealId, as_json: JsonFlag = False) ->
     render_deal(out, deal)
 
 
-def pipeline(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Open deals by stage: count, total and weighted value."""
+def pipeline(
+    ctx: typer.Context,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Open deals by stage: count, total and weighted value (your own; --team)."""
     from salesfunnel.render.pipeline import render_pipeline
+    from salesfunnel.services.owners import whose
     from salesfunnel.services.pipeline import pipeline as pipeline_of
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        stages = pipeline_of(work)
+        stages = pipeline_of(work, owner=whose(work, team=team, owner=owner))
     if as_json:
         app_state.output.json(stages)
     else:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
+from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, OwnerOption, TeamFlag, row_limit
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, QualificationLevel
 from salesfunnel.render import columns
@@ -68,12 +68,15 @@ def lead_list(
     starred: Annotated[bool, typer.Option("--starred", help="Only starred leads.")] = False,
     level: Annotated[QualificationLevel | None, typer.Option(help="Only mql or sql.")] = None,
     channel: Annotated[Channel | None, typer.Option(help="Only inbound or outbound.")] = None,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
     limit: LimitOption = 50,
     every: AllFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List leads: starred first, then newest."""
+    """List leads: starred first, then newest (your own; --team for everybody's)."""
     from salesfunnel.services.leads import list_leads
+    from salesfunnel.services.owners import whose
 
     app_state = state(ctx)
     with app_state.reading() as work:
@@ -85,6 +88,7 @@ def lead_list(
             starred=starred,
             level=level,
             channel=channel,
+            owner=whose(work, team=team, owner=owner),
             limit=row_limit(limit, every),
         )
     show_page(

@@ -45,3 +45,12 @@ def confirm(question: str, yes: bool) -> None:
         print(file=sys.stderr)
     if answer.strip().lower() not in ("y", "yes"):
         raise typer.Abort()
+
+
+TeamFlag = Annotated[
+    bool, typer.Option("--team", help="Everybody's records, not only your own (see: --owner).")
+]
+OwnerOption = Annotated[
+    str | None,
+    typer.Option("--owner", metavar="NAME", help="Only the records of this user (see: --team)."),
+]

@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from salesfunnel.cli import prospect_import
-from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
+from salesfunnel.cli.options import (
+    AllFlag,
+    JsonFlag,
+    LimitOption,
+    OwnerOption,
+    TeamFlag,
+    YesFlag,
+    confirm,
+    row_limit,
+)
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import ProspectStatus
 from salesfunnel.render import columns
@@ -51,17 +60,24 @@ def prospect_list(
     ctx: typer.Context,
     list_name: Annotated[str | None, typer.Option("--list", help="Only this list.")] = None,
     status: Annotated[ProspectStatus | None, typer.Option(help="Only this status.")] = None,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
     limit: LimitOption = 50,
     every: AllFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List prospects, oldest first."""
+    """List prospects, oldest first (your own; --team for everybody's)."""
+    from salesfunnel.services.owners import whose
     from salesfunnel.services.prospects import list_prospects
 
     app_state = state(ctx)
     with app_state.reading() as work:
         page = list_prospects(
-            work, list_name=list_name, status=status, limit=row_limit(limit, every)
+            work,
+            list_name=list_name,
+            status=status,
+            owner=whose(work, team=team, owner=owner),
+            limit=row_limit(limit, every),
         )
     show_page(app_state.output, page, columns.PROSPECT, noun="prospects", as_json=as_json)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from salesfunnel.domain.customers import StatusThresholds
 from salesfunnel.domain.dates import DAY_NAMES, Interval, parse_interval, weekstart_from_name
 from salesfunnel.domain.money import currency_code
+from salesfunnel.domain.owners import USER_SETTING, owner_name
 from salesfunnel.domain.pipeline import DEFAULT_STAGES, parse_stages
 from salesfunnel.errors import BadValue
 
@@ -161,6 +162,13 @@ SETTINGS: dict[str, SettingSpec] = {
             "5",
             "priority points for a step due today, less each day further off (0 in 7 days)",
             _weight,
+        ),
+        SettingSpec(
+            USER_SETTING,
+            "",
+            "who you are: the owner of what you add and whose records listings show "
+            "(SALESFUNNEL_USER overrides it; empty: your login name)",
+            owner_name,
         ),
     ]
 }

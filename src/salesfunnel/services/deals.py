@@ -232,6 +232,7 @@ def list_deals(
     contact: str | None = None,
     closing_before: str | None = None,
     closing_after: str | None = None,
+    owner: str | None = None,
     limit: int | None = 50,
 ) -> Page[DealPublic]:
     """Open deals by default, soonest expected close first."""
@@ -252,6 +253,9 @@ def list_deals(
     if (after := user_date(work, closing_after)) is not None:
         conditions.append("d.expected_close >= :after")
         params["after"] = after
+    if owner is not None:  # ix_deals_owner_status
+        conditions.append("d.owner = :owner")
+        params["owner"] = owner
     query = f"SELECT {views.DEAL_COLUMNS} FROM deals AS d WHERE {' AND '.join(conditions)}"
     order = "d.expected_close IS NULL, d.expected_close, d.id"
     rows, total = rows_page(work, query, order, params, limit)
