@@ -51,12 +51,24 @@ def config_set(
     as_json: JsonFlag = False,
 ) -> None:
     """Change a setting; the value is checked first."""
-    from salesfunnel.services.settings import set_setting
+    from salesfunnel.domain.owners import USER_SETTING
+    from salesfunnel.domain.settings import canonical_key
+    from salesfunnel.services.settings import set_setting, set_user_name
 
     app_state = state(ctx)
     with app_state.writing() as work:
-        setting = set_setting(work, key, value)
+        relabelled = 0
+        if canonical_key(key) == USER_SETTING:
+            setting, relabelled = set_user_name(work, value)
+        else:
+            setting = set_setting(work, key, value)
         work.summary = message = f"{setting.key} = {setting.value}"
+        if relabelled:
+            work.summary = message = (
+                f"{message}; {relabelled} record{'s' if relabelled != 1 else ''} "
+                f"re-labelled as {setting.value}'s (undo can't take this back: set the "
+                "previous name again)"
+            )
     if as_json:
         app_state.output.json(setting)
     else:

@@ -126,6 +126,25 @@ def deal_lose(
     _report(ctx, deal, as_json, message)
 
 
+@app.command("assign")
+def deal_assign(
+    ctx: typer.Context,
+    deal_id: DealId,
+    user: Annotated[str, typer.Argument(metavar="USER", help="Whose the deal is from now on.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Hand a deal over to someone else, with its planned steps."""
+    from salesfunnel.services.deals import assign
+
+    with state(ctx).writing() as work:
+        deal, before, steps = assign(work, deal_id, user)
+        moved = f" and {steps} planned step{'s' if steps != 1 else ''}" if steps else ""
+        work.summary = message = (
+            f"Handed deal #{deal.id} {deal.title}{moved} over from {before} to {deal.owner}."
+        )
+    _report(ctx, deal, as_json, message)
+
+
 @app.command("list")
 def deal_list(
     ctx: typer.Context,

@@ -91,6 +91,7 @@ def _public(
         purchases_value=sum(s.total_value for s in sums if s.currency == default),
         purchases_by_currency=sums,
         churned_on=contact.churned_on,
+        owner=contact.owner,
     )
 
 
