@@ -804,6 +804,24 @@ class CheckPublic(Public):
     problems: list[ProblemPublic] = doc("what is wrong, each with its repair; [] when ok")
 
 
+class CopyTablePublic(Public):
+    """One table `copy-to` copied."""
+
+    table: str
+    rows: int
+
+
+class CopyPublic(Public):
+    """`copy-to URL`: what was copied, and where."""
+
+    target: str = doc("the database copied into: its path, or its URL without the password")
+    tables: list[CopyTablePublic] = doc("every table, in the order copied (parents first)")
+    rows: int = doc("rows copied in all")
+    contacts: int
+    deals: int
+    seconds: float
+
+
 DOCUMENTED: dict[str, type[Public]] = {
     "prospect list": ProspectPublic,
     "prospect lists": ProspectListPublic,
@@ -842,6 +860,7 @@ DOCUMENTED: dict[str, type[Public]] = {
     "check": CheckPublic,
     "merge --suggest": DuplicatePublic,
     "(part of check) problem": ProblemPublic,
+    "(part of copy-to) table": CopyTablePublic,
 }
 
 
@@ -865,6 +884,7 @@ CHANGES: dict[str, tuple[type[Public], bool]] = {
     "merge": (MergePublic, False),
     "mail import": (MailImportPublic, False),
     "backup": (BackupPublic, False),
+    "copy-to": (CopyPublic, False),
 }
 
 

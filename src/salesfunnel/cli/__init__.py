@@ -117,6 +117,7 @@ COMMANDS = {
     "merge": "salesfunnel.cli.merge:merge",
     "backup": "salesfunnel.cli.maintenance:backup",
     "check": "salesfunnel.cli.maintenance:check",
+    "copy-to": "salesfunnel.cli.moving:copy_to",
     "demo": "salesfunnel.cli.demo:demo",
 }
 GROUPS = {

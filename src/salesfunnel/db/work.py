@@ -45,6 +45,10 @@ class Driver(Protocol):
         """Rows (typed) and the count of rows changed."""
         ...
 
+    def run_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """One statement for many rows of parameters (a bulk copy)."""
+        ...
+
     def begin(self, *, write: bool, check_references: bool) -> None: ...
 
     def end(self, *, commit: bool) -> None: ...
@@ -74,6 +78,13 @@ class SqliteDriver:
                 cursor.close()
         except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
             raise refusal(error, bound) from None
+
+    def run_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        bound = [{k: sqlite_value(v) for k, v in row.items()} for row in rows]
+        try:
+            self.connection.executemany(sql, bound)
+        except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
+            raise refusal(error, bound[0] if bound else {}) from None
 
     def begin(self, *, write: bool, check_references: bool) -> None:
         if not check_references:  # only outside a transaction does SQLite take this
@@ -153,6 +164,14 @@ class AlchemyDriver:
             return [], result.rowcount
         make = row_maker(tuple(result.keys()))
         return [make(raw) for raw in result], result.rowcount
+
+    def run_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        from sqlalchemy import text
+
+        assert self.connection is not None, "run inside a unit of work"
+        self.connection.execute(
+            text(sql), [{k: document_value(v) for k, v in row.items()} for row in rows]
+        )
 
     def begin(self, *, write: bool, check_references: bool) -> None:
         self.connection = self.engine.connect()
