@@ -93,6 +93,7 @@ COMMANDS = [
     ("merge", "2", "3", "--yes"),
     ("next", "2", "call", "Weekly check-in", "--due", "+2d", "--every", "1w"),
     ("config", "set", "cadence.vip", "30d"),
+    ("deal", "assign", "1", "bob"),
 ]
 
 

@@ -268,8 +268,8 @@ class EventPublic(Public):
     at: datetime = doc("when it happened (UTC)")
     entity: str = doc("prospect, lead, deal or customer")
     action: str = doc("created, convert, cancel, qualify, win, churn...")
-    from_state: str | None = doc("state before")
-    to_state: str | None = doc("state after")
+    from_state: str | None = doc("state before (deal assign: the owner before)")
+    to_state: str | None = doc("state after (deal assign: the owner after)")
     detail: str | None = doc("reason, stage, level or value, as text")
     deal_id: int | None = doc("the deal it concerns, if any")
 

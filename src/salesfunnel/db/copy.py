@@ -87,14 +87,13 @@ def counts(work: Work, specs: list[TableSpec]) -> dict[str, int]:
 
 
 def holds_data(target: Work, specs: list[TableSpec]) -> str | None:
-    """What makes the target not empty (``12 contacts``), or None when it holds nothing but
+    """What makes the target not empty (``contacts: 12``), or None when it holds nothing but
     its settings (a new database has a few of its own)."""
-    for spec in specs:
-        if spec.name == "settings":
-            continue
-        found = target.value(f"SELECT count(*) FROM {spec.name}")
+    names = sorted((s.name for s in specs if s.name != "settings"), key=lambda n: n != "contacts")
+    for name in names:  # contacts first: what a user would call data
+        found = target.value(f"SELECT count(*) FROM {name}")
         if found:
-            return f"{found:,} {spec.name.replace('_', ' ')}"
+            return f"{name.replace('_', ' ')}: {found:,}"
     return None
 
 

@@ -311,9 +311,8 @@ def assign(work: Work, deal_id: int, user: str) -> tuple[DealPublic, str, int]:
         deal.contact_id,
         "deal",
         "assign",
-        from_state=deal.status,
-        to_state=deal.status,
-        detail=f"{deal.owner} -> {new_owner}",
+        from_state=deal.owner,  # whose it was, and whose it is now: the history's columns
+        to_state=new_owner,
         deal_id=deal.id,
     )
     return _public(work, deal.id), deal.owner, len(planned)
