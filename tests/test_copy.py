@@ -41,7 +41,7 @@ LISTINGS = [
 @pytest.fixture
 def funnel(ok, tmp_path) -> None:
     """Something in every table: lists, leads, deals won and open, steps, tags, costs,
-    a referral, an import, settings, a deal handed over, a contact undone (id 4 never given again)."""
+    a referral, an import, settings, a deal handed over, a contact undone (id 4: never again)."""
     ok("prospect", "add", "Pia Prospect", "--list", "Fair", "--company", "Acme")
     ok("lead", "add", "Leo Lead", "--email", "leo@example.com", "--tag", "vip", "--star")
     ok("lead", "qualify", "2", "--need", "--value", "1200")  # deal 1
