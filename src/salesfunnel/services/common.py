@@ -52,8 +52,10 @@ def find_contact(work: Work, ref: str, *, label: str = "contact") -> Any:
 
 
 def contact_by_id(work: Work, contact_id: int) -> Any:
-    """A contact row that must be there (a deal's or an activity's)."""
-    return work.row("SELECT * FROM contacts WHERE id = :id", {"id": contact_id})
+    """A contact row that must be there (a deal's or an activity's); in a write, held until
+    the command ends, as :func:`find_contact` holds it (two deals of one contact won at
+    once make it a customer once)."""
+    return work.row(work.locked("SELECT * FROM contacts WHERE id = :id"), {"id": contact_id})
 
 
 def find_deal(work: Work, deal_id: int) -> Any:
