@@ -227,5 +227,6 @@ def _carry_counter(source: Work, target: Work, table: str) -> None:
     sequence = target.value("SELECT pg_get_serial_sequence(:table, 'id')", {"table": table})
     if sequence is not None:
         target.value(
-            "SELECT setval(:sequence, :highest)", {"sequence": sequence, "highest": highest}
+            "SELECT setval(CAST(:sequence AS regclass), :highest)",
+            {"sequence": sequence, "highest": highest},
         )
