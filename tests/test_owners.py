@@ -98,8 +98,9 @@ def test_renaming_oneself_relabels_what_one_owned(ok, run, db, two_people, monke
     ]
     assert db("SELECT owner FROM deals ORDER BY id") == [("Ana Lima",), ("bob",)]
     assert ids(ok("lead", "list", "--json")) == [4, 1]
-    refused = run("config", "set", "user.name", " ")
-    assert refused.exit_code == 1 and "can't be empty" in refused.stderr
+    refused = run("config", "set", "user.name", "Ana\nLima")
+    assert refused.exit_code == 1 and "one line" in refused.stderr
+    assert ids(ok("lead", "list", "--json")) == [4, 1]
 
 
 # --- a team: one's own by default, everybody's with --team ------------------------------------

@@ -61,6 +61,11 @@ def _weekday(value: str) -> str:
     return DAY_NAMES[weekstart_from_name(value)]
 
 
+def _user_name(value: str) -> str:
+    """A person's name; empty: none stored, the login name is used (domain/owners.py)."""
+    return owner_name(value) if value.strip() else ""
+
+
 def _stages(value: str) -> str:
     stages = parse_stages(value)
     return ",".join(f"{s.name}:{s.probability}" for s in stages)
@@ -168,7 +173,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "",
             "who you are: the owner of what you add and whose records listings show "
             "(SALESFUNNEL_USER overrides it; empty: your login name)",
-            owner_name,
+            _user_name,
         ),
     ]
 }

@@ -67,7 +67,7 @@ def set_user_name(work: Work, value: str) -> tuple[SettingPublic, int]:
     stored = work.value('SELECT value FROM settings WHERE "key" = :key', {"key": USER_SETTING})
     before = stored or login_name()
     setting = set_setting(work, USER_SETTING, value)
-    after = setting.value
+    after = setting.value or login_name()
     owned = {
         table: int(
             work.value(f"SELECT count(*) FROM {table} WHERE owner = :before", {"before": before})
