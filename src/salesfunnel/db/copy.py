@@ -106,8 +106,8 @@ def copy_database(
     for spec in specs:
         copied = 0
         for page in _pages(source, spec):
-            rows = [_written(spec, target, row) for row in page]
-            rows = [row for row in rows if row is not None]
+            written = (_written(spec, target, row) for row in page)
+            rows = [row for row in written if row is not None]
             if rows:
                 target.driver.run_many(_insert_sql(spec), rows)
                 if spec.self_references:
