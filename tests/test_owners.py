@@ -13,11 +13,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, inspect
 
 from salesfunnel.db import migrate
 from salesfunnel.db.sqlite import configure
 from salesfunnel.domain import owners
+from salesfunnel.errors import BadValue
 
 
 @pytest.fixture(autouse=True)
@@ -279,3 +282,42 @@ def test_an_older_database_becomes_its_users(ok, run, tmp_path, monkeypatch) -> 
         assert connection.execute(
             "SELECT value FROM settings WHERE key = 'user.name'"
         ).fetchall() == [("olga",)]
+
+
+# --- the schema and the names --------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_the_migration_makes_the_owners_the_tables_define(tmp_path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    from salesfunnel.db.engine import open_engine
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'schema.db'}")
+    try:
+        with engine.connect() as connection:
+            differences = compare_metadata(
+                MigrationContext.configure(connection), SQLModel.metadata
+            )
+            columns = {
+                table: [c["name"] for c in inspect(connection).get_columns(table)]
+                for table in ("contacts", "deals", "activities")
+            }
+    finally:
+        engine.dispose()
+    assert [d for d in map(str, differences) if "owner" in d] == []
+    assert all("owner" in names for names in columns.values())
+
+
+@given(st.text(max_size=100))
+def test_a_user_name_is_one_trimmed_line_or_refused(typed: str) -> None:
+    try:
+        name = owners.owner_name(typed)
+    except BadValue as refused:
+        assert str(refused).startswith("a user name")
+        return
+    assert name == typed.strip() and name
+    assert len(name) <= owners.MAX_NAME and name.isprintable()
+    assert owners.owner_name(name) == name
