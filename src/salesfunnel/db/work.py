@@ -80,7 +80,10 @@ class SqliteDriver:
             raise refusal(error, bound) from None
 
     def run_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
-        bound = [{k: sqlite_value(v) for k, v in row.items()} for row in rows]
+        plain = _PLAIN  # text, numbers and NULL go as they are: most values of a bulk copy
+        bound = [
+            {k: v if type(v) in plain else sqlite_value(v) for k, v in row.items()} for row in rows
+        ]
         try:
             self.connection.executemany(sql, bound)
         except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
@@ -108,6 +111,9 @@ class SqliteDriver:
 
     def close(self) -> None:
         self.connection.close()
+
+
+_PLAIN = frozenset({str, int, float, type(None)})
 
 
 def refusal(error: Exception, bound: Params) -> Exception:
