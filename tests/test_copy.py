@@ -139,3 +139,19 @@ def test_copy_to_json_says_what_was_copied(ok, tmp_path, funnel) -> None:
     assert tables["undo_commands"] >= 10 and tables["import_batches"] == 1
     assert done["rows"] == sum(tables.values())
     assert "search_index_state" not in tables
+
+
+def test_nothing_to_copy_is_refused_and_makes_nothing(run, db_path, tmp_path) -> None:
+    target = tmp_path / "team.db"
+    result = run("copy-to", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: no database at {db_path} yet")
+    assert not target.exists() and not db_path.exists()
+
+
+def test_an_empty_database_copies_as_empty(ok, empty_db, tmp_path) -> None:
+    target = tmp_path / "team.db"
+    done = json.loads(ok("copy-to", str(target), "--json").stdout)
+    assert (done["rows"], done["contacts"]) == (1, 0)  # its one setting: whose it is
+    assert [t["table"] for t in done["tables"] if t["rows"]] == ["settings"]
+    assert json.loads(ok("--db", str(target), "lead", "list", "--team", "--json").stdout) == []
