@@ -137,6 +137,22 @@ def test_listings_show_ones_own_unless_team_or_owner(
     assert both.exit_code == 1 and both.stderr.count("\n") == 1 and "give one" in both.stderr
 
 
+def test_an_empty_listing_of_ones_own_says_what_the_team_has(ok, two_people, monkeypatch) -> None:
+    as_user(monkeypatch, "zoe")
+    for listing, noun, total in (
+        (("lead", "list"), "leads", 2),
+        (("prospect", "list"), "prospects", 1),
+        (("deal", "list"), "deals", 2),
+    ):
+        result = ok(*listing)
+        assert (result.stdout, result.stderr) == (
+            "",
+            f"No {noun} of yours (zoe); {total} of the team's (--team).\n",
+        )
+        assert ok(*listing, "--json").stdout == "[]\n"
+    assert ok("lead", "list", "--owner", "zoe").stderr == "No leads.\n"
+
+
 def test_customer_list_and_pipeline_are_ones_own(ok, two_people, monkeypatch) -> None:
     ok("deal", "win", "2")
     as_user(monkeypatch, "ana")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -15,6 +16,8 @@ from salesfunnel.cli.options import (
     YesFlag,
     confirm,
     row_limit,
+    team_hint,
+    team_total,
 )
 from salesfunnel.cli.state import state
 from salesfunnel.domain.customers import CustomerStatus
@@ -49,13 +52,14 @@ def customer_list(
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        page = list_customers(
-            work,
-            status=status,
-            as_of=as_of,
-            owner=whose(work, team=team, owner=owner),
-            limit=row_limit(limit, every),
-        )
+        listing = partial(list_customers, work, status=status, as_of=as_of)
+        mine = whose(work, team=team, owner=owner)
+        page = listing(owner=mine, limit=row_limit(limit, every))
+        default = not team and owner is None
+        others = team_total(len(page.items), default, as_json, lambda: listing(limit=1).total)
+    if others:
+        app_state.output.message(team_hint("customers", mine, others))
+        return
     show_page(app_state.output, page, columns.CUSTOMER, noun="customers", as_json=as_json)
 
 

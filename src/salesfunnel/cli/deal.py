@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, OwnerOption, TeamFlag, row_limit
+from salesfunnel.cli.options import (
+    AllFlag,
+    JsonFlag,
+    LimitOption,
+    OwnerOption,
+    TeamFlag,
+    row_limit,
+    team_hint,
+    team_total,
+)
 from salesfunnel.cli.state import state
 from salesfunnel.domain.money import format_money
 from salesfunnel.render import columns
@@ -182,6 +191,23 @@ def deal_list(
             closing_after=closing_after,
             limit=row_limit(limit, every),
         )
+        default = not team and owner is None
+        theirs = team_total(
+            len(page.items),
+            default,
+            as_json,
+            lambda: (
+                list_deals(
+                    work,
+                    status=None if status is DealListStatus.ALL else status.value,
+                    stage=stage,
+                    contact=contact,
+                    closing_before=closing_before,
+                    closing_after=closing_after,
+                    limit=1,
+                ).total
+            ),
+        )
         others = 0
         if not page.items and status is DealListStatus.OPEN and not as_json:
             others = list_deals(
@@ -194,6 +220,9 @@ def deal_list(
                 closing_after=closing_after,
                 limit=1,
             ).total
+    if theirs and not others:
+        app_state.output.message(team_hint("deals", owned, theirs))
+        return
     if others:  # `deal list --all` once said only this while closed deals were there
         app_state.output.message(
             f"No open deals; {others} closed (won or lost): deal list --status all."

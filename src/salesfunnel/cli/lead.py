@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
 
-from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, OwnerOption, TeamFlag, row_limit
+from salesfunnel.cli.options import (
+    AllFlag,
+    JsonFlag,
+    LimitOption,
+    OwnerOption,
+    TeamFlag,
+    row_limit,
+    team_hint,
+    team_total,
+)
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, QualificationLevel
 from salesfunnel.render import columns
@@ -80,7 +90,8 @@ def lead_list(
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        page = list_leads(
+        listing = partial(
+            list_leads,
             work,
             status=status,
             source=source,
@@ -88,9 +99,14 @@ def lead_list(
             starred=starred,
             level=level,
             channel=channel,
-            owner=whose(work, team=team, owner=owner),
-            limit=row_limit(limit, every),
         )
+        mine = whose(work, team=team, owner=owner)
+        page = listing(owner=mine, limit=row_limit(limit, every))
+        default = not team and owner is None
+        others = team_total(len(page.items), default, as_json, lambda: listing(limit=1).total)
+    if others:
+        app_state.output.message(team_hint("leads", mine, others))
+        return
     show_page(
         app_state.output,
         page,

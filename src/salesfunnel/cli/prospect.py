@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -16,6 +17,8 @@ from salesfunnel.cli.options import (
     YesFlag,
     confirm,
     row_limit,
+    team_hint,
+    team_total,
 )
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import ProspectStatus
@@ -72,13 +75,14 @@ def prospect_list(
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        page = list_prospects(
-            work,
-            list_name=list_name,
-            status=status,
-            owner=whose(work, team=team, owner=owner),
-            limit=row_limit(limit, every),
-        )
+        listing = partial(list_prospects, work, list_name=list_name, status=status)
+        mine = whose(work, team=team, owner=owner)
+        page = listing(owner=mine, limit=row_limit(limit, every))
+        default = not team and owner is None
+        others = team_total(len(page.items), default, as_json, lambda: listing(limit=1).total)
+    if others:
+        app_state.output.message(team_hint("prospects", mine, others))
+        return
     show_page(app_state.output, page, columns.PROSPECT, noun="prospects", as_json=as_json)
 
 
