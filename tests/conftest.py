@@ -28,7 +28,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SALESFUNNEL_DB", str(db))
     monkeypatch.setenv("SALESFUNNEL_NOW", NOW)
     monkeypatch.setenv("TZ", "UTC")
-    for name in ("NO_COLOR", "SALESFUNNEL_DEBUG", "FORCE_COLOR"):
+    for name in ("NO_COLOR", "SALESFUNNEL_DEBUG", "FORCE_COLOR", "SALESFUNNEL_USER"):
         monkeypatch.delenv(name, raising=False)
     return db
 

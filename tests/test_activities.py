@@ -9,6 +9,8 @@ import json
 
 import pytest
 
+from salesfunnel.domain.owners import login_name
+
 
 @pytest.fixture
 def ana(ok) -> None:
@@ -69,6 +71,7 @@ def test_a_date_only_step_has_no_time_and_no_instant(ok, db, ana) -> None:
         "due_at": None,
         "done_at": None,
         "every": None,
+        "owner": login_name(),  # the one user of a new database (domain/owners.py)
     }
     assert result.stderr == ""
 

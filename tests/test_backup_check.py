@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from salesfunnel.db.sqlite import SCHEMA_HEAD, known_schemas
+from salesfunnel.render.maintenance import size_text
 from salesfunnel.schemas import BackupPublic, CheckPublic
 from test_docs import assert_conforms
 from test_storage import make_old_database
@@ -79,7 +80,7 @@ def test_a_backup_is_a_private_copy_that_salesfunnel_opens(ok, funnel, db_path, 
 
     assert result.stdout == ""
     assert result.stderr == (
-        f"Backed up {db_path} to {target} ({target.stat().st_size / 1000:.1f} kB, "
+        f"Backed up {db_path} to {target} ({size_text(target.stat().st_size)}, "
         f"4 contacts, schema {SCHEMA_HEAD}).\n"
     )
     assert mode(target) == 0o600
@@ -212,7 +213,7 @@ def test_a_sound_database_checks_ok_with_counts(ok, funnel, db_path) -> None:
     result = ok("check")
 
     assert result.stdout.splitlines() == [
-        f"{db_path} ({db_path.stat().st_size / 1000:.1f} kB)",
+        f"{db_path} ({size_text(db_path.stat().st_size)})",
         f"  schema     {SCHEMA_HEAD} (current)",
         "  integrity  ok",
         "  contacts   1 prospect, 2 leads, 1 customer",

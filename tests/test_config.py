@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from salesfunnel.domain.owners import USER_SETTING, login_name
 from salesfunnel.domain.settings import SETTINGS
 
 # the settings of the funnel itself; other features add theirs to the registry
@@ -21,20 +22,24 @@ DEFAULTS = {
     "locale.weekstart": "monday",
 }
 KEYS = ", ".join(SETTINGS)
+# What a new SQLite database stores of its own: whose it is (migration 0010).
+OWN = f"key <> '{USER_SETTING}'"
 
 
 def test_list_shows_every_setting_with_its_default(empty_db, ok, db) -> None:
     settings = json.loads(ok("config", "list", "--json").stdout)
     assert [s["key"] for s in settings] == list(SETTINGS)
     assert {s["key"]: s["value"] for s in settings}.items() >= DEFAULTS.items()
-    assert all(s["value"] == s["default"] and s["help"] for s in settings)
+    assert all(s["help"] for s in settings)
+    assert all(s["value"] == s["default"] for s in settings if s["key"] != USER_SETTING)
+    assert {s["key"]: s["value"] for s in settings}[USER_SETTING] == login_name()
 
     text = ok("config", "list")
     assert text.stderr == ""
     lines = text.stdout.splitlines()
     assert lines[0].split() == ["key", "value", "default", "meaning"]
     assert [line.split()[0] for line in lines[1:]] == list(SETTINGS)
-    assert db("select count(*) from settings") == [(0,)]  # defaults are not stored
+    assert db(f"select count(*) from settings where {OWN}") == [(0,)]  # defaults aren't stored
 
 
 def test_set_stores_the_canonical_value_and_get_reads_it(ok, db) -> None:
@@ -57,7 +62,7 @@ def test_set_stores_the_canonical_value_and_get_reads_it(ok, db) -> None:
     assert {s["key"]: s["value"] for s in listed}["currency.default"] == "EUR"
 
     ok("config", "set", "currency.default", "brl")
-    assert db("select key, value from settings") == [("currency.default", "BRL")]
+    assert db(f"select key, value from settings where {OWN}") == [("currency.default", "BRL")]
 
 
 @pytest.mark.parametrize(
@@ -90,7 +95,7 @@ def test_unknown_keys_are_refused_listing_the_keys(empty_db, ok, run, db) -> Non
             f"Error: unknown setting {command[1]!r}; the settings are: {KEYS}"
         )
         assert result.stderr.count("\n") == 1
-    assert db("select count(*) from settings") == [(0,)]
+    assert db(f"select count(*) from settings where {OWN}") == [(0,)]
 
 
 BAD_VALUES = [
@@ -139,7 +144,7 @@ def test_thresholds_can_move_together_in_the_right_order(ok, run, db) -> None:
     assert refused.exit_code == 1
     ok("config", "set", "customer.inactive_days", "365")
     ok("config", "set", "customer.pre_inactive_days", "200")
-    assert dict(db("select key, value from settings")) == {
+    assert dict(db(f"select key, value from settings where {OWN}")) == {
         "customer.inactive_days": "365",
         "customer.pre_inactive_days": "200",
     }

@@ -225,6 +225,7 @@ CHANGES = [
     ("deal move", "3", "meeting"),
     ("deal lose", "3", "--reason", "price"),
     ("deal win", "1", "--value", "11000"),
+    ("deal assign", "2", "bob"),
     ("customer purchase", "3", "--value", "75"),
     ("customer churn", "3", "--reason", "contract ended"),
     ("config set", "deal.currency", "eur"),

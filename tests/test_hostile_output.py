@@ -73,6 +73,7 @@ def a_lead(name: str, company: str | None = None) -> LeadPublic:
         starred=True,
         stage="lead",
         created_at=datetime(2026, 11, 23, 9, tzinfo=UTC),
+        owner=name,
     )
 
 

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from salesfunnel.domain.owners import login_name
+
 
 def lead_json(ok, ref: str) -> dict:
     return json.loads(ok("lead", "show", ref, "--json").stdout)
@@ -73,6 +75,7 @@ def test_add_defaults_and_json(ok, db) -> None:
         "starred": False,
         "stage": "lead",
         "created_at": "2026-11-23T09:00:00Z",
+        "owner": login_name(),  # the one user of a new database (domain/owners.py)
     }
     assert result.stderr == ""
     assert db("select starred, channel from contacts") == [(0, "inbound")]

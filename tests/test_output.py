@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from salesfunnel.domain.owners import login_name
 from salesfunnel.render import columns
 from salesfunnel.render.output import Column, Output
 from salesfunnel.schemas import LeadPublic
@@ -56,6 +57,7 @@ def lead(name: str, *, starred: bool = False, company: str | None = None) -> Lea
         starred=starred,
         stage="lead",
         created_at=datetime(2026, 11, 23, 9, tzinfo=UTC),
+        owner="ana",
     )
 
 
@@ -219,9 +221,10 @@ def test_more_rows_than_shown_are_counted_on_stderr_not_in_the_json(ok) -> None:
 def test_a_listing_shows_fifty_rows_by_default(empty_db, ok, db_path) -> None:
     with sqlite3.connect(db_path) as connection:
         connection.executemany(
-            "insert into contacts (stage, name, lead_status, email_flagged, starred, created_at)"
-            " values ('lead', ?, 'new', 0, 0, '2026-11-01 09:00:00.000000')",
-            [(f"Lead {n:02}",) for n in range(51)],
+            "insert into contacts "
+            "(stage, name, lead_status, email_flagged, starred, created_at, owner)"
+            " values ('lead', ?, 'new', 0, 0, '2026-11-01 09:00:00.000000', ?)",
+            [(f"Lead {n:02}", login_name()) for n in range(51)],
         )
 
     as_json = ok("lead", "list", "--json")

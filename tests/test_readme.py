@@ -40,6 +40,7 @@ def test_the_readme_opens_with_the_two_setup_commands() -> None:
 
 def test_the_readme_tour_prints_what_it_shows(run, monkeypatch) -> None:
     monkeypatch.chdir(README.parent)  # the tour's file paths are relative to the checkout
+    monkeypatch.setenv("SALESFUNNEL_USER", "ana")  # whose the tour's records are
     examples = console_examples(README.read_text())
     assert len(examples) >= 15, "the tour should show the funnel end to end"
     for argv, expected in examples:

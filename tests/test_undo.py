@@ -94,6 +94,7 @@ COMMANDS = [
     ("next", "2", "call", "Weekly check-in", "--due", "+2d", "--every", "1w"),
     ("config", "set", "cadence.vip", "30d"),
     ("config", "set", "view.vip", "lead list --tag vip"),
+    ("deal", "assign", "1", "bob"),
 ]
 
 

@@ -136,6 +136,7 @@ class LeadPublic(Public):
     starred: bool
     stage: str = doc("funnel stage: lead, or customer once a deal is won")
     created_at: datetime
+    owner: str = doc("whose it is: the user who added it, or was handed it")
 
 
 class DealPublic(Public):
@@ -156,6 +157,7 @@ class DealPublic(Public):
     lost_reason: str | None
     opened_at: datetime
     closed_on: date | None
+    owner: str = doc("whose it is: the user who added it, or was handed it")
 
 
 class CurrencyTotalPublic(Public):
@@ -266,8 +268,8 @@ class EventPublic(Public):
     at: datetime = doc("when it happened (UTC)")
     entity: str = doc("prospect, lead, deal or customer")
     action: str = doc("created, convert, cancel, qualify, win, churn...")
-    from_state: str | None = doc("state before")
-    to_state: str | None = doc("state after")
+    from_state: str | None = doc("state before (deal assign: the owner before)")
+    to_state: str | None = doc("state after (deal assign: the owner after)")
     detail: str | None = doc("reason, stage, level or value, as text")
     deal_id: int | None = doc("the deal it concerns, if any")
 
@@ -287,6 +289,7 @@ class ActivityPublic(Public):
     every: str | None = doc(
         "recurring steps: the interval (3d, 2w, 1m, 1y); doing it plans the next one"
     )
+    owner: str = doc("whose step it is: the user who planned or logged it")
 
 
 class ProspectPublic(Public):
@@ -302,6 +305,7 @@ class ProspectPublic(Public):
     status: str = doc("open, converted or cancelled")
     email_flagged: bool = doc("the email looks malformed")
     created_at: datetime
+    owner: str = doc("whose it is: the user who added it, or was handed it")
 
 
 class ProspectListPublic(Public):
@@ -381,6 +385,7 @@ class ContactDetail(Public):
     referred_by_name: str | None
     customer: CustomerPublic | None = doc("customers: status as of today and purchases")
     created_at: datetime
+    owner: str = doc("whose it is: the user who added it, or was handed it")
     extra: dict[str, Any] = doc("imported columns with no field of their own")
     deals: builtins.list[DealPublic] = doc("newest first")
     purchases: builtins.list[PurchasePublic] = doc("newest first")
@@ -413,6 +418,7 @@ class CustomerPublic(Public):
     purchases_value: float = doc("what the purchases in `currency` add up to")
     purchases_by_currency: list[CurrencyTotalPublic] = doc("one per currency bought in")
     churned_on: date | None
+    owner: str = doc("whose it is: the user who added it, or was handed it")
 
 
 class PurchasePublic(Public):
@@ -603,6 +609,11 @@ class FunnelReportPublic(Public):
     currency: str = doc("values are in this currency (setting currency.default)")
     funnel: FunnelPublic
     won_other_currency: int = doc("won deals in other currencies, left out")
+    by_owner: list[SourceRowPublic] | None = doc(
+        "--by owner: the funnel per owner (name: the owner; a deal counts for the deal's "
+        "owner); null without it",
+        None,
+    )
 
 
 class SourceRowPublic(Public):
@@ -624,6 +635,9 @@ class SourcesReportPublic(Public):
     by_source: list[SourceRowPublic]
     by_channel: list[SourceRowPublic]
     by_list: list[SourceRowPublic]
+    by_owner: list[SourceRowPublic] | None = doc(
+        "--by owner: the funnel per owner (name: the owner; no cost); null without it", None
+    )
 
 
 class ForecastBucketPublic(Public):
@@ -650,6 +664,9 @@ class ForecastPublic(Public):
     overdue: list[DealPublic] = doc("deals whose expected close is past (20 max)")
     undated: list[DealPublic] = doc("deals with no expected close (20 max)")
     other_currency: int = doc("open deals in other currencies, left out")
+    by_owner: list[ForecastBucketPublic] | None = doc(
+        "--by owner: open deals per owner (key: the owner); null without it", None
+    )
 
 
 class SourcePublic(Public):
@@ -794,6 +811,24 @@ class CheckPublic(Public):
     problems: list[ProblemPublic] = doc("what is wrong, each with its repair; [] when ok")
 
 
+class CopyTablePublic(Public):
+    """One table `copy-to` copied."""
+
+    table: str
+    rows: int
+
+
+class CopyPublic(Public):
+    """`copy-to URL`: what was copied, and where."""
+
+    target: str = doc("the database copied into: its path, or its URL without the password")
+    tables: list[CopyTablePublic] = doc("every table, in the order copied (parents first)")
+    rows: int = doc("rows copied in all")
+    contacts: int
+    deals: int
+    seconds: float
+
+
 DOCUMENTED: dict[str, type[Public]] = {
     "prospect list": ProspectPublic,
     "prospect lists": ProspectListPublic,
@@ -833,6 +868,7 @@ DOCUMENTED: dict[str, type[Public]] = {
     "check": CheckPublic,
     "merge --suggest": DuplicatePublic,
     "(part of check) problem": ProblemPublic,
+    "(part of copy-to) table": CopyTablePublic,
 }
 
 
@@ -849,12 +885,14 @@ CHANGES: dict[str, tuple[type[Public], bool]] = {
     "deal move": (DealPublic, False),
     "deal win": (DealPublic, False),
     "deal lose": (DealPublic, False),
+    "deal assign": (DealPublic, False),
     "customer churn": (CustomerPublic, False),
     "config set": (SettingPublic, False),
     "undo": (UndoResultPublic, False),
     "merge": (MergePublic, False),
     "mail import": (MailImportPublic, False),
     "backup": (BackupPublic, False),
+    "copy-to": (CopyPublic, False),
 }
 
 

@@ -119,6 +119,7 @@ COMMANDS = {
     "view": "salesfunnel.cli.view:view",
     "backup": "salesfunnel.cli.maintenance:backup",
     "check": "salesfunnel.cli.maintenance:check",
+    "copy-to": "salesfunnel.cli.moving:copy_to",
     "demo": "salesfunnel.cli.demo:demo",
 }
 GROUPS = {

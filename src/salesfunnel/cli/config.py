@@ -61,8 +61,9 @@ def config_set(
     A saved view is a setting too: `config set view.vip "lead list --tag vip"`, checked
     as the listing it runs; `salesfunnel view vip` runs it.
     """
+    from salesfunnel.domain.owners import USER_SETTING
     from salesfunnel.domain.settings import canonical_key, is_view_key
-    from salesfunnel.services.settings import set_setting
+    from salesfunnel.services.settings import set_setting, set_user_name
 
     app_state = state(ctx)
     if is_view_key(canonical_key(key)):
@@ -70,8 +71,18 @@ def config_set(
 
         check_listing(canonical_key(key), value)
     with app_state.writing() as work:
-        setting = set_setting(work, key, value)
+        relabelled = 0
+        if canonical_key(key) == USER_SETTING:
+            setting, relabelled = set_user_name(work, value)
+        else:
+            setting = set_setting(work, key, value)
         work.summary = message = f"{setting.key} = {setting.value}"
+        if relabelled:
+            work.summary = message = (
+                f"{message}; {relabelled} record{'s' if relabelled != 1 else ''} "
+                f"re-labelled as {setting.value}'s (undo can't take this back: set the "
+                "previous name again)"
+            )
     if as_json:
         app_state.output.json(setting)
     else:

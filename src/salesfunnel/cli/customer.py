@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
 
 from salesfunnel.cli import complete
-from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
+from salesfunnel.cli.options import (
+    AllFlag,
+    JsonFlag,
+    LimitOption,
+    OwnerOption,
+    TeamFlag,
+    YesFlag,
+    confirm,
+    row_limit,
+    team_hint,
+    team_total,
+)
 from salesfunnel.cli.state import state
 from salesfunnel.domain.customers import CustomerStatus
 from salesfunnel.domain.money import format_money
@@ -37,16 +49,26 @@ def customer_list(
     ctx: typer.Context,
     status: Annotated[CustomerStatus | None, typer.Option(help="Only this status.")] = None,
     as_of: AsOf = None,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
     limit: LimitOption = 50,
     every: AllFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Customers with their computed status, most recent buyers first."""
+    """Customers with their computed status, most recent buyers first (your own; --team)."""
     from salesfunnel.services.customers import list_customers
+    from salesfunnel.services.owners import whose
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        page = list_customers(work, status=status, as_of=as_of, limit=row_limit(limit, every))
+        listing = partial(list_customers, work, status=status, as_of=as_of)
+        mine = whose(work, team=team, owner=owner)
+        page = listing(owner=mine, limit=row_limit(limit, every))
+        default = not team and owner is None
+        others = team_total(len(page.items), default, as_json, lambda: listing(limit=1).total)
+    if others:
+        app_state.output.message(team_hint("customers", mine, others))
+        return
     show_page(app_state.output, page, columns.CUSTOMER, noun="customers", as_json=as_json)
 
 

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from salesfunnel.cli import complete
-from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
+from salesfunnel.cli.options import (
+    AllFlag,
+    JsonFlag,
+    LimitOption,
+    OwnerOption,
+    TeamFlag,
+    row_limit,
+    team_hint,
+    team_total,
+)
 from salesfunnel.cli.state import state
 from salesfunnel.domain.money import format_money
 from salesfunnel.render import columns
@@ -137,6 +146,25 @@ def deal_lose(
     _report(ctx, deal, as_json, message)
 
 
+@app.command("assign")
+def deal_assign(
+    ctx: typer.Context,
+    deal_id: DealId,
+    user: Annotated[str, typer.Argument(metavar="USER", help="Whose the deal is from now on.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Hand a deal over to someone else, with its planned steps."""
+    from salesfunnel.services.deals import assign
+
+    with state(ctx).writing() as work:
+        deal, before, steps = assign(work, deal_id, user)
+        moved = f" and {steps} planned step{'s' if steps != 1 else ''}" if steps else ""
+        work.summary = message = (
+            f"Handed deal #{deal.id} {deal.title}{moved} over from {before} to {deal.owner}."
+        )
+    _report(ctx, deal, as_json, message)
+
+
 @app.command("list")
 def deal_list(
     ctx: typer.Context,
@@ -156,17 +184,22 @@ def deal_list(
     closing_after: Annotated[
         str | None, typer.Option(metavar="DATE", help="Expected to close on or after.")
     ] = None,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
     limit: LimitOption = 50,
     every: AllFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List deals (open ones by default), soonest expected close first."""
+    """List deals (open ones by default), soonest expected close first (your own; --team)."""
     from salesfunnel.services.deals import list_deals
+    from salesfunnel.services.owners import whose
 
     app_state = state(ctx)
     with app_state.reading() as work:
+        owned = whose(work, team=team, owner=owner)
         page = list_deals(
             work,
+            owner=owned,
             status=None if status is DealListStatus.ALL else status.value,
             stage=stage,
             contact=contact,
@@ -174,10 +207,28 @@ def deal_list(
             closing_after=closing_after,
             limit=row_limit(limit, every),
         )
+        default = not team and owner is None
+        theirs = team_total(
+            len(page.items),
+            default,
+            as_json,
+            lambda: (
+                list_deals(
+                    work,
+                    status=None if status is DealListStatus.ALL else status.value,
+                    stage=stage,
+                    contact=contact,
+                    closing_before=closing_before,
+                    closing_after=closing_after,
+                    limit=1,
+                ).total
+            ),
+        )
         others = 0
         if not page.items and status is DealListStatus.OPEN and not as_json:
             others = list_deals(
                 work,
+                owner=owned,
                 status=None,
                 stage=stage,
                 contact=contact,
@@ -185,6 +236,9 @@ def deal_list(
                 closing_after=closing_after,
                 limit=1,
             ).total
+    if theirs and not others:
+        app_state.output.message(team_hint("deals", owned, theirs))
+        return
     if others:  # `deal list --all` once said only this while closed deals were there
         app_state.output.message(
             f"No open deals; {others} closed (won or lost): deal list --status all."
@@ -211,14 +265,20 @@ def deal_show(ctx: typer.Context, deal_id: DealId, as_json: JsonFlag = False) ->
     render_deal(out, deal)
 
 
-def pipeline(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Open deals by stage: count, total and weighted value."""
+def pipeline(
+    ctx: typer.Context,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Open deals by stage: count, total and weighted value (your own; --team)."""
     from salesfunnel.render.pipeline import render_pipeline
+    from salesfunnel.services.owners import whose
     from salesfunnel.services.pipeline import pipeline as pipeline_of
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        stages = pipeline_of(work)
+        stages = pipeline_of(work, owner=whose(work, team=team, owner=owner))
     if as_json:
         app_state.output.json(stages)
     else:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
 
 from salesfunnel.cli import complete
-from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, row_limit
+from salesfunnel.cli.options import (
+    AllFlag,
+    JsonFlag,
+    LimitOption,
+    OwnerOption,
+    TeamFlag,
+    row_limit,
+    team_hint,
+    team_total,
+)
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, QualificationLevel
 from salesfunnel.render import columns
@@ -87,16 +97,20 @@ def lead_list(
     starred: Annotated[bool, typer.Option("--starred", help="Only starred leads.")] = False,
     level: Annotated[QualificationLevel | None, typer.Option(help="Only mql or sql.")] = None,
     channel: Annotated[Channel | None, typer.Option(help="Only inbound or outbound.")] = None,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
     limit: LimitOption = 50,
     every: AllFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List leads: starred first, then newest."""
+    """List leads: starred first, then newest (your own; --team for everybody's)."""
     from salesfunnel.services.leads import list_leads
+    from salesfunnel.services.owners import whose
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        page = list_leads(
+        listing = partial(
+            list_leads,
             work,
             status=status,
             source=source,
@@ -104,8 +118,14 @@ def lead_list(
             starred=starred,
             level=level,
             channel=channel,
-            limit=row_limit(limit, every),
         )
+        mine = whose(work, team=team, owner=owner)
+        page = listing(owner=mine, limit=row_limit(limit, every))
+        default = not team and owner is None
+        others = team_total(len(page.items), default, as_json, lambda: listing(limit=1).total)
+    if others:
+        app_state.output.message(team_hint("leads", mine, others))
+        return
     show_page(
         app_state.output,
         page,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -45,3 +46,25 @@ def confirm(question: str, yes: bool) -> None:
         print(file=sys.stderr)
     if answer.strip().lower() not in ("y", "yes"):
         raise typer.Abort()
+
+
+TeamFlag = Annotated[
+    bool, typer.Option("--team", help="Everybody's records, not only your own (see: --owner).")
+]
+OwnerOption = Annotated[
+    str | None,
+    typer.Option("--owner", metavar="NAME", help="Only the records of this user (see: --team)."),
+]
+
+
+def team_total(shown: int, mine: bool, as_json: bool, count: Callable[[], int]) -> int:
+    """How many the team has where a listing of one's own has nothing (0: no hint needed).
+
+    Asked only then (``count``: the same listing for everybody), so that someone who
+    sees "No leads." on a shared database learns that the others have some.
+    """
+    return count() if shown == 0 and mine and not as_json else 0
+
+
+def team_hint(noun: str, user: str | None, total: int) -> str:
+    return f"No {noun} of yours ({user}); {total:,} of the team's (--team)."

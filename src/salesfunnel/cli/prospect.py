@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
 
 from salesfunnel.cli import complete, prospect_import
-from salesfunnel.cli.options import AllFlag, JsonFlag, LimitOption, YesFlag, confirm, row_limit
+from salesfunnel.cli.options import (
+    AllFlag,
+    JsonFlag,
+    LimitOption,
+    OwnerOption,
+    TeamFlag,
+    YesFlag,
+    confirm,
+    row_limit,
+    team_hint,
+    team_total,
+)
 from salesfunnel.cli.state import state
 from salesfunnel.domain.lifecycle import ProspectStatus
 from salesfunnel.render import columns
@@ -61,18 +73,26 @@ def prospect_list(
         typer.Option("--list", help="Only this list.", autocompletion=complete.list_name),
     ] = None,
     status: Annotated[ProspectStatus | None, typer.Option(help="Only this status.")] = None,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
     limit: LimitOption = 50,
     every: AllFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List prospects, oldest first."""
+    """List prospects, oldest first (your own; --team for everybody's)."""
+    from salesfunnel.services.owners import whose
     from salesfunnel.services.prospects import list_prospects
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        page = list_prospects(
-            work, list_name=list_name, status=status, limit=row_limit(limit, every)
-        )
+        listing = partial(list_prospects, work, list_name=list_name, status=status)
+        mine = whose(work, team=team, owner=owner)
+        page = listing(owner=mine, limit=row_limit(limit, every))
+        default = not team and owner is None
+        others = team_total(len(page.items), default, as_json, lambda: listing(limit=1).total)
+    if others:
+        app_state.output.message(team_hint("prospects", mine, others))
+        return
     show_page(app_state.output, page, columns.PROSPECT, noun="prospects", as_json=as_json)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -24,9 +25,22 @@ Until = Annotated[
 ]
 
 
+class Grouping(StrEnum):
+    OWNER = "owner"
+
+
+By = Annotated[
+    Grouping | None, typer.Option("--by", help="Also group by owner (whose contacts and deals).")
+]
+
+
 @app.command("funnel")
 def report_funnel(
-    ctx: typer.Context, since: Since = None, until: Until = None, as_json: JsonFlag = False
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    by: By = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Prospects worked, leads qualified, deals won: counts, conversion rates and times."""
     from salesfunnel.render.reports import render_funnel
@@ -34,7 +48,7 @@ def report_funnel(
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        report = funnel_report(work, since, until)
+        report = funnel_report(work, since, until, by_owner=by is Grouping.OWNER)
     if as_json:
         app_state.output.json(report)
     else:
@@ -43,7 +57,11 @@ def report_funnel(
 
 @app.command("sources")
 def report_sources(
-    ctx: typer.Context, since: Since = None, until: Until = None, as_json: JsonFlag = False
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    by: By = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """The funnel per source, channel and prospecting list, with won value, cost and ROI."""
     from salesfunnel.render.reports import render_sources
@@ -51,7 +69,7 @@ def report_sources(
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        report = sources_report(work, since, until)
+        report = sources_report(work, since, until, by_owner=by is Grouping.OWNER)
     if as_json:
         app_state.output.json(report)
     else:
@@ -67,6 +85,7 @@ def report_forecast(
     until: Annotated[
         str | None, typer.Option(metavar="DATE", help="Only deals expected to close by then.")
     ] = None,
+    by: By = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Open deals by expected close month and by stage, total and weighted by probability."""
@@ -75,7 +94,7 @@ def report_forecast(
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        report = forecast_report(work, since, until)
+        report = forecast_report(work, since, until, by_owner=by is Grouping.OWNER)
     if as_json:
         app_state.output.json(report)
     else:

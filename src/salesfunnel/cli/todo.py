@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from salesfunnel.cli.options import AllFlag, JsonFlag, row_limit
+from salesfunnel.cli.options import AllFlag, JsonFlag, OwnerOption, TeamFlag, row_limit
 from salesfunnel.cli.state import state
 
 SECTION_ROWS = 10  # per section: the sections fit a screen, or a morning e-mail
@@ -41,6 +41,8 @@ def todo(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show how each item's priority adds up.")
     ] = False,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
     limit: SectionLimit = SECTION_ROWS,
     every: AllFlag = False,
     as_json: JsonFlag = False,
@@ -50,13 +52,16 @@ def todo(
     Sections: overdue, today, the next 7 days, open leads and deals with no next step,
     stale leads, rotting deals, customers who turned pre-inactive in the last 7 days.
     Starred contacts come first; --explain shows why each item ranks where it does.
+    Your own steps, deals and contacts; --team for everybody's.
     """
     from salesfunnel.render.todo import render_todo
+    from salesfunnel.services.owners import whose
     from salesfunnel.services.todo import todo_list
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        result = todo_list(work, as_of=as_of, limit=row_limit(limit, every))
+        owned = whose(work, team=team, owner=owner)
+        result = todo_list(work, as_of=as_of, limit=row_limit(limit, every), owner=owned)
     if as_json:
         app_state.output.json(result)
     else:
@@ -73,6 +78,8 @@ def digest(
         bool,
         typer.Option("--quiet-if-empty", help="Print nothing on a day with nothing to do."),
     ] = False,
+    team: TeamFlag = False,
+    owner: OwnerOption = None,
     limit: SectionLimit = SECTION_ROWS,
     every: AllFlag = False,
     as_json: JsonFlag = False,
@@ -82,11 +89,13 @@ def digest(
     Exits 0 whether or not there is anything to do; non-zero only on a real failure.
     """
     from salesfunnel.render.todo import digest_markdown, digest_text, is_empty
+    from salesfunnel.services.owners import whose
     from salesfunnel.services.todo import todo_list
 
     app_state = state(ctx)
     with app_state.reading() as work:
-        result = todo_list(work, as_of=as_of, limit=row_limit(limit, every))
+        owned = whose(work, team=team, owner=owner)
+        result = todo_list(work, as_of=as_of, limit=row_limit(limit, every), owner=owned)
     if quiet_if_empty and is_empty(result):
         return
     if as_json or output_format is DigestFormat.JSON:

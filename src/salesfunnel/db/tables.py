@@ -72,7 +72,10 @@ OPEN_LEAD_INDEX_COLUMNS = (
     "created_at",
     "stage",
     "lead_status",
+    "owner",  # migration 0010: one's own open leads are filtered in the index
 )
+# Whose a contact, deal or activity is (domain/owners.py); every write names it (db/work.py).
+OWNER_DEFAULT = {"server_default": text("''")}
 
 
 class ImportUpdate(SQLModel, table=True):
@@ -117,6 +120,15 @@ class Contact(SQLModel, table=True):
         # The to-do list's open leads (new or contacted), by star and last touch: stale and
         # no-next-step leads come out of this small index however many contacts there are.
         # It also holds every column those queries test, so counting them reads no rows.
+        # One's own leads, in the lead list's order (migration 0010).
+        Index(
+            "ix_contacts_owner_leads",
+            "owner",
+            "starred",
+            "id",
+            "lead_status",
+            sqlite_where=text("lead_status IS NOT NULL"),
+        ),
         Index(
             "ix_contacts_open_leads",
             *OPEN_LEAD_INDEX_COLUMNS,
@@ -165,6 +177,7 @@ class Contact(SQLModel, table=True):
     last_activity_at: datetime | None = None
     # For `search`: domain.text.search_key_for(name, email, phone, company), set on every write.
     search_key: str | None = None
+    owner: str = Field(sa_column_kwargs=OWNER_DEFAULT)
 
 
 class ContactTag(SQLModel, table=True):
@@ -176,7 +189,10 @@ class ContactTag(SQLModel, table=True):
 
 class Deal(SQLModel, table=True):
     __tablename__ = "deals"
-    __table_args__ = (Index("ix_deals_status_stage", "status", "stage"),)
+    __table_args__ = (
+        Index("ix_deals_status_stage", "status", "stage"),
+        Index("ix_deals_owner_status", "owner", "status", "stage"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contacts.id", index=True)
@@ -195,6 +211,7 @@ class Deal(SQLModel, table=True):
     closed_on: date | None = None
     last_activity_at: datetime | None = None
     search_key: str | None = None  # for `search`: domain.text.deal_search_key(title)
+    owner: str = Field(sa_column_kwargs=OWNER_DEFAULT)
 
 
 class Activity(SQLModel, table=True):
@@ -206,6 +223,7 @@ class Activity(SQLModel, table=True):
         # "Has this contact / deal a step planned (from a date on)?" in one index probe.
         Index("ix_activities_contact_open", "contact_id", "done_at", "due_date"),
         Index("ix_activities_deal_open", "deal_id", "done_at", "due_date"),
+        Index("ix_activities_owner_open", "owner", "done_at", "due_date"),  # one's own steps
         # `mail import`: is this message logged on this contact already?
         Index(
             "ix_activities_message",
@@ -229,6 +247,7 @@ class Activity(SQLModel, table=True):
     series_on: date | None = None  # its day in its series: snoozing moves due_date, not this
     message_id: str | None = None  # an email `mail import` logged: its Message-ID
     created_at: datetime
+    owner: str = Field(sa_column_kwargs=OWNER_DEFAULT)
 
 
 class Purchase(SQLModel, table=True):

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from salesfunnel.db.journal import Journal, key_of, where
 from salesfunnel.db.rows import Params, document_value, row_maker, sqlite_value
 from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS
+from salesfunnel.domain.owners import USER_SETTING, current_user
 from salesfunnel.domain.settings import (
     SETTINGS,
     canonical_key,
@@ -37,6 +38,9 @@ from salesfunnel.errors import BadValue, DatabaseError
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
+# Tables whose rows belong to someone: a new row's owner is the current user unless given.
+OWNED = frozenset({"contacts", "deals", "activities"})
+
 
 class Driver(Protocol):
     """One connection to the database, for the whole command."""
@@ -45,6 +49,10 @@ class Driver(Protocol):
 
     def run(self, sql: str, params: Params) -> tuple[list[Any], int]:
         """Rows (typed) and the count of rows changed."""
+        ...
+
+    def run_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """One statement for many rows of parameters (a bulk copy)."""
         ...
 
     def begin(self, *, write: bool, check_references: bool) -> None: ...
@@ -77,6 +85,16 @@ class SqliteDriver:
         except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
             raise refusal(error, bound) from None
 
+    def run_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        plain = _PLAIN  # text, numbers and NULL go as they are: most values of a bulk copy
+        bound = [
+            {k: v if type(v) in plain else sqlite_value(v) for k, v in row.items()} for row in rows
+        ]
+        try:
+            self.connection.executemany(sql, bound)
+        except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
+            raise refusal(error, bound[0] if bound else {}) from None
+
     def begin(self, *, write: bool, check_references: bool) -> None:
         if not check_references:  # only outside a transaction does SQLite take this
             self.connection.execute("PRAGMA foreign_keys = OFF")
@@ -99,6 +117,9 @@ class SqliteDriver:
 
     def close(self) -> None:
         self.connection.close()
+
+
+_PLAIN = frozenset({str, int, float, type(None)})
 
 
 def refusal(error: Exception, bound: Params) -> Exception:
@@ -155,6 +176,14 @@ class AlchemyDriver:
             return [], result.rowcount
         make = row_maker(tuple(result.keys()))
         return [make(raw) for raw in result], result.rowcount
+
+    def run_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        from sqlalchemy import text
+
+        assert self.connection is not None, "run inside a unit of work"
+        self.connection.execute(
+            text(sql), [{k: document_value(v) for k, v in row.items()} for row in rows]
+        )
 
     def begin(self, *, write: bool, check_references: bool) -> None:
         self.connection = self.engine.connect()
@@ -249,6 +278,20 @@ class Work:
         found = self.rows(sql, params)
         return found[0][0] if found else None
 
+    def locked(self, select: str) -> str:
+        """A SELECT of rows this write is about to change, made to hold them until it ends.
+
+        Every lifecycle transition reads a state and writes the next one (a deal open,
+        then won).  On SQLite a write unit holds the whole database from its start (BEGIN
+        IMMEDIATE), so a second command reads what the first left.  On PostgreSQL (READ
+        COMMITTED) two commands could read the same state at once and both write; ``FOR
+        UPDATE`` makes the second wait for the first to end, then read the row as the first
+        left it, and refuse (services/common.py: ``find_contact``, ``find_deal``).
+        """
+        if self.write and self.dialect != "sqlite":
+            return f"{select} FOR UPDATE"
+        return select
+
     # --- writing ----------------------------------------------------------------------
     def execute(self, sql: str, params: Params | None = None) -> int:
         """An INSERT, UPDATE or DELETE in raw SQL; returns how many rows it changed.
@@ -262,7 +305,10 @@ class Work:
         return self.driver.run(sql, params or {})[1]
 
     def insert(self, table: str, values: Mapping[str, Any]) -> int:
-        """A new row; returns its id."""
+        """A new row; returns its id.  A contact, deal or activity is the current user's
+        unless ``owner`` is given."""
+        if table in OWNED and "owner" not in values:
+            values = {**values, "owner": self.user}
         columns = ", ".join(values)
         placeholders = ", ".join(f":{name}" for name in values)
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING id"
@@ -341,6 +387,11 @@ class Work:
         return driver.connection if isinstance(driver, SqliteDriver) else None
 
     # --- settings ---------------------------------------------------------------------
+    @property
+    def user(self) -> str:
+        """Who is using salesfunnel (domain/owners.py): the owner of what they add."""
+        return current_user(self.settings().get(USER_SETTING))
+
     def settings(self) -> dict[str, str]:
         """Every setting, stored value over default, read once per unit of work."""
         if self._settings is None:

@@ -311,14 +311,20 @@ def funnel_by(
     period: Period,
     currency: str,
     group_of: Callable[[int], Hashable],
+    deal_group_of: Callable[[DealFacts], Hashable] | None = None,
 ) -> dict[Hashable, Funnel]:
-    """One funnel per group of contacts (source, channel, list): ``group_of(contact_id)``."""
+    """One funnel per group of contacts (source, channel, list): ``group_of(contact_id)``.
+
+    A deal goes with its contact's group, or with ``deal_group_of(deal)`` when given (its
+    owner: a deal handed over counts for whoever has it).
+    """
     grouped_events: dict[Hashable, list[Event]] = defaultdict(list)
     grouped_deals: dict[Hashable, list[DealFacts]] = defaultdict(list)
     for event in events:
         grouped_events[group_of(event.contact_id)].append(event)
     for deal in deals:
-        grouped_deals[group_of(deal.contact_id)].append(deal)
+        group = group_of(deal.contact_id) if deal_group_of is None else deal_group_of(deal)
+        grouped_deals[group].append(deal)
     return {
         group: funnel(grouped_events.get(group, []), grouped_deals.get(group, []), period, currency)
         for group in {*grouped_events, *grouped_deals}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from salesfunnel.domain.customers import StatusThresholds
 from salesfunnel.domain.dates import DAY_NAMES, Interval, parse_interval, weekstart_from_name
 from salesfunnel.domain.money import currency_code
+from salesfunnel.domain.owners import USER_SETTING, owner_name
 from salesfunnel.domain.pipeline import DEFAULT_STAGES, parse_stages
 from salesfunnel.errors import BadValue, NotFound
 
@@ -80,6 +81,11 @@ def _weight(value: str) -> str:
 def _weekday(value: str) -> str:
     """Any weekday name dates read (``fri``, ``Friday``), stored in full: ``friday``."""
     return DAY_NAMES[weekstart_from_name(value)]
+
+
+def _user_name(value: str) -> str:
+    """A person's name; empty: none stored, the login name is used (domain/owners.py)."""
+    return owner_name(value) if value.strip() else ""
 
 
 def _stages(value: str) -> str:
@@ -183,6 +189,13 @@ SETTINGS: dict[str, SettingSpec] = {
             "5",
             "priority points for a step due today, less each day further off (0 in 7 days)",
             _weight,
+        ),
+        SettingSpec(
+            USER_SETTING,
+            "",
+            "who you are: the owner of what you add and whose records listings show "
+            "(SALESFUNNEL_USER overrides it; empty: your login name)",
+            _user_name,
         ),
     ]
 }

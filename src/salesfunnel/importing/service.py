@@ -92,6 +92,7 @@ def import_prospects(
         channel=Channel.INBOUND if options.as_leads else Channel.OUTBOUND,
         created_at=now,
         became_lead_at=now if options.as_leads else None,
+        owner=work.user,
     )
     reader = plan.reader()
     writer = BulkWriter(dbapi, constants, unfilled=reader.unfilled)

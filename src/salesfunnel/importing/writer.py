@@ -39,6 +39,7 @@ class Constants:
     channel: str
     created_at: datetime
     became_lead_at: datetime | None
+    owner: str  # who imported them (domain/owners.py)
 
     def columns(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class Constants:
             "starred": False,
             "created_at": self.created_at,
             "became_lead_at": self.became_lead_at,
+            "owner": self.owner,
         }
 
 

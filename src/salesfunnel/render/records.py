@@ -46,6 +46,7 @@ def render_lead(out: Output, lead: LeadDetail) -> None:
         ("website", lead.website),
         ("notes", lead.notes),
         ("since", local_date(lead.created_at)),
+        ("owner", lead.owner),
         *((key, value) for key, value in lead.extra.items()),
     ]
     out.record(
@@ -99,6 +100,7 @@ def render_contact(out: Output, contact: ContactDetail) -> None:
         ("referred by", referrer),
         ("notes", contact.notes),
         ("since", local_date(contact.created_at)),
+        ("owner", contact.owner),
         *((key, value) for key, value in contact.extra.items()),
     ]
     out.record(
@@ -132,6 +134,7 @@ def render_deal(out: Output, deal: DealDetail) -> None:
         ("closed", deal.closed_on),
         ("lost because", deal.lost_reason),
         ("opened", local_date(deal.opened_at)),
+        ("owner", deal.owner),
     ]
     out.record(f"Deal #{deal.id} {deal.title}", [(k, v) for k, v in fields if v is not None])
     _next_step(out, deal.next_step)

@@ -138,6 +138,9 @@ def render_funnel(output: Output, report: FunnelReportPublic) -> None:
             f"{report.won_other_currency} won deals in other currencies than "
             f"{report.currency} are left out of the won value."
         )
+    if report.by_owner is not None:
+        output.heading("By owner")
+        _owner_table(output, report.by_owner, report.currency)
     if f.lost_reasons:
         most = f.lost_reasons[0].count
         output.heading("Lost reasons")
@@ -174,6 +177,14 @@ def _source_columns(
     ]
 
 
+def _owner_table(output: Output, rows: Sequence[SourceRowPublic], currency: str) -> None:
+    if not rows:
+        output.line("  nothing in this period")
+        return
+    columns = _source_columns(output, rows, "owner", currency)
+    output.table(rows, [c for c in columns if c.header not in (f"cost {currency}", "ROI")])
+
+
 def render_sources(output: Output, report: SourcesReportPublic) -> None:
     sections = [
         ("source", "By source", report.by_source),
@@ -187,6 +198,9 @@ def render_sources(output: Output, report: SourcesReportPublic) -> None:
             output.table(rows, _source_columns(output, rows, header, report.currency))
         else:
             output.line("  nothing in this period")
+    if report.by_owner is not None:
+        output.heading("By owner")
+        _owner_table(output, report.by_owner, report.currency)
 
 
 # --- report forecast -------------------------------------------------------------------------
@@ -225,6 +239,19 @@ def render_forecast(output: Output, report: ForecastPublic) -> None:
             Column("", lambda b: bar(output, b.weighted_value, by_stage), style="green", drop=1),
         ],
     )
+    if report.by_owner is not None:
+        output.heading("By owner")
+        by_owner = max((b.weighted_value for b in report.by_owner), default=0.0)
+        output.table(
+            report.by_owner,
+            [
+                Column("owner", lambda b: b.key),
+                *bucket_columns,
+                Column(
+                    "", lambda b: bar(output, b.weighted_value, by_owner), style="green", drop=1
+                ),
+            ],
+        )
     for title, deals, key in (
         ("Overdue: expected close date past", report.overdue, "overdue"),
         ("No expected close date", report.undated, "no date"),

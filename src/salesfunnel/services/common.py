@@ -27,17 +27,21 @@ def require_name(name: str) -> str:
 
 
 def find_contact(work: Work, ref: str, *, label: str = "contact") -> Any:
-    """A contact row by numeric id, or by exact email (case-insensitive)."""
+    """A contact row by numeric id, or by exact email (case-insensitive).
+
+    In a write, the row is held until the command ends (``Work.locked``): a lifecycle
+    transition decided on the state read here is never raced by another command.
+    """
     ref = ref.strip()
     if ref.isdigit():
         contact = (
-            work.row("SELECT * FROM contacts WHERE id = :id", {"id": int(ref)})
+            work.row(work.locked("SELECT * FROM contacts WHERE id = :id"), {"id": int(ref)})
             if int(ref) <= MAX_ID
             else None
         )
     elif "@" in ref:
         contact = work.row(
-            "SELECT * FROM contacts WHERE email_key = :key ORDER BY id LIMIT 1",
+            work.locked("SELECT * FROM contacts WHERE email_key = :key ORDER BY id LIMIT 1"),
             {"key": email_key(ref)},
         )
     else:
@@ -48,13 +52,16 @@ def find_contact(work: Work, ref: str, *, label: str = "contact") -> Any:
 
 
 def contact_by_id(work: Work, contact_id: int) -> Any:
-    """A contact row that must be there (a deal's or an activity's)."""
-    return work.row("SELECT * FROM contacts WHERE id = :id", {"id": contact_id})
+    """A contact row that must be there (a deal's or an activity's); in a write, held until
+    the command ends, as :func:`find_contact` holds it (two deals of one contact won at
+    once make it a customer once)."""
+    return work.row(work.locked("SELECT * FROM contacts WHERE id = :id"), {"id": contact_id})
 
 
 def find_deal(work: Work, deal_id: int) -> Any:
+    """A deal row by id; in a write, held until the command ends (``Work.locked``)."""
     deal = (
-        work.row("SELECT * FROM deals WHERE id = :id", {"id": deal_id})
+        work.row(work.locked("SELECT * FROM deals WHERE id = :id"), {"id": deal_id})
         if 0 < deal_id <= MAX_ID
         else None
     )

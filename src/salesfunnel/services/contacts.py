@@ -64,6 +64,7 @@ def show_contact(work: Work, ref: str) -> ContactDetail:
         referred_by_name=referrer,
         customer=_customer(work, contact),
         created_at=contact.created_at,
+        owner=contact.owner,
         extra=contact.extra or {},
         deals=views.deals(work, deals),
         purchases=[

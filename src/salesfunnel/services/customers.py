@@ -91,6 +91,7 @@ def _public(
         purchases_value=sum(s.total_value for s in sums if s.currency == default),
         purchases_by_currency=sums,
         churned_on=contact.churned_on,
+        owner=contact.owner,
     )
 
 
@@ -99,12 +100,15 @@ def list_customers(
     *,
     status: str | None = None,
     as_of: str | None = None,
+    owner: str | None = None,
     limit: int | None = 50,
 ) -> Page[CustomerPublic]:
-    """Customers who had bought by the date, most recent buyers first."""
+    """Customers who had bought by the date, most recent buyers first; one owner's, or all."""
     day = _as_of(work, as_of)
     summaries = _purchase_summaries(work, day)
     contacts = rows_in(work, "SELECT * FROM contacts WHERE id IN {values}", summaries)
+    if owner is not None:
+        contacts = [c for c in contacts if c.owner == owner]
     companies = views.company_names(work, (c.company_id for c in contacts))
     rows = [
         _public(work, c, summaries[c.id], day, companies.get(c.company_id or 0)) for c in contacts

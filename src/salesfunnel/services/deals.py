@@ -11,6 +11,7 @@ from salesfunnel.db.search_index import catch_up
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import DealStatus, LeadStatus, Stage, transition
 from salesfunnel.domain.money import parse_money
+from salesfunnel.domain.owners import owner_name
 from salesfunnel.domain.pipeline import (
     LOST_PROBABILITY,
     WON_PROBABILITY,
@@ -232,6 +233,7 @@ def list_deals(
     contact: str | None = None,
     closing_before: str | None = None,
     closing_after: str | None = None,
+    owner: str | None = None,
     limit: int | None = 50,
 ) -> Page[DealPublic]:
     """Open deals by default, soonest expected close first."""
@@ -252,6 +254,9 @@ def list_deals(
     if (after := user_date(work, closing_after)) is not None:
         conditions.append("d.expected_close >= :after")
         params["after"] = after
+    if owner is not None:  # ix_deals_owner_status
+        conditions.append("d.owner = :owner")
+        params["owner"] = owner
     query = f"SELECT {views.DEAL_COLUMNS} FROM deals AS d WHERE {' AND '.join(conditions)}"
     order = "d.expected_close IS NULL, d.expected_close, d.id"
     rows, total = rows_page(work, query, order, params, limit)
@@ -281,3 +286,33 @@ def show_deal(work: Work, deal_id: int) -> DealDetail:
         activities=activities,
         history=history,
     )
+
+
+def assign(work: Work, deal_id: int, user: str) -> tuple[DealPublic, str, int]:
+    """Hand a deal over to ``user``, with its planned steps: the deal is theirs from now on.
+
+    The contact stays whose it was (one contact may have deals with two people).
+    Returns the deal, whose it was, and how many planned steps went with it.  Handing a
+    deal to whoever has it already is refused: nothing would change.
+    """
+    new_owner = owner_name(user)
+    deal = find_deal(work, deal_id)
+    if deal.owner == new_owner:
+        raise BadValue(f"deal #{deal.id} {deal.title} is {new_owner}'s already")
+    work.update("deals", deal.id, {"owner": new_owner})
+    planned = work.rows(
+        "SELECT id FROM activities WHERE deal_id = :id AND done_at IS NULL ORDER BY id",
+        {"id": deal.id},
+    )
+    for step in planned:
+        work.update("activities", step.id, {"owner": new_owner})
+    record_event(
+        work,
+        deal.contact_id,
+        "deal",
+        "assign",
+        from_state=deal.owner,  # whose it was, and whose it is now: the history's columns
+        to_state=new_owner,
+        deal_id=deal.id,
+    )
+    return _public(work, deal.id), deal.owner, len(planned)

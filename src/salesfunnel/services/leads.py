@@ -23,6 +23,7 @@ from salesfunnel.errors import BadValue, InvalidTransition
 from salesfunnel.schemas import LeadDetail, LeadPublic, Page, QualificationPublic
 from salesfunnel.services import views
 from salesfunnel.services.common import clean_text, company_name, find_contact
+from salesfunnel.services.owners import Whose
 from salesfunnel.services.prospects import new_person
 
 
@@ -35,9 +36,10 @@ def list_leads(
     starred: bool = False,
     level: str | None = None,
     channel: str | None = None,
+    owner: Whose = None,
     limit: int | None = 50,
 ) -> Page[LeadPublic]:
-    """Open and closed leads alike; starred first, then newest."""
+    """Open and closed leads alike; starred first, then newest; one owner's, or all."""
     conditions = ["c.lead_status IS NOT NULL"]
     params: dict[str, Any] = {}
 
@@ -58,6 +60,8 @@ def list_leads(
         only("c.qualification_level = :level", level=str(level))
     if channel is not None:
         only("c.channel = :channel", channel=str(channel))
+    if owner is not None:  # ix_contacts_owner_leads, in the listing's order
+        only("c.owner = :owner", owner=owner)
     query = f"SELECT {views.LEAD_COLUMNS} FROM contacts AS c WHERE {' AND '.join(conditions)}"
     rows, total = rows_page(work, query, "c.starred DESC, c.id DESC", params, limit)
     return Page(views.leads(work, rows), total)

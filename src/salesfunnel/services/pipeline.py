@@ -9,29 +9,33 @@ from salesfunnel.domain.lifecycle import DealStatus
 from salesfunnel.domain.pipeline import PipelineStage, parse_stages
 from salesfunnel.schemas import CurrencyTotalPublic, PipelineStagePublic
 from salesfunnel.services import views
+from salesfunnel.services.owners import Whose, only
 
 TOTALS = """
 SELECT stage, currency, count(*) AS deals, sum(value) AS total,
        sum(value * probability / 100.0) AS weighted
-FROM deals WHERE status = :open GROUP BY stage, currency ORDER BY stage, currency
+FROM deals AS d WHERE status = :open{owner} GROUP BY stage, currency ORDER BY stage, currency
 """
 TOP_OF_STAGE = f"""
 SELECT {views.DEAL_COLUMNS} FROM deals AS d
-WHERE d.status = :open AND d.stage = :stage ORDER BY d.value DESC, d.id LIMIT :limit
+WHERE d.status = :open AND d.stage = :stage{{owner}} ORDER BY d.value DESC, d.id LIMIT :limit
 """
 
 
-def pipeline(work: Work, *, per_stage: int = 5) -> list[PipelineStagePublic]:
+def pipeline(work: Work, *, per_stage: int = 5, owner: Whose = None) -> list[PipelineStagePublic]:
     """Open deals by stage, in pipeline order, with count, total and weighted value: a
     total per currency, and the default currency's in `total_value`.
 
     A stage that was removed from the settings still shows while deals sit in it.
+    ``owner``: one user's deals (None: everybody's).
     """
+    mine = only("d", owner)
     stages = parse_stages(work.settings()["pipeline.stages"])
     default = work.settings()["currency.default"]
     known = {s.name for s in stages}
     totals: dict[str, list[CurrencyTotalPublic]] = defaultdict(list)
-    for row in work.rows(TOTALS, {"open": DealStatus.OPEN}):
+    totals_sql = TOTALS.format(owner=mine)
+    for row in work.rows(totals_sql, {"open": DealStatus.OPEN, "owner": owner}):
         totals[row.stage].append(
             CurrencyTotalPublic(
                 currency=row.currency,
@@ -45,7 +49,8 @@ def pipeline(work: Work, *, per_stage: int = 5) -> list[PipelineStagePublic]:
     for stage in [*stages, *orphans]:
         in_default = next((t for t in totals[stage.name] if t.currency == default), None)
         top = work.rows(
-            TOP_OF_STAGE, {"open": DealStatus.OPEN, "stage": stage.name, "limit": per_stage}
+            TOP_OF_STAGE.format(owner=mine),
+            {"open": DealStatus.OPEN, "stage": stage.name, "limit": per_stage, "owner": owner},
         )
         result.append(
             PipelineStagePublic(

@@ -20,6 +20,7 @@ from salesfunnel.services.common import (
     find_contact,
     require_name,
 )
+from salesfunnel.services.owners import Whose
 
 MANUAL_LIST = "manual"  # where prospects added by hand go when no --list is given
 
@@ -112,6 +113,7 @@ def list_prospects(
     *,
     list_name: str | None = None,
     status: str | None = None,
+    owner: Whose = None,
     limit: int | None = 50,
 ) -> Page[ProspectPublic]:
     conditions = ["c.prospect_status IS NOT NULL"]
@@ -127,6 +129,9 @@ def list_prospects(
     if status is not None:
         conditions.append("c.prospect_status = :status")
         params["status"] = str(status)
+    if owner is not None:
+        conditions.append("c.owner = :owner")
+        params["owner"] = owner
     query = f"SELECT c.* FROM contacts AS c WHERE {' AND '.join(conditions)}"
     rows, total = rows_page(work, query, "c.id", params, limit)
     return Page(views.prospects(work, rows), total)

@@ -49,6 +49,7 @@ class Who:
     source: str | None
     channel: str | None
     list_id: int | None
+    owner: str  # the contact's, or for a deal the deal's
 
 
 def _events(work: Work, period: Period) -> Iterator[tuple[Event, Who]]:
@@ -68,7 +69,7 @@ def _events(work: Work, period: Period) -> Iterator[tuple[Event, Who]]:
         params["start"] = clock.day_start(period.since)
     rows = work.rows(
         "SELECT e.contact_id, e.entity, e.action, e.at, e.from_state, e.detail, "
-        "c.source, c.channel, c.list_id "
+        "c.source, c.channel, c.list_id, c.owner "
         "FROM lifecycle_events AS e JOIN contacts AS c ON c.id = e.contact_id "
         f"WHERE {' AND '.join(conditions)} ORDER BY e.id",
         params,
@@ -76,7 +77,7 @@ def _events(work: Work, period: Period) -> Iterator[tuple[Event, Who]]:
     for row in rows:
         yield (
             Event(row.contact_id, row.entity, row.action, row.at, row.from_state, row.detail),
-            Who(_source_name(row.source), row.channel, row.list_id),
+            Who(_source_name(row.source), row.channel, row.list_id, row.owner),
         )
 
 
@@ -88,13 +89,13 @@ def _deals(work: Work, period: Period) -> Iterator[tuple[DealFacts, Who]]:
         params = {"end": clock.day_start(period.until + timedelta(days=1)), "until": period.until}
     rows = work.rows(
         "SELECT d.id, d.contact_id, d.value, d.currency, d.status, d.opened_at, d.closed_on, "
-        "d.lost_reason, c.source, c.channel, c.list_id "
+        "d.lost_reason, c.source, c.channel, c.list_id, d.owner "
         f"FROM deals AS d JOIN contacts AS c ON c.id = d.contact_id {condition} ORDER BY d.id",
         params,
     )
     for row in rows:
-        *facts, source, channel, list_id = row
-        yield DealFacts(*facts), Who(_source_name(source), channel, list_id)
+        *facts, source, channel, list_id, owner = row
+        yield DealFacts(*facts), Who(_source_name(source), channel, list_id, owner)
 
 
 def _source_name(source: str | None) -> str | None:
@@ -107,11 +108,14 @@ def _currency(work: Work) -> str:
 
 
 # --- report funnel ---------------------------------------------------------------------------
-def funnel_report(work: Work, since: str | None, until: str | None) -> FunnelReportPublic:
+def funnel_report(
+    work: Work, since: str | None, until: str | None, *, by_owner: bool = False
+) -> FunnelReportPublic:
     period = period_of(work, since, until)
     currency = _currency(work)
-    events = [event for event, _ in _events(work, period)]
-    deals = [deal for deal, _ in _deals(work, period)]
+    facts = list(_events(work, period)), list(_deals(work, period))
+    events = [event for event, _ in facts[0]]
+    deals = [deal for deal, _ in facts[1]]
     result = metrics.funnel(events, deals, period, currency)
     return FunnelReportPublic(
         since=period.since,
@@ -119,7 +123,37 @@ def funnel_report(work: Work, since: str | None, until: str | None) -> FunnelRep
         currency=currency,
         funnel=funnel_public(result),
         won_other_currency=result.won_other_currency,
+        by_owner=_owner_rows(*facts, period, currency) if by_owner else None,
     )
+
+
+def _owner_rows(
+    events: list[tuple[Event, Who]],
+    deals: list[tuple[DealFacts, Who]],
+    period: Period,
+    currency: str,
+) -> list[SourceRowPublic]:
+    """The funnel per owner: a contact's events count for its owner, a deal for the deal's
+    owner (a deal handed over, for whoever has it now)."""
+    contact_owner = {event.contact_id: who.owner for event, who in events}
+    deal_owner = {deal.id: who.owner for deal, who in deals}
+    funnels = metrics.funnel_by(
+        [event for event, _ in events],
+        [deal for deal, _ in deals],
+        period,
+        currency,
+        lambda contact_id: contact_owner.get(contact_id),
+        lambda deal: deal_owner[deal.id],
+    )
+    rows = [
+        SourceRowPublic(
+            name=str(owner), channel=None, cost=None, roi=None, funnel=funnel_public(funnel)
+        )
+        for owner, funnel in funnels.items()
+        if owner is not None and _active(funnel)
+    ]
+    rows.sort(key=lambda r: (-r.funnel.won_value, -r.funnel.leads_created, r.name or "~"))
+    return rows
 
 
 def funnel_public(f: Funnel) -> FunnelPublic:
@@ -171,17 +205,21 @@ class Grouping:
     costed: Iterable[Hashable]  # groups shown even when nothing happened: they cost something
 
 
-def sources_report(work: Work, since: str | None, until: str | None) -> SourcesReportPublic:
-    """The funnel per source, per channel and per prospecting list, with cost and ROI."""
+def sources_report(
+    work: Work, since: str | None, until: str | None, *, by_owner: bool = False
+) -> SourcesReportPublic:
+    """The funnel per source, per channel and per prospecting list, with cost and ROI;
+    with ``by_owner``, per owner too (no cost: costs are a source's, not a person's)."""
     period = period_of(work, since, until)
     currency = _currency(work)
     who: dict[int, Who] = {}
+    facts = list(_events(work, period)), list(_deals(work, period))
     events = []
-    for event, person in _events(work, period):
+    for event, person in facts[0]:
         who[event.contact_id] = person
         events.append(event)
     deals = []
-    for deal, person in _deals(work, period):
+    for deal, person in facts[1]:
         who[deal.contact_id] = person
         deals.append(deal)
     costs = costs_in(work, period, currency)  # source name -> its cost dated in the period
@@ -223,6 +261,7 @@ def sources_report(work: Work, since: str | None, until: str | None) -> SourcesR
                 [name for name in lists.values() if _source_name(name) in costs],
             )
         ),
+        by_owner=_owner_rows(*facts, period, currency) if by_owner else None,
     )
 
 
@@ -270,23 +309,33 @@ def _active(f: Funnel) -> bool:
 
 
 # --- report forecast -------------------------------------------------------------------------
-def forecast_report(work: Work, since: str | None, until: str | None) -> ForecastPublic:
-    """Open deals by expected close month and by stage; overdue and undated called out."""
+def forecast_report(
+    work: Work, since: str | None, until: str | None, *, by_owner: bool = False
+) -> ForecastPublic:
+    """Open deals by expected close month and by stage; overdue and undated called out;
+    with ``by_owner``, the same totals per owner."""
     from salesfunnel.services.deals import pipeline_stages
 
     period = period_of(work, since, until)
     currency = _currency(work)
     today = clock.today()
-    open_deals = [
-        OpenDeal(*row)
-        for row in work.rows(
-            "SELECT id, stage, value, currency, probability, expected_close FROM deals "
-            "WHERE status = 'open' ORDER BY id"
-        )
-    ]
-    result = metrics.forecast(
-        open_deals, today, period, currency, [s.name for s in pipeline_stages(work)]
+    rows = work.rows(
+        "SELECT id, stage, value, currency, probability, expected_close, owner FROM deals "
+        "WHERE status = 'open' ORDER BY id"
     )
+    open_deals = [OpenDeal(*row[:-1]) for row in rows]
+    stages = [s.name for s in pipeline_stages(work)]
+    result = metrics.forecast(open_deals, today, period, currency, stages)
+    owners: dict[str, list[OpenDeal]] = defaultdict(list)
+    for row, deal in zip(rows, open_deals, strict=True):
+        owners[row.owner].append(deal)
+    per_owner = [
+        ForecastBucketPublic(
+            **_bucket(metrics.forecast(deals, today, period, currency).total).values()
+            | {"key": owner}
+        )
+        for owner, deals in sorted(owners.items())
+    ]
     return ForecastPublic(
         as_of=today,
         since=period.since,
@@ -300,6 +349,7 @@ def forecast_report(work: Work, since: str | None, until: str | None) -> Forecas
         overdue=_called_out(work, currency, overdue=True),
         undated=_called_out(work, currency, overdue=False),
         other_currency=result.other_currency,
+        by_owner=[b for b in per_owner if b.count] if by_owner else None,
     )
 
 

@@ -3,7 +3,8 @@ views (``view.NAME``), which are settings too."""
 
 from __future__ import annotations
 
-from salesfunnel.db.work import Work
+from salesfunnel.db.work import OWNED, Work
+from salesfunnel.domain.owners import USER_SETTING, login_name
 from salesfunnel.domain.settings import (
     RENAMED,
     canonical_key,
@@ -16,7 +17,7 @@ from salesfunnel.domain.settings import (
     view_key,
     view_name,
 )
-from salesfunnel.errors import NotFound
+from salesfunnel.errors import BadValue, NotFound
 from salesfunnel.schemas import SettingPublic, ViewPublic
 
 
@@ -87,3 +88,41 @@ def view_command(work: Work, name: str) -> list[str]:
         known = ", ".join(view.name for view in list_views(work)) or "none yet"
         raise NotFound(f"no view named {view_name(key)!r}; the saved views: {known}")
     return listing_words(stored)
+
+
+def set_user_name(work: Work, value: str) -> tuple[SettingPublic, int]:
+    """``user.name`` on a personal (SQLite) database: who you are, and whose its records are.
+
+    What the previous name owned (the stored ``user.name``, else the login name) is
+    re-labelled with the new one, so that the listings still show it all: a personal
+    database follows its owner's name.  The records of anyone else (a deal handed
+    over) keep their owner.  Returns the setting and how many records were re-labelled.
+    The re-labelling is one bulk UPDATE, which `undo` can't take back (undo stops
+    here); setting the previous name again re-labels them back.
+
+    On a server database the settings are the team's, so one person's name can't be
+    one of them: each person is their SALESFUNNEL_USER, or their login name.
+    """
+    if work.dialect != "sqlite":
+        raise BadValue(
+            f"{USER_SETTING} is one person's and the settings of a server database are the "
+            "team's: set SALESFUNNEL_USER in your environment instead (default: your login name)"
+        )
+    stored = work.value('SELECT value FROM settings WHERE "key" = :key', {"key": USER_SETTING})
+    before = stored or login_name()
+    setting = set_setting(work, USER_SETTING, value)
+    after = setting.value or login_name()
+    owned = {
+        table: int(
+            work.value(f"SELECT count(*) FROM {table} WHERE owner = :before", {"before": before})
+        )
+        for table in sorted(OWNED)
+    }
+    if after != before and any(owned.values()):
+        work.not_undoable()
+        for table in owned:
+            work.execute(
+                f"UPDATE {table} SET owner = :after WHERE owner = :before",
+                {"before": before, "after": after},
+            )
+    return setting, sum(owned.values()) if after != before else 0

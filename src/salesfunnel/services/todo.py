@@ -50,6 +50,7 @@ from salesfunnel.schemas import (
     TodoSectionPublic,
 )
 from salesfunnel.services.localtime import user_date
+from salesfunnel.services.owners import Whose, only
 from salesfunnel.services.views import company_names
 
 # An open lead, and when it was last touched, as the partial index ix_contacts_open_leads
@@ -71,7 +72,7 @@ SELECT a.id, a.kind, a.text, a.due_date, a.due_time, a.due_at, a.every, a.contac
 FROM activities AS a
 JOIN contacts AS c ON c.id = a.contact_id
 LEFT JOIN deals AS d ON d.id = a.deal_id
-WHERE a.done_at IS NULL AND a.due_date <= :week_end
+WHERE a.done_at IS NULL AND a.due_date <= :week_end{owner}
 """
 DEAL_PLANNED = "SELECT a.id FROM activities AS a WHERE a.deal_id = d.id AND a.done_at IS NULL"
 DEALS_WITHOUT_STEP_AHEAD = f"""
@@ -79,7 +80,7 @@ SELECT d.id, d.title, d.contact_id, d.value, d.currency, d.probability, d.stage,
        d.stage_changed_at, d.last_activity_at, c.name, c.starred, c.company_id,
        EXISTS ({DEAL_PLANNED}) AS planned
 FROM deals AS d JOIN contacts AS c ON c.id = d.contact_id
-WHERE d.status = :open AND NOT EXISTS ({DEAL_PLANNED} AND a.due_date >= :today)
+WHERE d.status = :open AND NOT EXISTS ({DEAL_PLANNED} AND a.due_date >= :today){{owner}}
 """
 LEAD_STEPS = "SELECT a.id FROM activities AS a WHERE a.contact_id = c.id AND a.done_at IS NULL"
 PRE_INACTIVE_CANDIDATES = """
@@ -88,7 +89,7 @@ SELECT p.contact_id, max(p.purchased_on) AS last_purchase, sum(p.value) AS spent
 FROM purchases AS p JOIN contacts AS c ON c.id = p.contact_id
 WHERE p.contact_id IN (
     SELECT DISTINCT contact_id FROM purchases WHERE purchased_on >= :first AND purchased_on <= :last
-) AND p.purchased_on <= :today
+) AND p.purchased_on <= :today{owner}
 GROUP BY p.contact_id, c.name, c.starred, c.company_id, c.churned_on, c.stage
 """
 
@@ -103,6 +104,11 @@ class _Day:
     weights: Weights
     settings: dict[str, str]
     stages: dict[str, tuple[int, int]]  # stage -> (position from 1, number of stages)
+    owner: Whose = None  # one user's to-do list, or the team's (None)
+
+    def mine(self, alias: str) -> str:
+        """The condition that keeps the owner's rows only (nothing for the team's)."""
+        return only(alias, self.owner)
 
     @property
     def today(self) -> date:
@@ -146,8 +152,13 @@ class _Found:
     capped: bool = False  # counting stopped: there are more than ``total``
 
 
-def todo_list(work: Work, *, as_of: str | None = None, limit: int | None = 10) -> TodoPublic:
-    """Every section of the to-do list, each with its first ``limit`` items and its total."""
+def todo_list(
+    work: Work, *, as_of: str | None = None, limit: int | None = 10, owner: Whose = None
+) -> TodoPublic:
+    """Every section of the to-do list, each with its first ``limit`` items and its total.
+
+    ``owner``: one user's steps, deals and contacts (None: the whole team's).
+    """
     settings = work.settings()
     stages = parse_stages(settings["pipeline.stages"])
     day = _Day(
@@ -155,6 +166,7 @@ def todo_list(work: Work, *, as_of: str | None = None, limit: int | None = 10) -
         weights=weights_from(settings),
         settings=settings,
         stages={s.name: (i, len(stages)) for i, s in enumerate(stages, start=1)},
+        owner=owner,
     )
     found = {section: _Found() for section in Section}
     for section, ranked in _steps(work, day):
@@ -186,7 +198,9 @@ def _moment(work: Work, as_of: str | None) -> datetime:
 
 def _steps(work: Work, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
     """Planned steps due up to a week ahead (or late), with their contact and deal."""
-    rows = work.rows(STEPS_DUE, {"week_end": week_end(day.today)})
+    rows = work.rows(
+        STEPS_DUE.format(owner=day.mine("a")), {"week_end": week_end(day.today), "owner": day.owner}
+    )
     for row in rows:
         section = step_section(row.due_date, row.due_at, day.now)
         if section is None:
@@ -246,7 +260,10 @@ def _deals(work: Work, day: _Day) -> Iterable[tuple[Section, _Ranked]]:
     A deal whose only steps are overdue is not listed here unless it rots: its steps
     are in the overdue section already.
     """
-    rows = work.rows(DEALS_WITHOUT_STEP_AHEAD, {"open": DealStatus.OPEN, "today": day.today})
+    rows = work.rows(
+        DEALS_WITHOUT_STEP_AHEAD.format(owner=day.mine("d")),
+        {"open": DealStatus.OPEN, "today": day.today, "owner": day.owner},
+    )
     for row in rows:
         touched = max(row.stage_changed_at, row.last_activity_at or row.stage_changed_at)
         touch_day = local_date(touched)
@@ -301,7 +318,8 @@ def _open_leads(work: Work, day: _Day, *, stale: bool, limit: int | None) -> _Fo
     limit_days = int(day.settings["lead.stale_days"])
     fresh_from = local_moment(last_fresh_day(day.today, limit_days), time.min).astimezone(UTC)
     in_range = f"{TOUCH} < :fresh_from" if stale else f"{TOUCH} >= :fresh_from"
-    params: dict[str, Any] = {"fresh_from": fresh_from}
+    in_range += day.mine("c")  # the owner is in ix_contacts_open_leads: no row read for it
+    params: dict[str, Any] = {"fresh_from": fresh_from, "owner": day.owner}
     if stale:
         params["today"] = day.today  # only stale leads ask for a step from today on
     steps = f"{LEAD_STEPS} AND a.due_date >= :today" if stale else LEAD_STEPS
@@ -382,7 +400,10 @@ def _customers(work: Work, day: _Day) -> Iterable[_Ranked]:
     """Customers whose status turned pre-inactive in the last 7 days: time to follow up."""
     thresholds = thresholds_from(day.settings)
     first, last = turned_pre_inactive_window(day.today, thresholds.pre_inactive_days)
-    rows = work.rows(PRE_INACTIVE_CANDIDATES, {"first": first, "last": last, "today": day.today})
+    rows = work.rows(
+        PRE_INACTIVE_CANDIDATES.format(owner=day.mine("c")),
+        {"first": first, "last": last, "today": day.today, "owner": day.owner},
+    )
     for row in rows:  # the stage is tested here: in SQL it would lead SQLite to every customer
         if row.stage != Stage.CUSTOMER:
             continue
@@ -415,7 +436,7 @@ def _customers(work: Work, day: _Day) -> Iterable[_Ranked]:
 KEEP_IN_TOUCH = f"""
 SELECT c.id, c.starred, coalesce(c.last_activity_at, c.created_at) AS touch_text
 FROM contacts AS c{{join}}
-WHERE {{which}} AND coalesce(c.last_activity_at, c.created_at) < :cutoff
+WHERE {{which}}{{owner}} AND coalesce(c.last_activity_at, c.created_at) < :cutoff
   AND NOT (c.stage = 'prospect' AND c.prospect_status = 'cancelled')
   AND NOT EXISTS ({LEAD_STEPS} AND a.due_date >= :today)
 LIMIT :cap
@@ -453,8 +474,9 @@ def _keep_in_touch(work: Work, day: _Day, limit: int | None) -> _Found:
     def read(join: str, which: str, cadence: _Cadence, params: dict[str, Any]) -> None:
         cutoff_day = cadence.every.before(day.today) + timedelta(days=1)
         cutoff = local_moment(cutoff_day, time.min).astimezone(UTC)
-        query = KEEP_IN_TOUCH.format(join=join, which=which)
+        query = KEEP_IN_TOUCH.format(join=join, which=which, owner=day.mine("c"))
         bounds = {**params, "cutoff": cutoff, "today": day.today, "cap": IN_TOUCH_CAP + 1}
+        bounds["owner"] = day.owner
         rows = work.rows(query, bounds)
         found.capped |= len(rows) > IN_TOUCH_CAP
         for row in rows[:IN_TOUCH_CAP]:

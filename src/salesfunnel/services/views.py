@@ -23,11 +23,12 @@ from salesfunnel.schemas import (
 # The columns `lead` and `deal` read, for a SELECT on contacts (c) or deals (d).
 LEAD_COLUMNS = (
     "c.id, c.name, c.email, c.phone, c.company_id, c.title, c.lead_status, "
-    "c.qualification_level, c.source, c.channel, c.starred, c.stage, c.created_at"
+    "c.qualification_level, c.source, c.channel, c.starred, c.stage, c.created_at, c.owner"
 )
 DEAL_COLUMNS = (
     "d.id, d.title, d.contact_id, d.company_id, d.value, d.currency, d.stage, "
-    "d.probability, d.expected_close, d.status, d.lost_reason, d.opened_at, d.closed_on"
+    "d.probability, d.expected_close, d.status, d.lost_reason, d.opened_at, d.closed_on, "
+    "d.owner"
 )
 
 
@@ -77,6 +78,7 @@ def lead(contact: Any, company: str | None, tags: list[str]) -> LeadPublic:
         starred=contact.starred,
         stage=contact.stage,
         created_at=contact.created_at,
+        owner=contact.owner,
     )
 
 
@@ -108,6 +110,7 @@ def prospects(reader: Reader, rows: Sequence[Any]) -> list[ProspectPublic]:
             status=c.prospect_status or "",
             email_flagged=c.email_flagged,
             created_at=c.created_at,
+            owner=c.owner,
         )
         for c in rows
     ]
@@ -131,6 +134,7 @@ def deal(row: Any, contact: str, company: str | None) -> DealPublic:
         lost_reason=row.lost_reason,
         opened_at=row.opened_at,
         closed_on=row.closed_on,
+        owner=row.owner,
     )
 
 
@@ -153,6 +157,7 @@ def activity(row: Any) -> ActivityPublic:
         due_at=row.due_at,
         done_at=row.done_at,
         every=row.every,
+        owner=row.owner,
     )
 
 
