@@ -1,0 +1,80 @@
+"""What differs between SQLite and PostgreSQL, in one place.
+
+The SQL of every command is written once, with ``:named`` parameters (db/work.py); the
+few spots where the two databases need different words ask here.  Standard library
+only: every command imports it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+SQLITE = "sqlite"
+POSTGRES = "postgresql"
+SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+
+
+def is_postgres_url(url: str) -> bool:
+    """``postgresql://…`` and ``postgresql+psycopg://…`` (and libpq's ``postgres://``)."""
+    return url.startswith(SCHEMES)
+
+
+def libpq_url(url: str) -> str:
+    """The URL as libpq (psycopg) takes it: without SQLAlchemy's ``+psycopg``."""
+    if url.startswith("postgresql+psycopg://"):
+        return "postgresql://" + url[len("postgresql+psycopg://") :]
+    return url
+
+
+def alchemy_url(url: str) -> str:
+    """The URL as SQLAlchemy takes it: PostgreSQL always through psycopg 3 (SQLAlchemy's
+    default for ``postgresql://`` is psycopg2, which salesfunnel does not install)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
+
+
+def safe_url(url: str) -> str:
+    """A server URL as it may be shown in a message: never with its password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+# A :name parameter (not a :: cast), a quoted string or identifier, or a literal %.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|(?<!:):([A-Za-z_]\w*)|%")
+
+
+@cache
+def pyformat(sql: str) -> str:
+    """``:named`` SQL as psycopg takes it: ``%(named)s``, and every literal ``%`` doubled
+    (psycopg reads the whole statement, string literals too, for its placeholders)."""
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if match.group(1) is not None:
+            return f"%({match.group(1)})s"
+        if token == "%":
+            return "%%"
+        if token.startswith("'"):
+            return token.replace("%", "%%")
+        return token
+
+    return _TOKENS.sub(replace, sql)
+
+
+def extra_keys_sql(dialect: str) -> str:
+    """The keys of the contacts' extra fields (JSON objects), in order of first
+    appearance: the first contact having the key, then the key's place in its object."""
+    if dialect == SQLITE:
+        return (
+            "SELECT j.key FROM contacts AS c, json_each(c.extra) AS j "
+            "WHERE c.extra IS NOT NULL AND json_type(c.extra) = 'object' "
+            "GROUP BY j.key ORDER BY min(c.id * 1000000 + j.id)"
+        )
+    return (
+        "SELECT j.key FROM contacts AS c, "
+        "json_object_keys(CASE WHEN json_typeof(c.extra) = 'object' THEN c.extra END) "
+        "WITH ORDINALITY AS j(key, n) "
+        "WHERE c.extra IS NOT NULL GROUP BY j.key ORDER BY min(c.id * 1000000 + j.n)"
+    )
