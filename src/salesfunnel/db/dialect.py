@@ -63,6 +63,28 @@ def pyformat(sql: str) -> str:
     return _TOKENS.sub(replace, sql)
 
 
+def word_match(dialect: str, column: str, param: str) -> str:
+    """A condition: the word bound to ``param`` (:func:`word_pattern`) is in ``column``.
+
+    On SQLite a LIKE of the word anywhere (for the few rows the full-text index doesn't
+    hold yet); on PostgreSQL a regular expression, the word at the start of one of the
+    key's words, as SQLite's full-text index matches it, which the trigram index of
+    migration 0009 answers without reading the table.
+    """
+    if dialect == SQLITE:
+        return f"{column} LIKE :{param} ESCAPE '\\'"
+    return f"{column} ~ :{param}"
+
+
+def word_pattern(dialect: str, word: str, *others: str) -> str:
+    """What :func:`word_match` binds for ``word`` (folded: letters and digits); on
+    PostgreSQL ``others`` may stand in for it (a phone's reversed digits)."""
+    if dialect == SQLITE:
+        return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    either = "|".join(re.sub(r"(\W)", r"\\\1", each) for each in (word, *others))
+    return f"(^|[^[:alnum:]])({either})"
+
+
 def extra_keys_sql(dialect: str) -> str:
     """The keys of the contacts' extra fields (JSON objects), in order of first
     appearance: the first contact having the key, then the key's place in its object."""
