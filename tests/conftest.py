@@ -225,7 +225,9 @@ def db(
     def query(sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         connection = sqlite3.connect(db_path)
         connections.append(connection)
-        return connection.execute(sql, params).fetchall()
+        rows = connection.execute(sql, params).fetchall()
+        connection.commit()  # a change made by hand is there for the next command
+        return rows
 
     query.dialect = "sqlite"  # type: ignore[attr-defined]
     yield query

@@ -100,3 +100,82 @@ def extra_keys_sql(dialect: str) -> str:
         "WITH ORDINALITY AS j(key, n) "
         "WHERE c.extra IS NOT NULL GROUP BY j.key ORDER BY min(c.id * 1000000 + j.n)"
     )
+
+
+def of_cursor(cursor: object) -> str:
+    """The dialect of a bulk writer's cursor (db/work.py ``bulk_cursor``)."""
+    return str(getattr(cursor, "dialect", SQLITE))
+
+
+# --- the importer's JSON and ids -------------------------------------------------------------
+def json_object(dialect: str, pairs: str) -> str:
+    """``json_object('a', x, 'b', y)``: a JSON object of these keys and values."""
+    return f"json_object({pairs})" if dialect == SQLITE else f"json_build_object({pairs})"
+
+
+def json_array_of(dialect: str, expression: str) -> str:
+    """An aggregate: the values of ``expression`` as a JSON array (``[]`` for none)."""
+    if dialect == SQLITE:
+        return f"json_group_array({expression})"
+    return f"coalesce(json_agg({expression}), '[]'::json)"
+
+
+def json_with(dialect: str, document: str, key: str, value: str) -> str:
+    """The JSON object ``document`` with ``key`` set to the JSON ``value``."""
+    if dialect == SQLITE:
+        return f"json_set({document}, '$.{key}', json({value}))"
+    return f"(({document})::jsonb || jsonb_build_object('{key}', ({value})::jsonb))::json"
+
+
+def json_merged(dialect: str, document: str, patch: str) -> str:
+    """The JSON object ``document`` with the keys of ``patch`` written over (RFC 7396)."""
+    if dialect == SQLITE:
+        return f"json_patch({document}, {patch})"
+    return f"jsonb_strip_nulls(({document})::jsonb || ({patch})::jsonb)::json"
+
+
+def json_is_null(dialect: str, document: str) -> str:
+    """SQL: ``document`` is NULL or the JSON ``null``."""
+    if dialect == SQLITE:
+        return f"({document} IS NULL OR {document} = 'null')"
+    return f"({document} IS NULL OR json_typeof({document}) = 'null')"
+
+
+def json_texts(dialect: str, document: str, alias: str, key: str | None = None) -> str:
+    """A FROM item: the strings of the JSON array ``document`` (or of its ``key``), as
+    ``{alias}.value``."""
+    if dialect == SQLITE:
+        path = f", '$.{key}'" if key else ""
+        return f"json_each({document}{path}) AS {alias}"
+    array = f"({document}) -> '{key}'" if key else document
+    return f"json_array_elements_text({array}) AS {alias}(value)"
+
+
+# Columns a JSON snapshot of a contact holds (importing/dedupe.py), with their SQL types
+# on PostgreSQL, where a value read back from JSON is text until cast.
+SNAPSHOT_TYPES = {
+    "company_id": "integer",
+    "value": "double precision",
+    "email_flagged": "boolean",
+    "extra": "json",
+}
+
+
+def json_field(dialect: str, document: str, key: str) -> str:
+    """The value of ``key`` in the JSON object ``document``, as the column stores it."""
+    if dialect == SQLITE:
+        return f"json_extract({document}, '$.{key}')"
+    kind = SNAPSHOT_TYPES.get(key, "text")
+    if kind == "json":
+        found = f"({document}) -> '{key}'"
+        return f"(CASE WHEN json_typeof({found}) <> 'null' THEN {found} END)"
+    return f"(({document}) ->> '{key}')::{kind}"
+
+
+def same_value(dialect: str, column: str, value: str, key: str) -> str:
+    """SQL: the column holds ``value`` (NULL equal to NULL); a JSON column by content."""
+    if dialect == SQLITE:
+        return f"{column} IS {value}"
+    if SNAPSHOT_TYPES.get(key) == "json":
+        return f"{column}::jsonb IS NOT DISTINCT FROM ({value})::jsonb"
+    return f"{column} IS NOT DISTINCT FROM {value}"

@@ -12,6 +12,8 @@ psycopg is an optional extra (``pip install 'salesfunnel[postgres]'``).
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from salesfunnel.db.dialect import POSTGRES, libpq_url, pyformat, safe_url
@@ -66,8 +68,9 @@ def first_line(error: BaseException) -> str:
 class PostgresDriver:
     """One psycopg connection for the whole command; one transaction per unit of work.
 
-    A read is one snapshot (REPEATABLE READ, READ ONLY), as on SQLite; a write runs at
-    READ COMMITTED and waits up to ``LOCK_TIMEOUT_MS`` for a row another holds.
+    A read is one snapshot (REPEATABLE READ), as on SQLite, and is rolled back (not
+    READ ONLY: an import's preview fills a temporary table); a write runs at READ
+    COMMITTED and waits up to ``LOCK_TIMEOUT_MS`` for a row another holds.
     """
 
     dialect = POSTGRES
@@ -94,7 +97,7 @@ class PostgresDriver:
             raise BadValue(f"text that is not valid UTF-8 can't be stored: {typed}") from None
 
     def begin(self, *, write: bool, check_references: bool) -> None:
-        statement = "BEGIN" if write else "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        statement = "BEGIN" if write else "BEGIN ISOLATION LEVEL REPEATABLE READ"
         self.run(statement, {})
 
     def end(self, *, commit: bool) -> None:
@@ -145,3 +148,87 @@ def refusal(error: Exception) -> Exception:
     if isinstance(error, psycopg.OperationalError):
         return DatabaseError(f"the database server: {first_line(error)}")
     return error
+
+
+def next_id(cursor: Any, table: str) -> int:
+    """The id the next row of ``table`` gets, for a writer that hands out ids itself (the
+    import): past the highest the table holds and any its sequence gave out."""
+    (found,) = cursor.execute(
+        f"SELECT greatest((SELECT coalesce(max(id), 0) FROM {table}), "
+        f"(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
+        f"FROM {table}_id_seq))"
+    ).fetchone()
+    return int(found) + 1
+
+
+# --- the importer's cursor ------------------------------------------------------------------
+_QMARKS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|(?<!:):([A-Za-z_]\w*)|\?|%")
+_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
+_IS_NOT = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.IGNORECASE)
+_IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.IGNORECASE)
+_TEMP = re.compile(r"\btemp\.(?=\w)")
+
+
+@cache
+def translated(sql: str) -> str:
+    """The bulk writers' SQL (written for SQLite's cursor: ``?`` or ``:named``, ``INSERT
+    OR IGNORE``, ``IS`` comparing values, ``temp.`` tables) as PostgreSQL takes it."""
+
+    def placeholder(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if match.group(1) is not None:
+            return f"%({match.group(1)})s"
+        if token == "?":
+            return "%s"
+        return token.replace("%", "%%")
+
+    ignore = _OR_IGNORE.match(sql) is not None
+    sql = _OR_IGNORE.sub("INSERT INTO", sql)
+    sql = _TEMP.sub("pg_temp.", sql)
+    sql = _IS.sub("IS NOT DISTINCT FROM ", _IS_NOT.sub("IS DISTINCT FROM ", sql))
+    sql = _QMARKS.sub(placeholder, sql)
+    return sql + " ON CONFLICT DO NOTHING" if ignore else sql
+
+
+class CompatCursor:
+    """A psycopg cursor that takes what the importer gives an ``sqlite3`` cursor: its
+    SQL (:func:`translated`), its parameters, and ``execute(...).fetchone()``."""
+
+    dialect = POSTGRES
+
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        self.connection = connection
+        self._cursor = connection.cursor()
+
+    def execute(self, sql: str, params: Any = ()) -> CompatCursor:
+        self._cursor.execute(translated(sql), _params(params))
+        return self
+
+    def executemany(self, sql: str, rows: Any) -> CompatCursor:
+        self._cursor.executemany(translated(sql), [_params(row) for row in rows])
+        return self
+
+    def copy(self, statement: str) -> Any:
+        """``COPY ... FROM STDIN``, rows written with ``write_row`` (psycopg's own)."""
+        return self._cursor.copy(statement)
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    def __iter__(self) -> Any:
+        return iter(self._cursor)
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+def _params(params: Any) -> Any:
+    """The parameters as given (JSON comes as its text, a list binds as an array)."""
+    return params if isinstance(params, dict) else tuple(params)

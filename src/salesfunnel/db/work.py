@@ -328,6 +328,19 @@ class Work:
         """Roll back at the end of the block even if it ends well: a rehearsal."""
         self._discard = True
 
+    def bulk_cursor(self) -> Any:
+        """A cursor for the bulk writers (`prospect import`, undo-import) on this unit's
+        connection: ``sqlite3``'s own, or on PostgreSQL one that takes the same SQL
+        (db/postgres.py ``CompatCursor``)."""
+        driver = self.driver
+        if isinstance(driver, SqliteDriver):
+            return driver.connection.cursor()
+        from salesfunnel.db.postgres import CompatCursor, PostgresDriver
+
+        if not isinstance(driver, PostgresDriver):
+            raise DatabaseError(f"prospect import doesn't write to {driver.dialect} databases")
+        return CompatCursor(driver.connection)
+
     @property
     def sqlite(self) -> sqlite3.Connection | None:
         """The bare ``sqlite3`` connection, for bulk writers and SQLite-only indexes."""
