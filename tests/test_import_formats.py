@@ -237,6 +237,7 @@ def test_a_big_import_is_indexed_for_search_by_the_first_search(tmp_path, migrat
     db("insert into contacts_fts(contacts_fts) values('integrity-check')")
 
 
+@pytest.mark.sqlite_only("SQLite's full-text index")
 def test_a_small_import_is_searchable_through_the_index_at_once(tmp_path, migrated, ok, db) -> None:
     path = generate(tmp_path / "small.csv", 200)
     ok("prospect", "import", str(path))
