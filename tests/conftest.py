@@ -41,6 +41,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("postgres"):  # one answer to "on a server?", for modules too
+        os.environ[POSTGRES_VARIABLE] = config.getoption("postgres")
     config.addinivalue_line(
         "markers",
         "sqlite_only(reason): about SQLite files alone (left out on PostgreSQL, with reason)",
@@ -60,6 +62,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+def on_server() -> bool:
+    """Whether the tests run on a PostgreSQL server (``--postgres``)."""
+    return bool(os.environ.get(POSTGRES_VARIABLE))
 
 
 @pytest.fixture(scope="session")

@@ -145,6 +145,10 @@ def refusal(error: Exception) -> Exception:
         )
     if isinstance(error, errors.CharacterNotInRepertoire | errors.UntranslatableCharacter):
         return BadValue(f"text the database can't store: {first_line(error)}")
+    if isinstance(error, psycopg.DataError) and "NUL (0x00)" in str(error):
+        return BadValue(
+            "text with a NUL character (\\x00) can't be stored in a PostgreSQL database"
+        )
     if isinstance(error, psycopg.OperationalError):
         return DatabaseError(f"the database server: {first_line(error)}")
     return error
