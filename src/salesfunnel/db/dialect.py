@@ -98,7 +98,7 @@ def extra_keys_sql(dialect: str) -> str:
         "SELECT j.key FROM contacts AS c, "
         "json_object_keys(CASE WHEN json_typeof(c.extra) = 'object' THEN c.extra END) "
         "WITH ORDINALITY AS j(key, n) "
-        "WHERE c.extra IS NOT NULL GROUP BY j.key ORDER BY min(c.id * 1000000 + j.n)"
+        "WHERE c.extra IS NOT NULL GROUP BY j.key ORDER BY min(c.id::bigint * 1000000 + j.n)"
     )
 
 
