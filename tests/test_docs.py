@@ -303,6 +303,9 @@ def sqlite_only_tests() -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef):
                 for decorator in node.decorator_list:
+                    end = decorator.end_lineno or decorator.lineno
+                    for line in range(decorator.lineno + 1, end + 1):
+                        owners[line] = f"::{node.name} (one parameter)"
                     owners[decorator.lineno] = f"::{node.name}"
             elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
                 name = node.targets[0].id
