@@ -60,6 +60,9 @@ def import_prospects(
     sqlite = of_cursor(cursor) == SQLITE
     if not sqlite:  # the import hands out ids itself: no other writer takes one meanwhile
         cursor.execute("LOCK TABLE contacts, companies IN SHARE ROW EXCLUSIVE MODE")
+        # New search keys wait in the trigram index's pending list, merged by autovacuum
+        # after the import, rather than each going into the index as it is inserted.
+        cursor.execute("SET LOCAL gin_pending_list_limit = '1GB'")
     prospect_list = get_or_create_list(work, name, source_file=source.name)
     stage = Stage.LEAD if options.as_leads else Stage.PROSPECT
     batch_id = work.insert(
@@ -111,6 +114,8 @@ def import_prospects(
             )
         if bulk.engaged:  # the key indexes first: finding duplicates reads them
             bulk.indexes.restore(only=DUPLICATE_KEYS)
+        if not sqlite and counted.written >= DROP_INDEXES_AFTER:
+            cursor.execute("ANALYZE contacts")  # the planner sees the rows dedupe reads
         duplicates = remove_duplicates(
             cursor,
             first_id,
