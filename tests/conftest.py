@@ -251,6 +251,15 @@ def table_names(db: Callable[..., list[tuple[object, ...]]]) -> list[str]:
     return [str(name) for (name,) in db(sql)]
 
 
+def index_names(db: Callable[..., list[tuple[object, ...]]]) -> set[str]:
+    """The indexes of the test's database (``db`` the fixture), on either database."""
+    if getattr(db, "dialect", "sqlite") == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    else:
+        sql = "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
+    return {str(name) for (name,) in db(sql)}
+
+
 @pytest.fixture
 def read_terminal() -> Callable[[int], bytes]:
     """Everything a pseudo-terminal shows until the command on it ends (or 30 s of silence)."""
