@@ -3,8 +3,8 @@
 Each test process (each xdist worker) creates one database of its own on the server,
 migrated once by salesfunnel itself; before every test its tables are emptied and their
 ids start again at 1 (TRUNCATE ... RESTART IDENTITY), which takes a fraction of what
-creating a database from a template does (80 ms against 290-370 ms, measured).  A test that left the schema changed gets
-a new database.  All are dropped at the end.
+creating a database from a template does (80 ms against 290-370 ms, measured).  A test
+that left the schema changed gets a new database.  All are dropped at the end.
 """
 
 from __future__ import annotations
