@@ -102,8 +102,10 @@ class PostgresDriver:
 
     def end(self, *, commit: bool) -> None:
         import psycopg
+        from psycopg.pq import TransactionStatus
 
-        if self.connection.closed or self.connection.info.transaction_status == 0:  # IDLE
+        status = self.connection.info.transaction_status
+        if self.connection.closed or status == TransactionStatus.IDLE:
             return
         try:
             self.connection.execute("COMMIT" if commit else "ROLLBACK")
