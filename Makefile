@@ -7,7 +7,7 @@ FLOORS := .ci/floors.txt
 FLOORS_VENV := .venv-floors
 FLOORS_INSTALLED := $(FLOORS_VENV)/.installed
 
-.PHONY: demo test test-fast test-floors lint docs clean
+.PHONY: demo test test-fast test-postgres test-floors lint docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(INSTALLED)
 ## test-fast: the quick loop: every test but those marked slow
 test-fast: $(INSTALLED)
 	$(PYTEST) -m "not slow"
+
+## test-postgres: the whole suite again, on a throwaway PostgreSQL server (.ci/postgres)
+test-postgres: $(INSTALLED)
+	PYTHON=$(BIN)/python .ci/postgres
 
 ## test-floors: the tests and ruff with every dependency at the oldest version pyproject allows
 test-floors: $(FLOORS_INSTALLED)

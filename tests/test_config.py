@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 
 import pytest
 
@@ -183,12 +181,8 @@ def test_the_stages_setting_drives_new_deals(ok, run, db) -> None:
 def test_the_old_name_of_the_default_currency_still_works(ok, db) -> None:
     """deal.currency was renamed currency.default: scripts using the old name keep working,
     and a database that stored it keeps its value."""
-    db_file = os.environ["SALESFUNNEL_DB"]
     ok("config", "set", "lead.stale_days", "14")  # creates the database
-    connection = sqlite3.connect(db_file)
-    connection.execute("INSERT INTO settings (key, value) VALUES ('deal.currency', 'BRL')")
-    connection.commit()
-    connection.close()
+    db("INSERT INTO settings (key, value) VALUES ('deal.currency', 'BRL')")
     assert ok("config", "get", "currency.default").stdout == "BRL\n"
     assert ok("config", "get", "deal.currency").stdout == "BRL\n"
     ok("lead", "add", "Ana")

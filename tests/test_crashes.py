@@ -27,7 +27,10 @@ from test_storage import make_old_database
 SALESFUNNEL = Path(sys.executable).with_name("salesfunnel")
 ROWS = 100_000  # an import of about 1.5 s here, writing a WAL of ~50 MB
 # Real processes, each started and killed several times.
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.sqlite_only("an SQLite file under crashes and concurrent writers"),
+]
 
 
 def start(db_path: Path, *args: str) -> subprocess.Popen[bytes]:

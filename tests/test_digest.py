@@ -92,17 +92,17 @@ def test_quiet_if_empty_still_prints_a_busy_day(ok, busy_day) -> None:
     assert ok("digest", "--quiet-if-empty").stdout.startswith("To do on Monday")
 
 
-def cron(db_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[bytes]:
+def cron(db: str, *args: str, **extra: str) -> subprocess.CompletedProcess[bytes]:
     """Run like cron does: no locale, no HOME, no terminal; just the database and the time."""
-    env = {"PATH": CRON_PATH, "SALESFUNNEL_DB": str(db_path), "SALESFUNNEL_NOW": NOW, **extra}
+    env = {"PATH": CRON_PATH, "SALESFUNNEL_DB": db, "SALESFUNNEL_NOW": NOW, **extra}
     return subprocess.run(
         [SALESFUNNEL, "digest", *args], env=env, capture_output=True, timeout=60, check=False
     )
 
 
 @pytest.mark.slow
-def test_under_cron_names_in_any_alphabet_print_as_utf8(ok, busy_day, db_path) -> None:
-    result = cron(db_path)
+def test_under_cron_names_in_any_alphabet_print_as_utf8(ok, busy_day, db_url) -> None:
+    result = cron(db_url)
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
     text = result.stdout.decode("utf-8")
@@ -114,21 +114,21 @@ def test_under_cron_names_in_any_alphabet_print_as_utf8(ok, busy_day, db_path) -
 @pytest.mark.parametrize(
     "environment", [{"LANG": "C"}, {"LC_ALL": "POSIX"}, {"PYTHONIOENCODING": "ascii"}]
 )
-def test_no_locale_setting_makes_it_fail(ok, busy_day, db_path, environment) -> None:
-    result = cron(db_path, "--format", "markdown", **environment)
+def test_no_locale_setting_makes_it_fail(ok, busy_day, db_url, environment) -> None:
+    result = cron(db_url, "--format", "markdown", **environment)
     assert result.returncode == 0, result.stderr
     assert "Позвонить насчёт договора" in result.stdout.decode("utf-8")
 
 
 @pytest.mark.slow
-def test_an_empty_day_under_cron_is_silent(empty_db, ok, db_path) -> None:
-    result = cron(db_path, "--quiet-if-empty")
+def test_an_empty_day_under_cron_is_silent(empty_db, ok, db_url) -> None:
+    result = cron(db_url, "--quiet-if-empty")
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
 
 
 @pytest.mark.slow
 def test_a_real_failure_is_not_quiet(tmp_path) -> None:
-    result = cron(tmp_path, "--quiet-if-empty")  # a directory, not a database
+    result = cron(str(tmp_path), "--quiet-if-empty")  # a directory, not a database
     assert result.returncode == 1
     assert result.stdout == b""
     assert result.stderr.decode().startswith("Error: can't open database")

@@ -288,3 +288,45 @@ def test_json_md_says_one_thing_about_the_offset_of_now() -> None:
     rows = [line for line in text.splitlines() if line.startswith("| `now` |")]
     assert rows and all("(UTC, as every timestamp)" in row for row in rows)
     assert "offset" not in text
+
+
+# --- docs/postgres.md: the tests left out on a server -------------------------------------
+def sqlite_only_tests() -> list[str]:
+    """Every ``sqlite_only(reason)`` mark of the test files, as docs/postgres.md lists it:
+    a module's mark (``pytestmark``), a test's, or one parameter's (a list of them)."""
+    import ast
+
+    listed: list[str] = []
+    for path in sorted((DOCS.parent / "tests").glob("test_*.py")):
+        marks = []
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        owners: dict[int, str] = {}  # a line of a decorator or an assignment: whose it is
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                for decorator in node.decorator_list:
+                    end = decorator.end_lineno or decorator.lineno
+                    for line in range(decorator.lineno + 1, end + 1):
+                        owners[line] = f"::{node.name} (one parameter)"
+                    owners[decorator.lineno] = f"::{node.name}"
+            elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                name = node.targets[0].id
+                owner = " (every test)" if name == "pytestmark" else f" ({name}: one parameter)"
+                for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                    owners[line] = owner
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "sqlite_only"
+            ):
+                owner = owners.get(node.lineno, f":{node.lineno}")
+                reason = ast.literal_eval(node.args[0])
+                marks.append((node.lineno, f"- `tests/{path.name}{owner}`: {reason}"))
+        listed += [entry for _, entry in sorted(marks)]
+    return listed
+
+
+def test_docs_postgres_lists_every_test_left_out_on_a_server() -> None:
+    text = (DOCS / "postgres.md").read_text(encoding="utf-8")
+    listed = text.split("<!-- sqlite_only: begin -->\n")[1].split("<!-- sqlite_only: end -->")[0]
+    assert listed.splitlines() == sqlite_only_tests()

@@ -210,12 +210,15 @@ def test_debug_shows_the_traceback_in_a_real_process(empty_db) -> None:
 
 
 @pytest.mark.slow
-def test_a_closed_pipe_ends_quietly(empty_db, ok, db_path) -> None:
-    with sqlite3.connect(db_path) as connection:
-        connection.executemany(
-            "insert into contacts (stage, name, lead_status, email_flagged, starred, created_at)"
-            " values ('lead', ?, 'new', 0, 0, '2026-11-01 09:00:00.000000')",
-            [(f"Lead number {n} with a name long enough to fill the pipe",) for n in range(3000)],
+def test_a_closed_pipe_ends_quietly(empty_db, ok, db) -> None:
+    names = [f"Lead number {n} with a name long enough to fill the pipe" for n in range(3000)]
+    for start in range(0, len(names), 500):  # a statement a chunk, on either database
+        chunk = names[start : start + 500]
+        row = "('lead', ?, 'new', false, false, '2026-11-01 09:00:00.000000')"
+        db(
+            "insert into contacts (stage, name, lead_status, email_flagged, starred, created_at) "
+            f"values {', '.join(row for _ in chunk)}",
+            tuple(chunk),
         )
     process = subprocess.Popen(
         [str(SALESFUNNEL), "lead", "list", "--all", "--json"],

@@ -7,7 +7,6 @@ import io
 import json
 import sqlite3
 import stat
-from pathlib import Path
 
 import pytest
 
@@ -92,14 +91,11 @@ def test_an_empty_export_is_a_header_or_an_empty_array(empty_db, ok) -> None:
     assert result.stderr == "Exported 0 activities.\n"
 
 
-def test_text_a_spreadsheet_would_run_is_neutralised(ok, db_path) -> None:
+def test_text_a_spreadsheet_would_run_is_neutralised(ok, db) -> None:
     ok("lead", "add", '=HYPERLINK("http://evil","click")', "--email", "a@b.co")
     ok("lead", "add", "@SUM(A1)", "--phone", "+351 912 345 678", "--company", "-2+3+cmd|calc")
-    with sqlite3.connect(db_path) as connection:
-        connection.execute(
-            "UPDATE contacts SET extra = json_object('Note', '\tx', 'Score', '-5', 'Cr', '\r=1')"
-            " WHERE id = 1"
-        )
+    extra = {"Note": "\tx", "Score": "-5", "Cr": "\r=1"}
+    db("UPDATE contacts SET extra = ? WHERE id = 1", (json.dumps(extra),))
     rows = read_csv(ok("export", "contacts").stdout)
     assert rows[0]["name"] == '\'=HYPERLINK("http://evil","click")'
     assert (rows[0]["Note"], rows[0]["Score"], rows[0]["Cr"]) == ("'\tx", "-5", "'\r=1")
@@ -198,17 +194,22 @@ def test_deals_and_activities_export(ok) -> None:
     )
 
 
-def test_many_contacts_stream_out_in_batches_in_id_order(ok, db_path) -> None:
+def test_many_contacts_stream_out_in_batches_in_id_order(ok, db) -> None:
     ok("lead", "add", "First")
     count = BATCH * 2 + 7
-    with sqlite3.connect(db_path) as connection:
-        connection.executemany(
+    rows = [
+        (f"P{n}", json.dumps({f"k{n % 3}": str(n)}) if n % 1000 == 0 else None)
+        for n in range(count - 1)
+    ]
+    for start in range(0, len(rows), 500):  # a statement a chunk, on either database
+        chunk = rows[start : start + 500]
+        values = ", ".join(
+            "('prospect', ?, false, false, '2026-11-23 09:00:00.000000', ?)" for _ in chunk
+        )
+        db(
             "INSERT INTO contacts (stage, name, email_flagged, starred, created_at, extra) "
-            "VALUES ('prospect', ?, 0, 0, '2026-11-23 09:00:00.000000', ?)",
-            [
-                (f"P{n}", json.dumps({f"k{n % 3}": str(n)}) if n % 1000 == 0 else None)
-                for n in range(count - 1)
-            ],
+            f"VALUES {values}",
+            tuple(value for row in chunk for value in row),
         )
     result = ok("export", "contacts")
     rows = read_csv(result.stdout)
@@ -219,31 +220,35 @@ def test_many_contacts_stream_out_in_batches_in_id_order(ok, db_path) -> None:
 
 
 def test_an_exported_contacts_csv_reimports_to_the_same_contacts(
-    contacts, ok, tmp_path, monkeypatch
+    contacts, ok, db, tmp_path, monkeypatch
 ) -> None:
     exported = tmp_path / "contacts.csv"
     ok("export", "contacts", "--output", str(exported))
-    before = contact_fields(Path(str(tmp_path / "funnel.db")))
+    before = contact_fields(db)
 
     monkeypatch.setenv("SALESFUNNEL_DB", str(tmp_path / "fresh.db"))
     # The funnel state (stage, statuses, list, id...) is salesfunnel's own: not re-imported,
     # and cells the export guarded against formulas come back as they were.
     imported = ok("prospect", "import", str(exported), "--list", "Back")
     assert "4 prospects" in imported.stderr
-    after = contact_fields(tmp_path / "fresh.db")
+    with sqlite3.connect(tmp_path / "fresh.db") as fresh:
+        after = contact_fields(lambda sql: fresh.execute(sql).fetchall())
     assert after == before
 
 
-def contact_fields(path: Path) -> list[tuple[object, ...]]:
-    """What a contact is, apart from where it stands in the funnel."""
-    with sqlite3.connect(path) as connection:
-        rows = connection.execute(
-            "SELECT c.name, c.email, c.phone, co.name, c.title, c.website, c.city, c.country, "
-            "c.source, c.notes, c.value, c.extra, "
-            "(SELECT group_concat(tag, ',') FROM (SELECT tag FROM contact_tags AS t "
-            " WHERE t.contact_id = c.id ORDER BY tag)) "
-            "FROM contacts AS c LEFT JOIN companies AS co ON co.id = c.company_id ORDER BY c.id"
-        ).fetchall()
+def contact_fields(query) -> list[tuple[object, ...]]:
+    """What a contact is, apart from where it stands in the funnel (``query``: the ``db``
+    fixture, or a function like it)."""
+    if getattr(query, "dialect", "sqlite") == "sqlite":
+        tags = "group_concat(tag, ',') FROM (SELECT tag FROM contact_tags AS t "
+    else:
+        tags = "string_agg(tag, ',' ORDER BY tag) FROM (SELECT tag FROM contact_tags AS t "
+    rows = query(
+        "SELECT c.name, c.email, c.phone, co.name, c.title, c.website, c.city, c.country, "
+        f"c.source, c.notes, c.value, c.extra, (SELECT {tags}"
+        " WHERE t.contact_id = c.id ORDER BY tag) AS tags) "
+        "FROM contacts AS c LEFT JOIN companies AS co ON co.id = c.company_id ORDER BY c.id"
+    )
     return [(*row[:11], json.loads(row[11] or "null") or {}, row[12]) for row in rows]
 
 

@@ -211,7 +211,7 @@ def some_of_everything(ok) -> None:
         ["config", "unset", "lead.stale_days"],
         ["view", "--list"],
         ["export", "contacts"],
-        ["check"],
+        pytest.param(["check"], marks=pytest.mark.sqlite_only("check reads an SQLite file")),
         ["log", "2", "call", "Left a voicemail"],
         ["next", "2", "call", "Call back", "--due", "tomorrow"],
         ["done", "1"],
@@ -243,6 +243,7 @@ def test_a_command_imports_no_orm_no_tables_and_no_rich(
     assert heavy == [], f"{' '.join(command)} imported {heavy}"
 
 
+@pytest.mark.sqlite_only("backup copies an SQLite file")
 @pytest.mark.slow
 def test_backup_imports_no_orm_and_no_rich(some_of_everything, tmp_path) -> None:
     """`backup` copies the file with the standard library's sqlite3 alone."""
@@ -304,6 +305,7 @@ class _PlanningDriver(SqliteDriver):
 
 
 @pytest.mark.parametrize("owner", [None, "ana"], ids=["team", "own"])
+@pytest.mark.sqlite_only("SQLite's query plans")
 @pytest.mark.parametrize("service", ["todo", "pipeline", "lead list", "deal list"])
 def test_no_daily_query_reads_a_whole_table(some_of_everything, service, owner) -> None:
     """With the right indexes the data's size adds nothing you can feel (SPEC §6): the
@@ -363,6 +365,7 @@ def _vm_steps_of_todo(path: str) -> int:
     return steps
 
 
+@pytest.mark.sqlite_only("SQLite's virtual machine steps")
 def test_todo_on_many_open_leads_costs_what_it_shows(ok, tmp_path, monkeypatch) -> None:
     """Ten times more open leads with no step (lists imported with --as-leads, stale and
     not), with the count capped at 10: not one instruction more (SPEC §6)."""

@@ -55,7 +55,12 @@ def writing_to(kind: str, target: Path, csv: Path) -> list[str]:
     }[kind]
 
 
-WRITERS = ["export --output", "calendar export", "prospect import --rejects", "backup"]
+WRITERS = [
+    "export --output",
+    "calendar export",
+    "prospect import --rejects",
+    pytest.param("backup", marks=pytest.mark.sqlite_only("backup copies an SQLite file")),
+]
 
 
 # --- an existing file: only with --force ---------------------------------------------------
@@ -89,6 +94,7 @@ def test_force_replaces_it_with_a_private_file(ok, some_data, tmp_path, kind) ->
     assert mode(target) == 0o600
 
 
+@pytest.mark.sqlite_only("the database's own files")
 @pytest.mark.parametrize("kind", WRITERS)
 @pytest.mark.parametrize("side", ["", "-wal", "-shm", "-journal"])
 def test_never_the_database_or_its_side_files_even_with_force(
@@ -108,6 +114,7 @@ def test_never_the_database_or_its_side_files_even_with_force(
     assert target.exists() == existed
 
 
+@pytest.mark.sqlite_only("a link to the database file")
 @pytest.mark.parametrize("kind", WRITERS)
 @pytest.mark.parametrize("link", ["symbolic", "hard"])
 def test_nor_a_link_to_the_database(run, some_data, db_path, tmp_path, kind, link) -> None:
@@ -198,6 +205,7 @@ READERS = [
 ]
 
 
+@pytest.mark.sqlite_only("a database file not made yet")
 @pytest.mark.parametrize("command", READERS, ids=" ".join)
 def test_a_command_that_only_reads_refuses_a_database_not_made_yet(run, tmp_path, command) -> None:
     database = tmp_path / "new" / "folder" / "funnel.db"
@@ -215,6 +223,7 @@ def test_a_command_that_only_reads_refuses_a_database_not_made_yet(run, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no file, no folder
 
 
+@pytest.mark.sqlite_only("a database file not made yet")
 def test_cron_hears_about_a_database_that_is_not_there(run, db_path) -> None:
     """`digest --quiet-if-empty` stays quiet on an empty day, not on a wrong path: cron
     mails the error, so a moved or mistyped database is noticed the next morning."""
@@ -224,6 +233,7 @@ def test_cron_hears_about_a_database_that_is_not_there(run, db_path) -> None:
     assert not db_path.exists()
 
 
+@pytest.mark.sqlite_only("a database file's permissions")
 @pytest.mark.parametrize("mask", [0o000, 0o022, 0o077])
 def test_the_first_write_makes_private_folders_and_file_whatever_the_umask(
     ok, tmp_path, mask
@@ -239,6 +249,7 @@ def test_the_first_write_makes_private_folders_and_file_whatever_the_umask(
 # --- a file salesfunnel didn't make is left exactly as it was -----------------------------
 
 
+@pytest.mark.sqlite_only("an SQLite file salesfunnel didn't make")
 @pytest.mark.parametrize("command", [["lead", "list"], ["lead", "add", "Ana"], ["todo"]])
 def test_a_foreign_sqlite_file_is_refused_and_left_byte_for_byte(run, db_path, command) -> None:
     """Not switched to WAL (which rewrites the header) on either path: the direct one

@@ -21,7 +21,7 @@ def declared_floors() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     floors = {}
     for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
-        match = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)(?:,<[0-9.]+)?", requirement)
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[\w+\])?>=([0-9.]+)(?:,<[0-9.]+)?", requirement)
         assert match, f"{requirement!r}: declare a floor (>=), which .ci/floors.txt pins"
         floors[match[1].lower()] = match[2]
     return floors

@@ -105,6 +105,7 @@ def test_a_negative_cost_is_refused_as_an_amount_not_as_an_option(run) -> None:
     )
 
 
+@pytest.mark.sqlite_only("SQLite's busy timeout")
 def test_a_writer_held_up_too_long_says_so_in_one_line(run, ok, db_path, monkeypatch) -> None:
     """Another process holds the write lock past the busy timeout (lowered for the test)."""
     from salesfunnel.db import sqlite as sqlite_setup
@@ -124,6 +125,7 @@ def test_a_writer_held_up_too_long_says_so_in_one_line(run, ok, db_path, monkeyp
     assert dump(db_path) == before
 
 
+@pytest.mark.sqlite_only("a damaged SQLite file")
 def test_a_damaged_file_is_refused_in_one_line_with_nothing_on_stdout(
     run, ok, db_path, tmp_path, monkeypatch
 ) -> None:

@@ -10,6 +10,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine
 
 from salesfunnel.db import migrate
@@ -146,6 +147,7 @@ def _at_schema_0006(source: Path, target: Path) -> None:
         assert connection.execute("PRAGMA main.foreign_key_check").fetchall() == []
 
 
+@pytest.mark.sqlite_only("an SQLite file made at an older schema")
 def test_an_older_database_keeps_every_row_index_and_search_and_reuses_no_id(
     ok, run, tmp_path, db_path
 ) -> None:
@@ -244,6 +246,7 @@ def test_an_upgrade_leaves_foreign_keys_enforced(tmp_path) -> None:
         engine.dispose()
 
 
+@pytest.mark.sqlite_only("an SQLite file made at an older schema")
 def test_a_row_that_pointed_at_nothing_before_stays_for_check_to_report(run, ok, db_path) -> None:
     """The rebuild adds no broken reference; one made by hand before doesn't stop it."""
     _new_at_schema_0006(db_path)

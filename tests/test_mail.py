@@ -105,11 +105,17 @@ def test_one_eml_in_a_russian_charset_from_a_file_or_stdin(
 
 
 def test_mail_import_is_one_command_for_undo(people, ok, db) -> None:
-    before = {t: db(f"select * from {t}") for t in ("activities", "contacts", "lifecycle_events")}
+    before = {
+        t: db(f"select * from {t} order by 1")
+        for t in ("activities", "contacts", "lifecycle_events")
+    }
     ok("mail", "import", MBOX)
     undone = ok("undo", "--yes")
     assert undone.stderr.startswith(f"Undid `mail import {MBOX}`: ")
-    after = {t: db(f"select * from {t}") for t in ("activities", "contacts", "lifecycle_events")}
+    after = {
+        t: db(f"select * from {t} order by 1")
+        for t in ("activities", "contacts", "lifecycle_events")
+    }
     assert after == before
 
 

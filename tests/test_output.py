@@ -6,7 +6,6 @@ import io
 import json
 import os
 import pty
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -218,14 +217,16 @@ def test_more_rows_than_shown_are_counted_on_stderr_not_in_the_json(ok) -> None:
     assert "Showing 2 of 3 leads" in result.stderr
 
 
-def test_a_listing_shows_fifty_rows_by_default(empty_db, ok, db_path) -> None:
-    with sqlite3.connect(db_path) as connection:
-        connection.executemany(
-            "insert into contacts "
-            "(stage, name, lead_status, email_flagged, starred, created_at, owner)"
-            " values ('lead', ?, 'new', 0, 0, '2026-11-01 09:00:00.000000', ?)",
-            [(f"Lead {n:02}", login_name()) for n in range(51)],
-        )
+def test_a_listing_shows_fifty_rows_by_default(empty_db, ok, db) -> None:
+    rows = ", ".join(
+        "('lead', ?, 'new', false, false, '2026-11-01 09:00:00.000000', ?)" for _ in range(51)
+    )
+    db(
+        "insert into contacts "
+        "(stage, name, lead_status, email_flagged, starred, created_at, owner) "
+        f"values {rows}",
+        tuple(value for n in range(51) for value in (f"Lead {n:02}", login_name())),
+    )
 
     as_json = ok("lead", "list", "--json")
     as_text = ok("lead", "list")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,10 @@ from salesfunnel.db.work import Work
 from salesfunnel.services.prospects import add_prospect
 
 
-def seed_prospects(db_path: Path, count: int, list_name: str = "bulk") -> None:
-    """Many prospects in one transaction, through the same use case `prospect add` calls."""
-    with database(database_url(str(db_path))) as driver, Work(driver, write=True) as work:
+def seed_prospects(count: int, list_name: str = "bulk") -> None:
+    """Many prospects in one transaction, through the same use case `prospect add` calls,
+    in the test's database (SALESFUNNEL_DB)."""
+    with database(database_url(None)) as driver, Work(driver, write=True) as work:
         for number in range(1, count + 1):
             add_prospect(work, f"Prospect {number:03}", list_name=list_name)
 
@@ -163,8 +163,8 @@ def test_an_empty_listing_is_an_empty_json_array(empty_db, ok) -> None:
     assert text.stderr == "No prospects.\n"
 
 
-def test_list_shows_50_rows_by_default_and_says_how_many_more(ok, db_path) -> None:
-    seed_prospects(db_path, 60)
+def test_list_shows_50_rows_by_default_and_says_how_many_more(ok) -> None:
+    seed_prospects(60)
     default = ok("prospect", "list")
     rows = default.stdout.splitlines()[1:]
     assert len(rows) == 50

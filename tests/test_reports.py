@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -58,8 +59,15 @@ def history_file(tmp_path_factory, run) -> Path:
 
 
 @pytest.fixture
-def history(history_file: Path, db_path: Path) -> None:
-    copy_database(history_file, db_path)
+def history(request, server, db_path: Path, ok, at, monkeypatch) -> None:
+    """The history in the test's database: a copy of the module's file, or, on a server
+    database, built there (the clock put back where it was)."""
+    if server is None:
+        copy_database(request.getfixturevalue("history_file"), db_path)
+        return
+    now = os.environ["SALESFUNNEL_NOW"]
+    build_history(ok, at)
+    monkeypatch.setenv("SALESFUNNEL_NOW", now)
 
 
 def build_history(ok: Callable[..., object], at: Callable[[str], None]) -> None:
@@ -210,8 +218,8 @@ def test_the_funnel_as_text_shows_steps_rates_and_bars(history, ok) -> None:
     assert "Price" in text and "went with a competitor" in text
 
 
-def test_the_funnel_draws_block_bars_on_a_terminal(history, db_path) -> None:
-    with database(f"sqlite:///{db_path}") as driver, Work(driver, write=False) as work:
+def test_the_funnel_draws_block_bars_on_a_terminal(history, db_url) -> None:
+    with database(db_url) as driver, Work(driver, write=False) as work:
         report = funnel_report(work, "2026-11-01", "2026-11-30")
 
     class Terminal(io.StringIO):
@@ -225,11 +233,11 @@ def test_the_funnel_draws_block_bars_on_a_terminal(history, db_path) -> None:
 
 @pytest.mark.parametrize("width", [80, 100, 120])
 def test_the_funnel_bars_are_never_cut_on_a_terminal_of_80_to_120_columns(
-    history, db_path, monkeypatch, width
+    history, db_url, monkeypatch, width
 ) -> None:
     """Issue 14: on 100 columns the longest bar ended in an ellipsis. Columns go first
     (the notes beside the rates), the bars stay whole."""
-    with database(f"sqlite:///{db_path}") as driver, Work(driver, write=False) as work:
+    with database(db_url) as driver, Work(driver, write=False) as work:
         report = funnel_report(work, "2026-11-01", "2026-11-30")
 
     class Terminal(io.StringIO):

@@ -142,6 +142,7 @@ def test_a_page_of_matches_says_how_many_more(ok) -> None:
     assert everything.stderr == ""
 
 
+@pytest.mark.sqlite_only("SQLite's full-text index")
 def test_new_contacts_are_indexed_as_they_are_written(people, db) -> None:
     assert db("select name, indexed_through from search_index_state order by name") == [
         ("companies", 2),
@@ -152,6 +153,7 @@ def test_new_contacts_are_indexed_as_they_are_written(people, db) -> None:
     assert indexed == [(1,), (4,)]
 
 
+@pytest.mark.sqlite_only("SQLite's full-text index")
 def test_rows_written_without_catching_up_are_still_found(people, ok, db_path, db) -> None:
     """A bulk writer that has not caught the index up yet: its rows are above the mark."""
     key = search_key_for("Íñigo Peña", "inigo@example.es")
@@ -170,6 +172,7 @@ def test_rows_written_without_catching_up_are_still_found(people, ok, db_path, d
     assert names(search(ok, "inigo")) == ["Íñigo Peña"]
 
 
+@pytest.mark.sqlite_only("SQLite's full-text index")
 def test_changed_and_deleted_rows_leave_the_index(people, ok, db_path, db) -> None:
     """As `prospect import --on-duplicate update` and `undo-import` change rows in SQL."""
     with sqlite3.connect(db_path) as connection:
@@ -191,6 +194,7 @@ def test_changed_and_deleted_rows_leave_the_index(people, ok, db_path, db) -> No
     db("insert into contacts_fts(contacts_fts) values('integrity-check')")
 
 
+@pytest.mark.sqlite_only("SQLite's full-text index")
 def test_without_the_full_text_index_search_reads_the_keys(people, ok, db_path) -> None:
     """The path PostgreSQL takes: LIKE over search_key."""
     with sqlite3.connect(db_path) as connection:
@@ -236,6 +240,7 @@ def test_every_word_of_a_name_finds_its_key(name: str) -> None:
             assert any(word in k for k in key_words)
 
 
+@pytest.mark.sqlite_only("SQLite's full-text index")
 def test_the_index_keeps_no_token_positions(people, db) -> None:
     """Migration 0004: prefix words need no positions, and the index builds faster without."""
     for table in ("contacts", "companies", "deals"):
@@ -255,6 +260,7 @@ def test_a_word_the_index_splits_in_two_is_still_found(ok) -> None:
     assert names(search(ok, "lue")) == ["Tha\u19b0o Lue"]
 
 
+@pytest.mark.sqlite_only("an SQLite file made at an older schema")
 def test_a_database_upgraded_from_0003_finds_what_it_held(ok, db_path, db) -> None:
     from sqlalchemy import create_engine
 

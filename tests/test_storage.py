@@ -58,6 +58,7 @@ def digest(path: Path) -> str:
 # --- a private file, the right pragmas --------------------------------------------------
 
 
+@pytest.mark.sqlite_only("a database file's permissions")
 def test_a_new_database_file_is_readable_by_its_owner_alone(run, db_path) -> None:
     with umask(0o022):
         result = run("lead", "add", "Ana")
@@ -94,6 +95,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path) 
         engine.dispose()
 
 
+@pytest.mark.sqlite_only("SQLite's WAL mode")
 def test_wal_mode_is_recorded_in_the_file(ok, db) -> None:
     ok("lead", "add", "Ana")
     assert db("PRAGMA journal_mode") == [("wal",)]
@@ -113,6 +115,7 @@ def test_foreign_keys_are_enforced(tmp_path) -> None:
 # --- where the data lives ---------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("the database file the variable names")
 def test_db_option_wins_over_the_variable(ok, tmp_path, db_path) -> None:
     other = tmp_path / "other.db"
     ok("--db", str(other), "lead", "add", "Ana")
@@ -187,6 +190,7 @@ def test_a_new_database_is_at_the_schema_head(ok, db) -> None:
     assert db("select version_num from alembic_version") == [(SCHEMA_HEAD,)]
 
 
+@pytest.mark.sqlite_only("SQLite's page size")
 def test_a_new_database_has_16_kib_pages_and_an_old_one_keeps_its_own(ok, db_path, db) -> None:
     ok("lead", "add", "Ana")
     assert db("pragma page_size") == [(16384,)]
@@ -198,6 +202,7 @@ def test_a_new_database_has_16_kib_pages_and_an_old_one_keeps_its_own(ok, db_pat
         assert connection.execute("select name from contacts").fetchall() == [("Olga Old",)]
 
 
+@pytest.mark.sqlite_only("SQLite's query plans")
 def test_contacts_names_are_not_indexed(ok, db_path, db) -> None:
     """Migration 0005: no query reads contacts by name; the index only cost every write."""
     make_old_database(db_path)
@@ -225,6 +230,7 @@ def make_old_database(path: Path) -> None:
         engine.dispose()
 
 
+@pytest.mark.sqlite_only("the backup of an SQLite file before an upgrade")
 def test_an_older_database_is_backed_up_then_upgraded_keeping_its_data(run, db_path, db) -> None:
     make_old_database(db_path)
     assert db("select version_num from alembic_version") == [("0001",)]
@@ -245,6 +251,7 @@ def test_an_older_database_is_backed_up_then_upgraded_keeping_its_data(run, db_p
         assert copy.execute("select name from contacts").fetchall() == [("Olga Old",)]
 
 
+@pytest.mark.sqlite_only("the backup of an SQLite file before an upgrade")
 def test_an_up_to_date_database_is_not_backed_up_again(ok, db_path) -> None:
     make_old_database(db_path)
     ok("config", "list")
@@ -253,6 +260,7 @@ def test_an_up_to_date_database_is_not_backed_up_again(ok, db_path) -> None:
     assert len(list(db_path.parent.glob("*.bak"))) == 1
 
 
+@pytest.mark.sqlite_only("an SQLite file left byte for byte")
 def test_a_database_from_a_newer_salesfunnel_is_refused_untouched(ok, run, db_path) -> None:
     ok("lead", "add", "Ana")
     with sqlite3.connect(db_path) as connection:
@@ -269,6 +277,7 @@ def test_a_database_from_a_newer_salesfunnel_is_refused_untouched(ok, run, db_pa
     assert list(db_path.parent.glob("*.bak")) == []
 
 
+@pytest.mark.sqlite_only("an SQLite file salesfunnel didn't make")
 def test_a_database_made_by_something_else_is_refused(run, db_path) -> None:
     with sqlite3.connect(db_path) as connection:
         connection.execute("create table recipes (name text)")
@@ -366,6 +375,7 @@ def write_lock_held(path: Path, seconds: float) -> Iterator[threading.Event]:
         thread.join()
 
 
+@pytest.mark.sqlite_only("SQLite's busy timeout")
 @pytest.mark.slow
 def test_a_writer_waits_for_another_writer_instead_of_failing(empty_db, ok, db_path, db) -> None:
     with write_lock_held(db_path, 1.0) as released:
@@ -378,6 +388,7 @@ def test_a_writer_waits_for_another_writer_instead_of_failing(empty_db, ok, db_p
     assert db("select name from contacts") == [("Ana",)]
 
 
+@pytest.mark.sqlite_only("SQLite's WAL readers")
 def test_a_reader_does_not_wait_for_a_writer(ok, db_path) -> None:
     ok("lead", "add", "Ana")
     with write_lock_held(db_path, 30.0) as released:
@@ -414,3 +425,20 @@ def test_a_refused_cancel_writes_nothing_either(ok, run, db) -> None:
     assert db("select prospect_status, cancel_reason from contacts where id = 1") == [
         ("open", None)
     ]
+
+
+def test_a_server_database_is_backed_up_with_the_servers_tools(run, tmp_path) -> None:
+    target = tmp_path / "copy.db"
+    result = run("--db", "postgresql://me:s3cret@127.0.0.1:1/sales", "backup", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: backup works on an SQLite file; a server database (postgresql) has its own "
+        "tools: pg_dump\n"
+    )
+    assert not target.exists()
+    result = run("--db", "postgresql://me:s3cret@127.0.0.1:1/sales", "check")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: check works on an SQLite file; a server database (postgresql) has its own "
+        "tools: amcheck, pg_dump --schema-only\n"
+    )

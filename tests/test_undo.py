@@ -6,15 +6,14 @@ import json
 import os
 import pty
 import shlex
-import sqlite3
 import subprocess
 import sys
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import table_names
 from salesfunnel.db import journal
 
 # Tables compared before a command and after its undo: all but the journal's own and the
@@ -22,15 +21,11 @@ from salesfunnel.db import journal
 NOT_COMPARED = ("undo_", "contacts_fts", "companies_fts", "deals_fts", "sqlite_")
 
 
-def state_of(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table that holds the user's data, in a stable order."""
-    with closing(sqlite3.connect(path)) as db:
-        tables = [
-            name
-            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not name.startswith(NOT_COMPARED)
-        ]
-        return {t: sorted(db.execute(f'SELECT * FROM "{t}"'), key=repr) for t in tables}
+def state_of(db) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table that holds the user's data, in a stable order (``db``
+    the fixture: on either database)."""
+    tables = [name for name in table_names(db) if not name.startswith(NOT_COMPARED)]
+    return {t: sorted(db(f'SELECT * FROM "{t}"'), key=repr) for t in tables}
 
 
 def listings(ok) -> dict[str, str]:
@@ -99,19 +94,17 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_any_command_then_undo_leaves_everything_as_before(
-    funnel, ok, db_path, db, command
-) -> None:
+def test_any_command_then_undo_leaves_everything_as_before(funnel, ok, db, command) -> None:
     """The database, every listing and search are back where they were; the journal too."""
-    stored, shown = state_of(db_path), listings(ok)
+    stored, shown = state_of(db), listings(ok)
     journaled = db("SELECT id FROM undo_commands ORDER BY id")
     ok(*command)
-    assert state_of(db_path) != stored, "the command changed nothing: the test proves nothing"
+    assert state_of(db) != stored, "the command changed nothing: the test proves nothing"
     entry = db("SELECT command, summary FROM undo_commands ORDER BY id DESC LIMIT 1")[0]
     assert entry[0] == shlex.join(command) and entry[1], entry  # as typed, with what it did
     result = ok("undo", "--yes")
     assert result.stderr.startswith(f"Undid `{shlex.join(command)}`: "), result.stderr
-    assert state_of(db_path) == stored
+    assert state_of(db) == stored
     assert listings(ok) == shown
     assert db("SELECT id FROM undo_commands ORDER BY id") == journaled
 
@@ -129,22 +122,22 @@ def test_undo_says_in_business_terms_what_it_puts_back(funnel, ok) -> None:
     )
 
 
-def test_undo_is_a_stack_and_each_undo_leaves_the_journal(funnel, ok, db_path, db) -> None:
-    before_move = state_of(db_path)
+def test_undo_is_a_stack_and_each_undo_leaves_the_journal(funnel, ok, db) -> None:
+    before_move = state_of(db)
     ok("deal", "move", "1", "proposal")
-    after_move = state_of(db_path)
+    after_move = state_of(db)
     ok("deal", "win", "1")
     ok("undo", "--yes")
-    assert state_of(db_path) == after_move
+    assert state_of(db) == after_move
     ok("undo", "--yes")
-    assert state_of(db_path) == before_move
+    assert state_of(db) == before_move
     assert db("SELECT command FROM undo_commands ORDER BY id DESC LIMIT 1") == [
         ("customer purchase 4 --value 300",)
     ]
 
 
-def test_undo_refuses_off_a_terminal_without_yes_and_changes_nothing(funnel, run, db_path) -> None:
-    ok_state = state_of(db_path)
+def test_undo_refuses_off_a_terminal_without_yes_and_changes_nothing(funnel, run, db) -> None:
+    ok_state = state_of(db)
     result = run("undo")
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -152,7 +145,7 @@ def test_undo_refuses_off_a_terminal_without_yes_and_changes_nothing(funnel, run
         "Error: undo asks before it changes anything: pass --yes to undo "
         "`customer purchase 4 --value 300`\n"
     )
-    assert state_of(db_path) == ok_state
+    assert state_of(db) == ok_state
 
 
 def test_nothing_to_undo_is_a_refusal(empty_db, run) -> None:
@@ -172,12 +165,12 @@ def test_refused_and_reading_commands_are_not_journaled(funnel, ok, run, db) -> 
     assert db("SELECT * FROM undo_commands") == journaled
 
 
-def _terminal_undo(answer: bytes, read_terminal, db_path: Path) -> tuple[int, str]:
+def _terminal_undo(answer: bytes, read_terminal, db_url: str) -> tuple[int, str]:
     main_fd, terminal = pty.openpty()
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("salesfunnel")), "undo"],
         stdin=terminal, stdout=terminal, stderr=terminal,
-        env={**os.environ, "SALESFUNNEL_DB": str(db_path)},
+        env={**os.environ, "SALESFUNNEL_DB": db_url},
     )  # fmt: skip
     os.close(terminal)
     os.write(main_fd, answer)
@@ -187,28 +180,28 @@ def _terminal_undo(answer: bytes, read_terminal, db_path: Path) -> tuple[int, st
 
 @pytest.mark.slow
 def test_on_a_terminal_it_says_what_it_will_undo_and_asks(
-    funnel, ok, db_path, read_terminal
+    funnel, ok, db_url, read_terminal, db
 ) -> None:
-    before = state_of(db_path)
+    before = state_of(db)
     ok("deal", "lose", "1", "--reason", "price")
-    lost = state_of(db_path)
-    status, shown = _terminal_undo(b"n\n", read_terminal, db_path)
+    lost = state_of(db)
+    status, shown = _terminal_undo(b"n\n", read_terminal, db_url)
     assert "Undo `deal lose 1 --reason price`: deal #1 Acme back to open in negotiation?" in shown
     assert status == 1 and "Aborted" in shown
-    assert state_of(db_path) == lost  # refused: nothing changed
-    status, shown = _terminal_undo(b"y\n", read_terminal, db_path)
+    assert state_of(db) == lost  # refused: nothing changed
+    status, shown = _terminal_undo(b"y\n", read_terminal, db_url)
     assert status == 0, shown
     assert "Undid `deal lose 1 --reason price`" in shown
-    assert state_of(db_path) == before
+    assert state_of(db) == before
 
 
-def test_undo_list_shows_the_journal_newest_first(funnel, ok, db_path) -> None:
-    ok("--db", str(db_path), "deal", "win", "1")
+def test_undo_list_shows_the_journal_newest_first(funnel, ok, db_url) -> None:
+    ok("--db", db_url, "deal", "win", "1")
     shown = ok("undo", "--list").stdout.splitlines()
     assert shown[0].split() == ["id", "when", "command", "what", "it", "did"]
     assert shown[1].split()[:6] == ["9", "2026-11-23", "09:00", "deal", "win", "1"]
     assert shown[1].endswith("Won deal #1 Acme: 5,000.00 USD.")
-    assert str(db_path) not in ok("undo", "--list").stdout  # --db is not part of it
+    assert db_url not in ok("undo", "--list").stdout  # --db is not part of it
     data = json.loads(ok("undo", "--list", "--json", "--limit", "2").stdout)
     assert [(d["id"], d["command"]) for d in data] == [
         (9, "deal win 1"),
@@ -238,46 +231,44 @@ def test_calendar_export_is_not_undone_and_keeps_its_identity(funnel, ok, tmp_pa
 # --- what undo refuses -------------------------------------------------------------------
 
 
-def _touch(db_path: Path, sql: str) -> None:
-    """A change made outside salesfunnel: nothing journals it."""
-    with closing(sqlite3.connect(db_path)) as db:
-        db.execute(sql)
-        db.commit()
+def _touch(db, sql: str) -> None:
+    """A change made outside salesfunnel: nothing journals it (``db`` commits it)."""
+    db(sql)
 
 
 def test_a_row_changed_since_outside_the_journal_refuses_the_whole_undo(
-    funnel, ok, run, db_path, db
+    funnel, ok, run, db
 ) -> None:
     ok("deal", "win", "1")
-    _touch(db_path, "UPDATE deals SET value = 1 WHERE id = 1")
-    before = state_of(db_path)
+    _touch(db, "UPDATE deals SET value = 1 WHERE id = 1")
+    before = state_of(db)
     result = run("undo", "--yes")
     assert result.exit_code == 1
     assert result.stderr == ("Error: can't undo `deal win 1`: deals #1 was changed since (value)\n")
-    assert state_of(db_path) == before
+    assert state_of(db) == before
     assert db("SELECT count(*) FROM undo_commands WHERE command = 'deal win 1'") == [(1,)]
 
 
-def test_a_row_used_since_outside_the_journal_is_not_deleted(funnel, ok, run, db_path) -> None:
+def test_a_row_used_since_outside_the_journal_is_not_deleted(funnel, ok, run, db) -> None:
     ok("lead", "add", "Dora")
     _touch(
-        db_path,
+        db,
         "INSERT INTO activities (contact_id, kind, text, created_at, snoozed) "
         "VALUES (5, 'note', 'by hand', '2026-11-23 09:00:00.000000', 0)",
     )
-    before = state_of(db_path)
+    before = state_of(db)
     result = run("undo", "--yes")
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: can't undo `lead add Dora`: contacts #5 is used by activities written "
         "since outside the journal\n"
     )
-    assert state_of(db_path) == before
+    assert state_of(db) == before
 
 
-def test_a_row_gone_since_refuses(funnel, ok, run, db_path) -> None:
+def test_a_row_gone_since_refuses(funnel, ok, run, db) -> None:
     ok("source", "cost", "webinar", "250")
-    _touch(db_path, "DELETE FROM source_costs")
+    _touch(db, "DELETE FROM source_costs")
     result = run("undo", "--yes")
     assert result.exit_code == 1
     assert result.stderr == "Error: can't undo `source cost webinar 250`: source_costs #1 is gone\n"
@@ -310,12 +301,10 @@ def _csv(tmp_path: Path, name: str, text: str) -> str:
     return str(path)
 
 
-def test_an_import_is_undone_as_one_unit_and_only_that_import(
-    funnel, ok, tmp_path, db_path, db
-) -> None:
+def test_an_import_is_undone_as_one_unit_and_only_that_import(funnel, ok, tmp_path, db) -> None:
     first = _csv(tmp_path, "fair.csv", "name,email,company\nJo,jo@x.com,Beta\n")
     ok("prospect", "import", first, "--list", "Fair")  # Fair: Pia's list, by hand
-    before = state_of(db_path)
+    before = state_of(db)
     second = _csv(
         tmp_path,
         "more.csv",
@@ -329,75 +318,73 @@ def test_an_import_is_undone_as_one_unit_and_only_that_import(
         "list 'Fair' taken back: its 1 contact(s) removed, 1 contact(s) it updated put back "
         "as they were.\n"
     )
-    assert state_of(db_path) == before
+    assert state_of(db) == before
     ok("undo", "--yes")
     assert db("SELECT name FROM contacts WHERE list_id IS NOT NULL") == [("Pia Prospect",)]
 
 
-def test_a_new_list_goes_with_the_import_that_made_it(ok, tmp_path, db_path) -> None:
+def test_a_new_list_goes_with_the_import_that_made_it(ok, tmp_path, db) -> None:
     ok("lead", "add", "Ana")
-    before = state_of(db_path)
+    before = state_of(db)
     ok("prospect", "import", _csv(tmp_path, "new.csv", "name,company\nJo,Beta\nMo,Beta\n"))
     result = ok("undo", "--yes")
     assert "its 2 contact(s) removed, list 'new' removed" in result.stderr
-    assert state_of(db_path) == before
+    assert state_of(db) == before
 
 
-def test_undo_import_is_not_undone_and_undo_goes_no_further(
-    funnel, ok, run, tmp_path, db_path
-) -> None:
+def test_undo_import_is_not_undone_and_undo_goes_no_further(funnel, ok, run, tmp_path, db) -> None:
     ok("prospect", "import", _csv(tmp_path, "p.csv", "name\nJo\n"))
     ok("prospect", "undo-import", "p", "--yes")
     shown = ok("undo", "--list").stdout.splitlines()
     assert shown[1].endswith(
         "Removed 1 contact(s) that import #1 added to list 'p'. (undo stops here)"
     )
-    before = state_of(db_path)
+    before = state_of(db)
     result = run("undo", "--yes")
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: can't undo `prospect undo-import p --yes`: what it removed isn't kept "
         "(import the file again to bring it back); undo goes no further back\n"
     )
-    assert state_of(db_path) == before
+    assert state_of(db) == before
     ok("lead", "add", "Dora")  # what comes after it is undone as usual
     ok("undo", "--yes")
-    assert state_of(db_path) == before
+    assert state_of(db) == before
 
 
 def test_an_import_some_of_whose_contacts_moved_on_outside_the_journal_is_refused(
-    ok, run, tmp_path, db_path
+    ok, run, tmp_path, db
 ) -> None:
     ok("prospect", "import", _csv(tmp_path, "p.csv", "name\nJo\nMo\n"))
-    _touch(db_path, "UPDATE contacts SET prospect_status = 'cancelled' WHERE id = 1")
-    before = state_of(db_path)
+    _touch(db, "UPDATE contacts SET prospect_status = 'cancelled' WHERE id = 1")
+    before = state_of(db)
     result = run("undo", "--yes")
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: can't undo import #1: some of its contacts moved on (1 cancelled)\n"
     )
-    assert state_of(db_path) == before
+    assert state_of(db) == before
 
 
 # --- the journal itself ------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_the_demo_is_undone_whole(empty_db, ok, db_path) -> None:
-    before = state_of(db_path)
+def test_the_demo_is_undone_whole(empty_db, ok, db) -> None:
+    before = state_of(db)
     ok("demo", "--contacts", "20")
     result = ok("undo", "--yes")
     assert " contacts removed" in result.stderr
-    assert state_of(db_path) == before
+    assert state_of(db) == before
 
 
-def test_a_raw_write_in_a_journaled_unit_is_refused(ok, db_path) -> None:
+def test_a_raw_write_in_a_journaled_unit_is_refused(ok, db_url) -> None:
     from salesfunnel.db.connect import database
     from salesfunnel.db.journal import Journal
     from salesfunnel.db.work import UnjournaledWrite, Work
 
     ok("lead", "add", "Ana")
-    with database(f"sqlite:///{db_path}") as driver:
+    with database(db_url) as driver:
         with pytest.raises(UnjournaledWrite), Work(driver, write=True, journal=Journal("x")) as w:
             w.execute("UPDATE contacts SET name = 'Bia'")
         with Work(driver, write=True, journal=Journal("x")) as work:
@@ -405,15 +392,15 @@ def test_a_raw_write_in_a_journaled_unit_is_refused(ok, db_path) -> None:
             assert work.execute("UPDATE contacts SET name = 'Bia'") == 1
 
 
-def test_a_deleted_row_is_put_back_whole(ok, db_path, db) -> None:
+def test_a_deleted_row_is_put_back_whole(ok, db_url, db) -> None:
     """`Work.delete` (no command deletes yet; merge will) journals the whole row."""
     from salesfunnel.db.connect import database
     from salesfunnel.db.journal import Journal
     from salesfunnel.db.work import Work
 
     ok("lead", "add", "Ana", "--tag", "vip", "--email", "ana@x.com", "--star")
-    before = state_of(db_path)
-    with database(f"sqlite:///{db_path}") as driver:
+    before = state_of(db)
+    with database(db_url) as driver:
         with Work(driver, write=True, journal=Journal("forget ana")) as work:
             work.delete("contact_tags", {"contact_id": 1, "tag": "vip"})
             work.delete("lifecycle_events", {"id": 1})
@@ -425,7 +412,7 @@ def test_a_deleted_row_is_put_back_whole(ok, db_path, db) -> None:
     assert ok("undo", "--yes").stderr == (
         "Undid `forget ana`: tag vip put back on Ana (#1), lead Ana (#1) put back.\n"
     )
-    assert state_of(db_path) == before
+    assert state_of(db) == before
     assert "Ana" in ok("search", "ana").stdout
 
 

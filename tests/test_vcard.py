@@ -28,9 +28,13 @@ FIELDS = "c.name, c.email, c.phone, co.name, c.title, c.website, c.city, c.count
 
 
 def contacts(db) -> list[tuple[object, ...]]:
+    if getattr(db, "dialect", "sqlite") == "sqlite":
+        tags = "group_concat(tag, ',') from (select tag from contact_tags t "
+    else:
+        tags = "string_agg(tag, ',' order by tag) from (select tag from contact_tags t "
     return db(
-        f"select {FIELDS}, c.extra, (select group_concat(tag, ',') from "
-        "(select tag from contact_tags t where t.contact_id = c.id order by tag)) "
+        f"select {FIELDS}, c.extra, (select {tags}"
+        "where t.contact_id = c.id order by tag) as tags) "
         "from contacts c left join companies co on co.id = c.company_id order by c.id"
     )
 

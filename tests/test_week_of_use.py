@@ -110,7 +110,7 @@ def on_a_terminal(width: int, monkeypatch, draw) -> list[str]:  # type: ignore[n
 
 @pytest.mark.parametrize("width", [80, 100, 120])
 def test_todo_and_lead_list_fit_80_to_120_columns_a_row_a_line(
-    ok, db_path, monkeypatch, width
+    ok, db_url, monkeypatch, width
 ) -> None:
     """Long names, steps and deals: columns are cut or dropped, never wrapped; an email and
     a date are never cut; and the "... and N more" note stands under its section."""
@@ -132,7 +132,7 @@ def test_todo_and_lead_list_fit_80_to_120_columns_a_row_a_line(
             "--due",
             "today 16:00",
         )
-    with database(f"sqlite:///{db_path}") as driver, Work(driver, write=False) as work:
+    with database(db_url) as driver, Work(driver, write=False) as work:
         todo = todo_list(work, limit=3)
         leads = list_leads(work)
     for draw, rows in (

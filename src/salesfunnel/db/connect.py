@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from salesfunnel.db.dialect import is_postgres_url
 from salesfunnel.db.location import sqlite_path
 from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS, SCHEMA_HEAD, configure, open_read_only
 from salesfunnel.db.work import AlchemyDriver, Driver, SqliteDriver
@@ -32,6 +33,8 @@ def open_driver(url: str, notify: Notify, *, create: bool = True) -> Driver:
     path = sqlite_path(url)
     if path is not None and not create:
         require_database(path)
+    if path is None and is_postgres_url(url):
+        return open_postgres(url, notify)
     if path is None:
         from salesfunnel.db.engine import open_engine
 
@@ -49,6 +52,25 @@ def open_driver(url: str, notify: Notify, *, create: bool = True) -> Driver:
         if connection is None:
             raise DatabaseError(f"can't open database {path}")
     return SqliteDriver(connection)
+
+
+def open_postgres(url: str, notify: Notify) -> Driver:
+    """A psycopg connection to a server database at the current schema: one query checks
+    it; a new or older one is created or upgraded by the engine first, once."""
+    from salesfunnel.db import postgres
+
+    connection = postgres.connect(url)
+    if postgres.schema_version(connection) != SCHEMA_HEAD:
+        connection.close()
+        from salesfunnel.db.engine import open_engine
+
+        engine = open_engine(url, notify)  # creates, upgrades, or says why not
+        with ctrl_c_held():
+            engine.dispose()
+            del engine
+            gc.collect()
+        connection = postgres.connect(url)
+    return postgres.PostgresDriver(connection)
 
 
 @contextmanager

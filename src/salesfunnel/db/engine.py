@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from salesfunnel import clock
+from salesfunnel.db.dialect import alchemy_url
 from salesfunnel.db.location import sqlite_path
 from salesfunnel.db.sqlite import (
     SCHEMA_HEAD,
@@ -40,7 +41,7 @@ def open_engine(url: str, notify: Notify = lambda message: None) -> Engine:
         _refuse_a_stranger(path)
     where = str(path) if path is not None else _safe_url(url)
     try:
-        engine = create_engine(url)
+        engine = create_engine(alchemy_url(url))
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
         _bring_schema_up_to_date(engine, path, notify)

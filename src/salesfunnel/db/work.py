@@ -4,9 +4,9 @@ Every read and write of every command goes through :class:`Work`: SQL written ou
 ``:named`` parameters, rows back as named tuples of typed values (db/rows.py).  On an
 SQLite file it runs on the standard library's ``sqlite3``, so a command imports neither
 SQLAlchemy nor SQLModel, which would cost more than the rest of its start-up
-(docs/benchmarks.md).  On other databases (PostgreSQL) the same SQL runs through
-SQLAlchemy's connection.  The tables themselves are defined once, in db/tables.py, and
-made by the migrations.
+(docs/benchmarks.md).  On PostgreSQL the same SQL runs on psycopg 3 (db/postgres.py),
+with no SQLAlchemy either; on any other database, through SQLAlchemy's connection.
+The tables themselves are defined once, in db/tables.py, and made by the migrations.
 
 Writes on SQLite begin with BEGIN IMMEDIATE, so a second writer (cron's digest during an
 import) waits on the busy timeout instead of failing half-way.
@@ -159,7 +159,8 @@ def _utf8(text: str) -> bool:
 
 
 class AlchemyDriver:
-    """The same SQL through SQLAlchemy's ``text()``, on databases other than SQLite."""
+    """The same SQL through SQLAlchemy's ``text()``, on databases other than SQLite and
+    PostgreSQL (which have drivers of their own)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -379,6 +380,19 @@ class Work:
     def discard(self) -> None:
         """Roll back at the end of the block even if it ends well: a rehearsal."""
         self._discard = True
+
+    def bulk_cursor(self) -> Any:
+        """A cursor for the bulk writers (`prospect import`, undo-import) on this unit's
+        connection: ``sqlite3``'s own, or on PostgreSQL one that takes the same SQL
+        (db/postgres.py ``CompatCursor``)."""
+        driver = self.driver
+        if isinstance(driver, SqliteDriver):
+            return driver.connection.cursor()
+        from salesfunnel.db.postgres import CompatCursor, PostgresDriver
+
+        if not isinstance(driver, PostgresDriver):
+            raise DatabaseError(f"prospect import doesn't write to {driver.dialect} databases")
+        return CompatCursor(driver.connection)
 
     @property
     def sqlite(self) -> sqlite3.Connection | None:

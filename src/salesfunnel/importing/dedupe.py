@@ -26,6 +26,15 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from salesfunnel.db.dialect import (
+    json_array_of,
+    json_is_null,
+    json_merged,
+    json_object,
+    json_texts,
+    json_with,
+    of_cursor,
+)
 from salesfunnel.domain.identity import names_clearly_differ, phone_may_merge, real_name
 from salesfunnel.domain.text import search_key_for
 
@@ -43,9 +52,9 @@ WRITTEN = (
 )
 
 
-def contact_snapshot(alias: str) -> str:
+def contact_snapshot(dialect: str, alias: str) -> str:
     """SQL for a JSON object of a contact's WRITTEN columns (``alias``: the contacts row)."""
-    return "json_object(" + ", ".join(f"'{col}', {alias}.{col}" for col in WRITTEN) + ")"
+    return json_object(dialect, ", ".join(f"'{col}', {alias}.{col}" for col in WRITTEN))
 
 
 @dataclass(frozen=True)
@@ -160,17 +169,23 @@ _STORED = ("email", "phone", "title", "website", "city", "country", "source", "n
 def _stored(cursor: Any, contact_id: int) -> dict[str, Any]:
     """A row's values as the import stored them (to write it out again)."""
     columns = ", ".join(f"c.{name}" for name in _STORED)
+    tags = json_array_of(of_cursor(cursor), "t.tag")
     row = cursor.execute(
-        f"SELECT {columns}, co.name, c.extra, (SELECT json_group_array(t.tag) "
+        f"SELECT {columns}, co.name, c.extra, (SELECT {tags} "
         "FROM contact_tags AS t WHERE t.contact_id = c.id) "
         "FROM contacts AS c LEFT JOIN companies AS co ON co.id = c.company_id WHERE c.id = ?",
         (contact_id,),
     ).fetchone()
     stored = dict(zip(_STORED, row, strict=False))
     stored["company"] = row[-3]
-    stored["extra"] = json.loads(row[-2]) if row[-2] else {}
-    stored["tags"] = json.loads(row[-1]) if row[-1] else []
+    stored["extra"] = _document(row[-2]) or {}
+    stored["tags"] = _document(row[-1]) or []
     return stored
+
+
+def _document(value: Any) -> Any:
+    """A JSON value as read: text from SQLite, already decoded from PostgreSQL."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _phone_duplicates(cursor: Any, first_id: int, scan: bool) -> None:
@@ -246,7 +261,7 @@ def _probe(cursor: Any, key: str, first_id: int) -> None:
         f"  SELECT c.id AS id, (SELECT min(d.id) FROM contacts AS d WHERE d.{key} = c.{key})"
         "   AS original"
         f"  FROM contacts AS c WHERE c.id >= ? AND c.{key} IS NOT NULL"
-        ") WHERE original < id",
+        ") AS found WHERE original < id",
         (key, first_id),
     )
 
@@ -277,10 +292,14 @@ def _joined(key: str | None, held: str | None) -> str | None:
 
 def _remember_before(cursor: Any, key: str, first_id: int, import_id: int) -> None:
     """Each existing contact this key's duplicates will write onto, as it is now (once)."""
+    dialect = of_cursor(cursor)
+    tags = (
+        f"(SELECT {json_array_of(dialect, 't.tag')} FROM contact_tags AS t "
+        "WHERE t.contact_id = c.id)"
+    )
     cursor.execute(
         "INSERT OR IGNORE INTO import_updates (import_id, contact_id, before) "
-        f"SELECT ?, c.id, json_set({contact_snapshot('c')}, '$.tags', json("
-        "(SELECT json_group_array(t.tag) FROM contact_tags AS t WHERE t.contact_id = c.id))) "
+        f"SELECT ?, c.id, {json_with(dialect, contact_snapshot(dialect, 'c'), 'tags', tags)} "
         f"FROM contacts AS c WHERE c.id IN (SELECT original FROM {TEMP} WHERE key = ?) "
         "AND c.id < ?",
         (import_id, key, first_id),
@@ -289,12 +308,13 @@ def _remember_before(cursor: Any, key: str, first_id: int, import_id: int) -> No
 
 def _remember_after(cursor: Any, import_id: int) -> None:
     """What the import wrote: each updated contact's columns now, and the tags it added."""
+    dialect = of_cursor(cursor)
     cursor.execute(
-        f"UPDATE import_updates SET after = (SELECT {contact_snapshot('c')} FROM contacts AS c "
-        "WHERE c.id = import_updates.contact_id), "
-        "added_tags = (SELECT json_group_array(t.tag) FROM contact_tags AS t "
+        f"UPDATE import_updates SET after = (SELECT {contact_snapshot(dialect, 'c')} "
+        "FROM contacts AS c WHERE c.id = import_updates.contact_id), "
+        f"added_tags = (SELECT {json_array_of(dialect, 't.tag')} FROM contact_tags AS t "
         "WHERE t.contact_id = import_updates.contact_id AND t.tag NOT IN "
-        "(SELECT value FROM json_each(import_updates.before, '$.tags'))) "
+        f"(SELECT b.value FROM {json_texts(dialect, 'import_updates.before', 'b', 'tags')})) "
         "WHERE import_id = ?",
         (import_id,),
     )
@@ -302,6 +322,7 @@ def _remember_after(cursor: Any, import_id: int) -> None:
 
 def _merge(cursor: Any, key: str) -> None:
     """Write the last duplicate's non-empty values onto the contact it duplicates."""
+    dialect = of_cursor(cursor)
     latest = f"(SELECT original, max(id) AS id FROM {TEMP} WHERE key = '{key}' GROUP BY original)"
     assignments = ", ".join(f"{col} = coalesce(u.{col}, contacts.{col})" for col in _UPDATED)
     cursor.execute(
@@ -317,8 +338,8 @@ def _merge(cursor: Any, key: str) -> None:
         "phone = coalesce(u.phone, contacts.phone), "
         "phone_key = coalesce(u.phone_key, contacts.phone_key), "
         "extra = CASE WHEN u.extra IS NULL THEN contacts.extra "
-        "WHEN contacts.extra IS NULL OR contacts.extra = 'null' THEN u.extra "
-        "ELSE json_patch(contacts.extra, u.extra) END, "
+        f"WHEN {json_is_null(dialect, 'contacts.extra')} THEN u.extra "
+        f"ELSE {json_merged(dialect, 'contacts.extra', 'u.extra')} END, "
         # the row's other emails and phones (E-mail 2, Mobile) are searched on the contact
         # too: its key is joined here and made again by _refresh_search_keys
         "search_key = trim(coalesce(contacts.search_key, '') || ' ' || "

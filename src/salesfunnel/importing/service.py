@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesfunnel import clock
+from salesfunnel.db.dialect import SQLITE, of_cursor
+from salesfunnel.db.postgres import next_id as server_next_id
 from salesfunnel.db.records import get_or_create_list
 from salesfunnel.db.search_index import index_new_rows_unless_far_behind
 from salesfunnel.db.sqlite import next_id
 from salesfunnel.db.work import Work
 from salesfunnel.domain.lifecycle import Channel, LeadStatus, ProspectStatus, Stage
-from salesfunnel.errors import DatabaseError
 from salesfunnel.importing.ahead import made_ahead, worth_a_second_process
 from salesfunnel.importing.batches import batches
 from salesfunnel.importing.columns import BatchReader
@@ -55,9 +56,13 @@ def import_prospects(
     started = time.perf_counter()
     options, name = plan.options, plan.list_name
     now = clock.utcnow()
-    dbapi = work.sqlite
-    if dbapi is None:
-        raise DatabaseError("prospect import writes to SQLite databases only, for now")
+    cursor = work.bulk_cursor()
+    sqlite = of_cursor(cursor) == SQLITE
+    if not sqlite:  # the import hands out ids itself: no other writer takes one meanwhile
+        cursor.execute("LOCK TABLE contacts, companies IN SHARE ROW EXCLUSIVE MODE")
+        # New search keys wait in the trigram index's pending list, merged by autovacuum
+        # after the import, rather than each going into the index as it is inserted.
+        cursor.execute("SET LOCAL gin_pending_list_limit = '1GB'")
     prospect_list = get_or_create_list(work, name, source_file=source.name)
     stage = Stage.LEAD if options.as_leads else Stage.PROSPECT
     batch_id = work.insert(
@@ -80,9 +85,9 @@ def import_prospects(
         },
     )
     work.covered_by_import(batch_id)  # `undo` takes its rows back as undo-import does
-    cursor = dbapi.cursor()
     # The import hands out its contacts' ids itself: never one given out before (0007).
-    first_id, first_company = next_id(cursor, "contacts"), next_id(cursor, "companies")
+    ids = next_id if sqlite else server_next_id
+    first_id, first_company = ids(cursor, "contacts"), ids(cursor, "companies")
     constants = Constants(
         stage=stage,
         list_id=prospect_list.id,
@@ -95,16 +100,23 @@ def import_prospects(
         owner=work.user,
     )
     reader = plan.reader()
-    writer = BulkWriter(dbapi, constants, unfilled=reader.unfilled)
+    writer = BulkWriter(cursor, constants, unfilled=reader.unfilled)
     rejects.start(source.header, source.delimiter.char)
-    previous_cache = sqlite_import_cache(cursor, IMPORT_CACHE_KIB)
+    previous_cache = sqlite_import_cache(cursor, IMPORT_CACHE_KIB) if sqlite else 0
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived rows and no cycles: the collector only costs time
     try:
         bulk = BulkMode(cursor, {"contacts": first_id, "companies": first_company}, writer.shared)
         counted = _stream(source, reader, writer, rejects, bulk, first_id, progress)
+        if not sqlite and counted.written:  # the sequence past every id the import gave out
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('contacts', 'id'), ?)",
+                (first_id + counted.written - 1,),
+            )
         if bulk.engaged:  # the key indexes first: finding duplicates reads them
             bulk.indexes.restore(only=DUPLICATE_KEYS)
+        if not sqlite and counted.written >= DROP_INDEXES_AFTER:
+            cursor.execute("ANALYZE contacts")  # the planner sees the rows dedupe reads
         duplicates = remove_duplicates(
             cursor,
             first_id,
@@ -121,14 +133,15 @@ def import_prospects(
             (first_company,),
         )  # companies only duplicates named
         _record_creation(work, first_id, prospect_list.id, stage, batch_id, now)
-        if not counted.bulk:  # make the new contacts (and companies) searchable now
+        if sqlite and not counted.bulk:  # make the new contacts (and companies) searchable
             index_new_rows_unless_far_behind(cursor)
         # A big import leaves its rows to the first search after it (services.search
         # .index_if_far_behind): search finds them meanwhile by reading their keys.
     finally:
         if collecting:
             gc.enable()
-        cursor.execute(f"PRAGMA cache_size = {int(previous_cache)}")
+        if sqlite:
+            cursor.execute(f"PRAGMA cache_size = {int(previous_cache)}")
         cursor.close()
     return _finish(
         work, batch_id, prospect_list, stage, source, counted, duplicates, rejects, started
@@ -192,7 +205,8 @@ def _stream(
         counted.rows += batch.records - batch.blank
         counted.blank += batch.blank
         counted.flagged += batch.flagged
-        if not bulk.engaged and _big(writer.written, batch.bytes_read, source.size, existing):
+        big = _big(writer.written, batch.bytes_read, source.size, existing)
+        if not bulk.engaged and bulk.possible and big:
             bulk.engage()
         if progress is not None:
             progress(batch.bytes_read, counted.rows, "")

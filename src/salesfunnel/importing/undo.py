@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from salesfunnel import clock
+from salesfunnel.db.dialect import json_field, json_texts, of_cursor, same_value
 from salesfunnel.db.work import Work
 from salesfunnel.errors import CannotUndo, NotFound
 from salesfunnel.importing.dedupe import WRITTEN
@@ -44,10 +45,7 @@ _KEPT = (
 
 
 def _cursor(work: Work) -> Any:
-    connection = work.sqlite
-    if connection is None:
-        raise NotFound("undo-import works on SQLite databases only, for now")
-    return connection.cursor()
+    return work.bulk_cursor()
 
 
 def _reason_sql() -> str:
@@ -149,7 +147,7 @@ def take_back_import(work: Work, import_id: int) -> UndoImportPublic:
         raise CannotUndo(f"can't undo import #{import_id}: some of its contacts moved on ({why})")
     changed = work.value(
         "SELECT count(*) FROM import_updates AS u JOIN contacts ON contacts.id = u.contact_id "
-        f"WHERE u.import_id = :id AND NOT ({_as_left()})",
+        f"WHERE u.import_id = :id AND NOT ({_as_left(work.dialect)})",
         {"id": import_id},
     )
     if changed:
@@ -201,13 +199,14 @@ def _restore_updated(cursor: Any, batch_ids: list[int]) -> int:
             )
         )
         cursor.execute(
-            f"UPDATE contacts SET {_put_back()} FROM import_updates AS u "
+            f"UPDATE contacts SET {_put_back(of_cursor(cursor))} FROM import_updates AS u "
             "WHERE u.contact_id = contacts.id AND u.import_id = ?",
             (batch_id,),
         )
+        added = json_texts(of_cursor(cursor), "u.added_tags", "added")
         cursor.execute(
-            "DELETE FROM contact_tags WHERE EXISTS (SELECT 1 FROM import_updates AS u, "
-            "json_each(u.added_tags) AS added WHERE u.import_id = ? "
+            f"DELETE FROM contact_tags WHERE EXISTS (SELECT 1 FROM import_updates AS u, {added} "
+            "WHERE u.import_id = ? "
             "AND u.contact_id = contact_tags.contact_id AND added.value = contact_tags.tag)",
             (batch_id,),
         )
@@ -215,15 +214,19 @@ def _restore_updated(cursor: Any, batch_ids: list[int]) -> int:
     return len(restored)
 
 
-def _as_left() -> str:
+def _as_left(dialect: str) -> str:
     """SQL: the contact still holds every value the import wrote (``u``: its update)."""
-    return " AND ".join(f"contacts.{col} IS json_extract(u.after, '$.{col}')" for col in WRITTEN)
+    return " AND ".join(
+        same_value(dialect, f"contacts.{col}", json_field(dialect, "u.after", col), col)
+        for col in WRITTEN
+    )
 
 
-def _put_back() -> str:
+def _put_back(dialect: str) -> str:
     return ", ".join(
-        f"{col} = CASE WHEN contacts.{col} IS json_extract(u.after, '$.{col}') "
-        f"THEN json_extract(u.before, '$.{col}') ELSE contacts.{col} END"
+        f"{col} = CASE WHEN "
+        f"{same_value(dialect, f'contacts.{col}', json_field(dialect, 'u.after', col), col)} "
+        f"THEN {json_field(dialect, 'u.before', col)} ELSE contacts.{col} END"
         for col in WRITTEN
     )
 

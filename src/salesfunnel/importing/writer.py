@@ -18,10 +18,12 @@ from datetime import datetime
 from itertools import repeat
 from typing import Any
 
+from salesfunnel.db.dialect import SQLITE, of_cursor
 from salesfunnel.db.rows import sqlite_value
 from salesfunnel.importing.pack import Packed
 from salesfunnel.importing.rows import Prospect
 
+STAGING = "pg_temp.import_rows"  # PostgreSQL: where COPY puts each batch first
 COMPANY_IDS = 50_000  # company ids remembered by name between batches (bounded memory)
 # Prospect fields stored in a column of their own name; company and tags go elsewhere.
 STORED_FIELDS = tuple(f for f in Prospect._fields if f not in ("company", "tags"))
@@ -58,14 +60,33 @@ class Constants:
 
 def table_columns(cursor: Any, table: str) -> list[tuple[str, bool]]:
     """A table's columns in order, each with whether the database gives it a default."""
-    return [(row[1], row[4] is not None) for row in cursor.execute(f"PRAGMA table_info({table})")]
+    return [(name, has_default) for name, has_default, _ in typed_columns(cursor, table)]
 
 
-def sql_literal(value: Any) -> str:
-    """A value written into a statement, stored as a bound one would be."""
+def typed_columns(cursor: Any, table: str) -> list[tuple[str, bool, str]]:
+    """A table's columns in order: name, whether it has a default, its type."""
+    if of_cursor(cursor) == SQLITE:
+        rows = cursor.execute(f"PRAGMA table_info({table})").fetchall()
+        return [(row[1], row[4] is not None, row[2]) for row in rows]
+    return [
+        (str(name), bool(has_default), str(kind))
+        for name, has_default, kind in cursor.execute(
+            "SELECT column_name, column_default IS NOT NULL, data_type "
+            "FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        ).fetchall()
+    ]
+
+
+def sql_literal(value: Any, kind: str | None = None) -> str:
+    """A value written into a statement, stored as a bound one would be; with the
+    column's type (``kind``, PostgreSQL), cast to it."""
     stored = sqlite_value(value)
     if stored is None:
-        return "NULL"
+        return "NULL" if kind is None else f"CAST(NULL AS {kind})"
+    if kind is not None:
+        return "CAST('" + str(stored).replace("'", "''") + f"' AS {kind})"
     if isinstance(stored, int | float):
         return repr(stored)
     return "'" + str(stored).replace("'", "''") + "'"
@@ -96,7 +117,7 @@ class BulkWriter:
 
     def __init__(
         self,
-        dbapi_connection: Any,
+        cursor: Any,
         constants: Constants,
         *,
         unfilled: dict[str, Any] | None = None,
@@ -106,7 +127,8 @@ class BulkWriter:
         Those are written once into the statement, like the import's constants,
         instead of being bound as NULL on every row.
         """
-        self.cursor = dbapi_connection.cursor()
+        self.cursor = cursor
+        self.dialect = of_cursor(cursor)
         contact_columns = table_columns(self.cursor, "contacts")
         known = {name for name, _ in contact_columns}
         unfilled = dict(unfilled or {})
@@ -133,6 +155,8 @@ class BulkWriter:
                 name for name in self.columns if name not in ("id", "search_key", "email_flagged")
             ],
         )
+        if self.dialect != SQLITE:
+            self._contact_sql = self._staged_insert(fixed)
         self._tag_sql = "INSERT OR IGNORE INTO contact_tags (contact_id, tag) VALUES (?, ?)"
         self._company_sql = positional_insert(
             "companies", ["name", "search_key"], {"created_at": constants.created_at}
@@ -147,10 +171,39 @@ class BulkWriter:
         if packed.company_at is not None:
             columns = list(columns)
             columns[packed.company_at] = self._ids_of(columns[packed.company_at])
-        self.cursor.executemany(self._contact_sql, zip(*columns, strict=True))
+        if self.dialect == SQLITE:
+            self.cursor.executemany(self._contact_sql, zip(*columns, strict=True))
+        else:
+            self._copy(zip(*columns, strict=True))
         if packed.tags:
             self.cursor.executemany(self._tag_sql, packed.tags)
         self.written += packed.count
+
+    def _staged_insert(self, fixed: dict[str, Any]) -> str:
+        """PostgreSQL: a temporary table (text columns) that COPY fills a batch at a
+        time, and the INSERT ... SELECT that moves a batch from it into ``contacts``,
+        each value cast to its column's type, the fixed ones written in once."""
+        kinds = {name: kind for name, _, kind in typed_columns(self.cursor, "contacts")}
+        staged = ", ".join(f'"{name}" text' for name in self.columns)
+        self.cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+        self.cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({staged}) ON COMMIT DROP")
+        kept = ("id", "search_key", "email_flagged")  # the others: an empty string is NULL
+        values = []
+        for name in self.columns:
+            value = name if name in kept else f"nullif({name}, '')"
+            values.append(f"CAST({value} AS {kinds[name]})")
+        values += [sql_literal(value, kinds[name]) for name, value in fixed.items()]
+        names = ", ".join([*self.columns, *fixed])
+        return f"INSERT INTO contacts ({names}) SELECT {', '.join(values)} FROM {STAGING}"
+
+    def _copy(self, rows: Any) -> None:
+        """PostgreSQL: a batch through COPY into the staging table, then into contacts."""
+        names = ", ".join(f'"{name}"' for name in self.columns)
+        with self.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        self.cursor.execute(self._contact_sql)
+        self.cursor.execute(f"TRUNCATE {STAGING}")
 
     def _ids_of(self, names: Sequence[str]) -> list[Any]:
         """Each company name's id ("" where there is none); names remembered between batches."""
@@ -162,10 +215,15 @@ class BulkWriter:
                 ids.clear()
                 missing = set(names)
                 missing.discard("")
-            found = self.cursor.execute(
-                "SELECT name, id FROM companies WHERE name IN (SELECT value FROM json_each(?))",
-                (json.dumps(sorted(missing), ensure_ascii=False),),
-            )
+            if self.dialect == SQLITE:
+                found = self.cursor.execute(
+                    "SELECT name, id FROM companies WHERE name IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(missing), ensure_ascii=False),),
+                )
+            else:
+                found = self.cursor.execute(
+                    "SELECT name, id FROM companies WHERE name = ANY(?)", (sorted(missing),)
+                )
             ids.update(found.fetchall())
         return list(map(ids.get, names, repeat("")))
 
@@ -320,6 +378,8 @@ class BulkMode:
         self.indexes = SecondaryIndexes(cursor, "contacts", shared)
         self.triggers = PausedTriggers(cursor, first_ids)
         self.engaged = False
+        # SQLite only: PostgreSQL's COPY keeps its indexes up to date fast enough.
+        self.possible = of_cursor(cursor) == SQLITE
 
     def engage(self) -> None:
         self.indexes.drop()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import IO, Any
 
+from salesfunnel.db.dialect import extra_keys_sql
 from salesfunnel.db.rows import rows_in
 from salesfunnel.db.work import Work
 from salesfunnel.domain.exchange import CONTACT_FIELDS, CONTACT_STATE, neutralise
@@ -148,18 +149,7 @@ def _batches(work: Work, query: str) -> Iterator[Sequence[Any]]:
 
 def extra_keys(work: Work) -> tuple[str, ...]:
     """Every key of the contacts' extra fields, in order of first appearance, found in SQL."""
-    if work.dialect == "sqlite":
-        query = (
-            "SELECT j.key FROM contacts AS c, json_each(c.extra) AS j "
-            "WHERE c.extra IS NOT NULL AND json_type(c.extra) = 'object' "
-            # the first contact having the key, then the key's place in its object
-            "GROUP BY j.key ORDER BY min(c.id * 1000000 + j.id)"
-        )
-    else:
-        query = (
-            "SELECT j.key FROM contacts AS c, json_each(c.extra) AS j "
-            "WHERE c.extra IS NOT NULL GROUP BY j.key ORDER BY min(c.id), j.key"
-        )
+    query = extra_keys_sql(work.dialect)
     return tuple(row[0] for row in work.rows(query))
 
 

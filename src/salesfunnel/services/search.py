@@ -4,7 +4,8 @@ Every searched row carries a folded ``search_key`` (domain.text).  On SQLite an
 FTS5 index over it (db/search_index.py) finds the matches without reading the
 table: each word of the search is a prefix of a word of the key.  Rows not indexed
 yet (above the table's watermark) are still found, by a LIKE scan of that small
-tail.  Other databases (PostgreSQL) LIKE-scan ``search_key`` itself.
+tail.  On PostgreSQL a trigram index over ``search_key`` (migration 0009) answers a
+regular expression of the same words (db/dialect.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from salesfunnel.db.dialect import word_match, word_pattern
 from salesfunnel.db.rows import rows_in
 from salesfunnel.db.search_index import SEARCHED
 from salesfunnel.db.work import Work
@@ -38,19 +40,19 @@ def _fts_query(terms: SearchTerms) -> str:
     return " AND ".join(f'"{word}"*' for word in terms.words)
 
 
-def _like_patterns(terms: SearchTerms) -> list[str]:
-    return [
-        "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        for word in terms.words
-    ]
+def _like_where(work: Work, terms: SearchTerms) -> str:
+    """Rows whose key holds every word (db/dialect.py: a LIKE on SQLite's rows not
+    indexed yet, an indexed regular expression on PostgreSQL)."""
+    return " AND ".join(
+        word_match(work.dialect, "search_key", f"w{i}") for i in range(len(terms.words))
+    )
 
 
-def _like_where(terms: SearchTerms) -> str:
-    return " AND ".join(f"search_key LIKE :w{i} ESCAPE '\\'" for i in range(len(terms.words)))
-
-
-def _like_params(terms: SearchTerms) -> dict[str, Any]:
-    return {f"w{i}": pattern for i, pattern in enumerate(_like_patterns(terms))}
+def _like_params(work: Work, terms: SearchTerms) -> dict[str, Any]:
+    if terms.phone_digits and work.dialect != "sqlite":  # its start, or its end
+        reversed_digits = PHONE_SUFFIX_MARK + terms.phone_digits[::-1]
+        return {"w0": word_pattern(work.dialect, terms.phone_digits, reversed_digits)}
+    return {f"w{i}": word_pattern(work.dialect, word) for i, word in enumerate(terms.words)}
 
 
 def _watermark(work: Work, table: str) -> int | None:
@@ -68,8 +70,8 @@ def _ids(work: Work, sql: str, params: dict[str, Any]) -> list[int]:
 
 
 def _matches(work: Work, table: str, terms: SearchTerms, limit: int | None) -> Matches:
-    where = _like_where(terms)
-    params = _like_params(terms)
+    where = _like_where(work, terms)
+    params = _like_params(work, terms)
     cap = "" if limit is None else " LIMIT :limit"
     params["limit"] = limit
     watermark = _watermark(work, table)

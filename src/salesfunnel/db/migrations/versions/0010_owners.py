@@ -25,7 +25,7 @@ from alembic import op
 from salesfunnel.domain.owners import USER_SETTING, current_user
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
