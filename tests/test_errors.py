@@ -19,6 +19,7 @@ import typer
 
 from salesfunnel.cli import main
 from salesfunnel.cli.options import confirm
+from salesfunnel.domain.owners import login_name
 from salesfunnel.errors import ExitStatus
 
 SALESFUNNEL = Path(sys.executable).with_name("salesfunnel")
@@ -214,11 +215,12 @@ def test_a_closed_pipe_ends_quietly(empty_db, ok, db) -> None:
     names = [f"Lead number {n} with a name long enough to fill the pipe" for n in range(3000)]
     for start in range(0, len(names), 500):  # a statement a chunk, on either database
         chunk = names[start : start + 500]
-        row = "('lead', ?, 'new', false, false, '2026-11-01 09:00:00.000000')"
+        row = "('lead', ?, 'new', false, false, '2026-11-01 09:00:00.000000', ?)"
         db(
-            "insert into contacts (stage, name, lead_status, email_flagged, starred, created_at) "
+            "insert into contacts "
+            "(stage, name, lead_status, email_flagged, starred, created_at, owner) "
             f"values {', '.join(row for _ in chunk)}",
-            tuple(chunk),
+            tuple(value for name in chunk for value in (name, login_name())),
         )
     process = subprocess.Popen(
         [str(SALESFUNNEL), "lead", "list", "--all", "--json"],
