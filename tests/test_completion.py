@@ -20,6 +20,7 @@ import typer.main
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import on_server
 from salesfunnel import cli
 from salesfunnel.db.connect import glance_driver
 from salesfunnel.db.rows import sqlite_value
@@ -32,10 +33,11 @@ BIN = Path(sys.executable).parent
 
 
 def complete(
-    line: str, db: Path, shell: str = "bash", cword: int | None = None
+    line: str, db: Path | str, shell: str = "bash", cword: int | None = None
 ) -> subprocess.CompletedProcess:
     """What ``shell`` gets for the command ``line`` (the cursor at its end); in bash,
-    the word being completed is the last one unless ``cword`` says which."""
+    the word being completed is the last one unless ``cword`` says which; ``db`` a file
+    or a URL, as SALESFUNNEL_DB names it."""
     env = {"PATH": f"{BIN}:/usr/bin:/bin", "SALESFUNNEL_DB": str(db), "TZ": "UTC"}
     env["_SALESFUNNEL_COMPLETE"] = f"complete_{shell}"
     if shell == "bash":
@@ -50,7 +52,7 @@ def complete(
     )
 
 
-def offered(line: str, db: Path, shell: str = "bash", cword: int | None = None) -> list[str]:
+def offered(line: str, db: Path | str, shell: str = "bash", cword: int | None = None) -> list[str]:
     done = complete(line, db, shell, cword)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
@@ -77,6 +79,7 @@ def sales(ok, db_path: Path) -> Path:
 # --- what is offered --------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_deal_move_offers_the_stages_as_configured(sales, ok) -> None:
     assert offered("salesfunnel deal move 1 ", sales) == [
@@ -89,6 +92,7 @@ def test_deal_move_offers_the_stages_as_configured(sales, ok) -> None:
     assert offered("salesfunnel deal move 1 d", sales) == ["discovery", "demo"]
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_deal_ids_open_ones_to_move_any_to_show(sales) -> None:
     assert offered("salesfunnel deal move ", sales) == ["1"]  # deal 2 is won
@@ -98,6 +102,7 @@ def test_deal_ids_open_ones_to_move_any_to_show(sales) -> None:
     assert '"2":"Bruno Lima (won)"' in zsh and '"1":"Ana Souza (qualification)"' in zsh
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_done_and_snooze_offer_the_planned_steps(sales) -> None:
     assert offered("salesfunnel done ", sales) == ["1"]  # 2 was logged: done already
@@ -105,6 +110,7 @@ def test_done_and_snooze_offer_the_planned_steps(sales) -> None:
     assert fish == ["1\tcall: Send the proposal (due 2026-11-30)"]
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_contact_ids_by_prefix_with_their_names_in_zsh_and_fish(sales) -> None:
     assert offered("salesfunnel show 1", sales) == ["1", "10", "11", "12", "13", "14"]
@@ -115,6 +121,7 @@ def test_contact_ids_by_prefix_with_their_names_in_zsh_and_fish(sales) -> None:
     assert zsh.startswith("_arguments '*: :((") and '"1":"Ana Souza"' in zsh
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_contact_emails_by_prefix_in_the_case_typed(sales) -> None:
     assert offered("salesfunnel show ana", sales) == ["ana.souza@atlantico.example"]
@@ -125,6 +132,7 @@ def test_contact_emails_by_prefix_in_the_case_typed(sales) -> None:
     ]
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_each_command_offers_contacts_of_its_stage(sales) -> None:
     assert offered("salesfunnel lead show ", sales)[-2:] == ["4", "1"]  # leads only
@@ -135,6 +143,7 @@ def test_each_command_offers_contacts_of_its_stage(sales) -> None:
     assert offered("salesfunnel deal open c", sales) == ["carla@dias.example"]  # any contact
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_lists_sources_and_tags(sales, ok) -> None:
     assert offered("salesfunnel prospect list --list L", sales) == ["Lisbon\\ 2026"]
@@ -153,6 +162,7 @@ def test_lists_sources_and_tags(sales, ok) -> None:
     assert offered("salesfunnel lead list --source trade\\ ", sales, cword=4) == []
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_spaces_are_left_to_zsh_and_fish(sales) -> None:
     assert offered("salesfunnel lead list --source tr", sales, "fish") == ["trade fair"]
@@ -160,6 +170,7 @@ def test_spaces_are_left_to_zsh_and_fish(sales) -> None:
     assert zsh == ["_arguments '*: :((\"trade fair\"))'"]
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_setting_keys_and_activity_kinds(sales, ok) -> None:
     assert offered("salesfunnel config set lead.", sales) == ["lead.stale_days"]
@@ -174,6 +185,7 @@ def test_setting_keys_and_activity_kinds(sales, ok) -> None:
     assert "note" in offered("salesfunnel log 1 ", sales)
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_what_is_shown_beside_a_name_is_the_name_as_it_is(ok, db_path) -> None:
     """Rich is kept out of completion: ``[vip]`` is part of the name, not markup."""
@@ -216,6 +228,7 @@ def test_a_missing_database_is_not_created_and_completes_no_data(tmp_path) -> No
     assert not missing.parent.exists()
 
 
+@pytest.mark.sqlite_only("an SQLite file made at an older schema, or not ours")
 @pytest.mark.slow
 def test_an_older_or_foreign_database_is_left_as_it_is(sales, tmp_path) -> None:
     with sqlite3.connect(sales) as connection:
@@ -232,6 +245,7 @@ def test_an_older_or_foreign_database_is_left_as_it_is(sales, tmp_path) -> None:
     assert offered("salesfunnel show 1", foreign) == []
 
 
+@pytest.mark.sqlite_only("SQLite's locking")
 @pytest.mark.slow
 def test_a_busy_database_gives_up_at_once(sales) -> None:
     """A writer that holds the database (a migration, an exclusive lock) makes completion
@@ -252,7 +266,27 @@ def test_a_busy_database_gives_up_at_once(sales) -> None:
 
 
 @pytest.mark.slow
-def test_nothing_but_candidates_reaches_the_shell(sales) -> None:
+def test_on_a_server_completion_offers_no_data_at_once(sales, db_url) -> None:
+    """On a server, a TAB makes no round trip: no candidates from the data, straight away
+    (at an address where nothing answers, a connection would hang), nothing else printed;
+    what the program itself knows (setting names, activity kinds) is still offered."""
+    servers = ["postgresql://salesfunnel@192.0.2.1:5432/funnel"]  # TEST-NET-1: no one there
+    if on_server():
+        servers.append(db_url)  # the test's own server database, the funnel in it
+    for url in servers:
+        started = time.monotonic()
+        done = complete("salesfunnel show 1", url)
+        took = time.monotonic() - started
+        assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "", ""), url
+        assert took < 5, url
+        assert offered("salesfunnel deal move 1 ", url) == []
+        assert offered("salesfunnel lead list --tag ", url) == []
+        assert offered("salesfunnel config set lead.", url) == ["lead.stale_days"]
+        assert offered("salesfunnel next 1 ", url) == ["call", "email", "meeting", "task"]
+
+
+@pytest.mark.slow
+def test_nothing_but_candidates_reaches_the_shell(sales, db_url) -> None:
     """A usage error in the line, an unknown command, a bad id: no message, no traceback."""
     for line in [
         "salesfunnel deal move notanumber ",
@@ -261,7 +295,7 @@ def test_nothing_but_candidates_reaches_the_shell(sales) -> None:
         "salesfunnel --db",
         'salesfunnel show "unclosed',
     ]:
-        done = complete(line, sales)
+        done = complete(line, db_url)  # the test's database, on either
         assert done.stderr == "", line
         assert "Traceback" not in done.stdout and "Error" not in done.stdout, line
 
@@ -269,6 +303,7 @@ def test_nothing_but_candidates_reaches_the_shell(sales) -> None:
 # --- the shells' own side ---------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 @pytest.mark.slow
 def test_bash_completes_through_the_script_salesfunnel_gives_it(sales) -> None:
     """The script bash sources, run by bash itself on a command line being typed."""
@@ -354,6 +389,7 @@ class _PlanningDriver(SqliteDriver):
         return super().run(sql, params)
 
 
+@pytest.mark.sqlite_only("SQLite's query plans")
 @pytest.mark.parametrize(
     ("ask", "index"),
     [
@@ -383,6 +419,7 @@ def test_each_question_searches_an_index(sales, ask, index) -> None:
     ]
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 def test_no_more_than_a_screenful(ok, tmp_path, db_path) -> None:
     rows = "\n".join(f"Person {n},p{n}@x.example" for n in range(1, 301))
     (tmp_path / "many.csv").write_text(f"name,email\n{rows}\n")
@@ -448,6 +485,7 @@ def test_bash_is_given_each_candidate_escaped(monkeypatch) -> None:
     assert _shown(found, "tr") == [("trade fair", "")]
 
 
+@pytest.mark.sqlite_only("completion offers data from an SQLite file alone")
 def test_edit_offers_contacts_and_deal_and_view_its_saved_views(sales, ok) -> None:
     assert offered("salesfunnel edit d", sales) == ["deal"]
     contacts = offered("salesfunnel edit 1", sales)

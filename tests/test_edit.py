@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import on_server
 from salesfunnel.domain.forms import form_text, is_empty, lines_of, read_form
 from salesfunnel.errors import BadValue
 from test_fast_path import HEAVY, HEAVY_PREFIXES, SCRIPT
@@ -92,8 +93,8 @@ def test_the_form_holds_what_a_user_edits_and_says_how(ana, ok, editor) -> None:
     ]
 
 
-def test_a_contact_edit_is_one_command_that_undo_takes_back(ana, ok, editor, db, db_path) -> None:
-    before, shown = state_of(db_path), listings(ok)
+def test_a_contact_edit_is_one_command_that_undo_takes_back(ana, ok, editor, db) -> None:
+    before, shown = state_of(db), listings(ok)
     editor(
         "s/^Phone:.*/Phone: +351 912 000 111/",
         "s/^Company:.*/Company: Nova/",
@@ -135,7 +136,7 @@ def test_a_contact_edit_is_one_command_that_undo_takes_back(ana, ok, editor, db,
     assert "Ana Silva (#1) company, notes, phone, starred, title put back" in undone.stderr
     assert "tag hot taken off Ana Silva (#1)" in undone.stderr
     assert "company Nova removed" in undone.stderr
-    assert state_of(db_path) == before
+    assert state_of(db) == before
     assert listings(ok) == shown
 
 
@@ -169,33 +170,33 @@ def test_an_email_changed_is_checked_and_its_key_follows(ana, ok, editor, db) ->
     ],
     ids=["as-it-was", "same-once-read", "fields-left-out"],
 )
-def test_a_form_saved_unchanged_writes_nothing(ana, ok, editor, db, db_path, forms_dir, edits):
-    before, journaled = state_of(db_path), journal(db)
+def test_a_form_saved_unchanged_writes_nothing(ana, ok, editor, db, forms_dir, edits):
+    before, journaled = state_of(db), journal(db)
     editor(*edits)
     result = ok("edit", "1")
     assert result.stderr == "Nothing changed: lead #1 Ana Silva is as it was.\n"
-    assert state_of(db_path) == before
+    assert state_of(db) == before
     assert journal(db) == journaled
     assert list(forms_dir.iterdir()) == []  # the form's file is gone
 
 
-def test_an_empty_file_calls_the_edit_off(ana, run, editor, db, db_path, forms_dir) -> None:
-    before, journaled = state_of(db_path), journal(db)
+def test_an_empty_file_calls_the_edit_off(ana, run, editor, db, forms_dir) -> None:
+    before, journaled = state_of(db), journal(db)
     editor("/^[^#]/d")  # only the comments left
     result = run("edit", "deal", "1")
     assert result.exit_code == 1
     assert result.stderr == "Error: the form was empty: edit called off, nothing changed\n"
-    assert state_of(db_path) == before and journal(db) == journaled
+    assert state_of(db) == before and journal(db) == journaled
     assert list(forms_dir.iterdir()) == []
 
 
-def test_an_editor_that_fails_changes_nothing(ana, run, monkeypatch, db_path, forms_dir) -> None:
-    before = state_of(db_path)
+def test_an_editor_that_fails_changes_nothing(ana, run, monkeypatch, db, forms_dir) -> None:
+    before = state_of(db)
     monkeypatch.setenv("EDITOR", 'sed -i s/^Name:.*/Name:Zed/ "$1" && false')
     result = run("edit", "1")
     assert result.exit_code == 1
     assert "exited with status 1: edit called off, nothing changed" in result.stderr
-    assert state_of(db_path) == before
+    assert state_of(db) == before
     assert list(forms_dir.iterdir()) == []
 
 
@@ -224,15 +225,15 @@ def test_an_editor_that_fails_changes_nothing(ana, run, monkeypatch, db_path, fo
     ],
 )
 def test_an_invalid_form_off_a_terminal_is_refused_and_changes_nothing(
-    ana, run, editor, db, db_path, forms_dir, record, edits, error
+    ana, run, editor, db, forms_dir, record, edits, error
 ) -> None:
-    before, journaled = state_of(db_path), journal(db)
+    before, journaled = state_of(db), journal(db)
     editor(*edits)
     result = run("edit", *record.split())
     assert result.exit_code == 1, result.stderr
     assert result.stderr.startswith(f"Error: {error}"), result.stderr
     assert result.stderr.count("\n") == 1  # one line
-    assert state_of(db_path) == before and journal(db) == journaled
+    assert state_of(db) == before and journal(db) == journaled
     (kept,) = forms_dir.iterdir()  # what was typed is kept, and named
     assert f"(nothing changed; the form is kept in {kept})" in result.stderr
     assert kept.stat().st_mode & 0o777 == 0o600
@@ -321,11 +322,9 @@ def test_a_probability_typed_sticks_and_an_empty_one_follows_the_stage(ana, ok, 
     ]
 
 
-def test_a_closed_deal_keeps_its_stage_value_and_probability(
-    ana, ok, run, editor, db, db_path
-) -> None:
+def test_a_closed_deal_keeps_its_stage_value_and_probability(ana, ok, run, editor, db) -> None:
     ok("deal", "win", "1")
-    before = state_of(db_path)
+    before = state_of(db)
     for edit, error in [
         ("s/^Stage:.*/Stage: proposal/", "Error: can't move deal #1: it was won"),
         ("s/^Value:.*/Value: 1/", "Error: deal #1 Acme was won: its value is that of"),
@@ -335,7 +334,7 @@ def test_a_closed_deal_keeps_its_stage_value_and_probability(
         result = run("edit", "deal", "1")
         assert result.exit_code == 1
         assert result.stderr.startswith(error), result.stderr
-    assert state_of(db_path) == before
+    assert state_of(db) == before
     editor("s/^Title:.*/Title: Acme 2027/")
     ok("edit", "deal", "1")
     assert db("SELECT title, status FROM deals") == [("Acme 2027", "won")]
@@ -345,16 +344,21 @@ def test_a_closed_deal_keeps_its_stage_value_and_probability(
 
 
 def test_a_record_changed_while_its_form_was_open_is_not_written_over(
-    ana, run, tmp_path, monkeypatch, db, db_path, forms_dir
+    ana, run, tmp_path, monkeypatch, db, db_path, db_url, forms_dir
 ) -> None:
+    connect = (  # another program changes the record meanwhile, on either database
+        f"import psycopg\ndb = psycopg.connect({db_url!r})\n"
+        if on_server()
+        else f"import sqlite3\ndb = sqlite3.connect({str(db_path)!r})\n"
+    )
     script = tmp_path / "editor.py"
     script.write_text(
-        "import sqlite3, sys\n"
+        "import sys\n"
         "path = sys.argv[1]\n"
         "text = open(path).read().replace('Title:', 'Title: CEO', 1)\n"
         "open(path, 'w').write(text)\n"
-        f"db = sqlite3.connect({str(db_path)!r})\n"
-        "db.execute(\"UPDATE contacts SET phone = '0700 111 222' WHERE id = 1\")\n"
+        + connect
+        + "db.execute(\"UPDATE contacts SET phone = '0700 111 222' WHERE id = 1\")\n"
         "db.commit()\n"
     )
     monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
@@ -374,7 +378,7 @@ def test_a_record_changed_while_its_form_was_open_is_not_written_over(
 
 @pytest.mark.slow  # the editor runs salesfunnel in a process of its own
 def test_a_deal_won_while_its_form_was_open_is_not_written_over(
-    ana, run, tmp_path, monkeypatch, db, db_path, forms_dir
+    ana, run, tmp_path, monkeypatch, db, forms_dir
 ) -> None:
     script = tmp_path / "editor.sh"
     script.write_text(

@@ -90,13 +90,13 @@ def test_any_listing_can_be_a_view_and_prints_its_own_json(leads, ok, command, a
         ("lead list --tag 'vip", 'Error: view.bad: "lead list --tag \'vip" is not a command line'),
     ],
 )
-def test_only_a_listing_that_would_run_can_be_saved(leads, run, db_path, command, error) -> None:
-    before = state_of(db_path)
+def test_only_a_listing_that_would_run_can_be_saved(leads, run, db, command, error) -> None:
+    before = state_of(db)
     result = run("config", "set", "view.bad", command)
     assert result.exit_code == 1, result.stderr
     assert result.stderr.startswith(error), result.stderr
     assert result.stderr.count("\n") == 1
-    assert state_of(db_path) == before
+    assert state_of(db) == before
 
 
 def test_view_names(leads, run) -> None:
