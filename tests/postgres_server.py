@@ -38,10 +38,12 @@ class TestServer:
 
     __test__ = False  # not a test class
 
-    def __init__(self, maintenance: str) -> None:
+    def __init__(self, maintenance: str, suffix: str = "") -> None:
+        """``suffix`` names a second database of the process's (a test's own, e.g. a
+        copy's target), beside the one its tests share."""
         self.maintenance = maintenance
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        self.name = f"salesfunnel_test_{worker}_{os.getpid()}"
+        self.name = f"salesfunnel_test_{worker}_{os.getpid()}{'_' + suffix if suffix else ''}"
         self.url = _with_database(maintenance, self.name)
 
     def __enter__(self) -> str:

@@ -12,7 +12,6 @@ database the `db` fixture stands for (an SQLite file, or a PostgreSQL server).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -20,15 +19,18 @@ from pathlib import Path
 
 import pytest
 
+from conftest import on_server
+
 SALESFUNNEL = Path(sys.executable).with_name("salesfunnel")
 ROUNDS = 6
 
 
 @pytest.fixture
-def database(db) -> str:
-    """The database the test's commands use: the `db` fixture's URL where it has one (a
-    server), else the test's own SQLite file (SALESFUNNEL_DB, set for every test)."""
-    return str(getattr(db, "url", None) or os.environ["SALESFUNNEL_DB"])
+def database(db_url) -> str:
+    """The database the racing processes share: the test's SQLite file, or its database on
+    the PostgreSQL server (where the race is between two server sessions)."""
+    assert db_url.startswith("postgresql") == on_server()
+    return db_url
 
 
 def race(database: str, *commands: Sequence[str]) -> list[subprocess.CompletedProcess[str]]:

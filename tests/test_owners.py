@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, inspect
 
+from conftest import on_server
 from salesfunnel.db import migrate
 from salesfunnel.db.sqlite import configure
 from salesfunnel.domain import owners
@@ -54,14 +55,18 @@ def two_people(ok, monkeypatch) -> None:
 
 
 def test_a_new_personal_database_is_its_makers_and_says_so(ok, db) -> None:
+    """An SQLite file stores its maker's name; a server's settings are the team's, so
+    each person there is their login name and none is stored."""
     ok("lead", "add", "Ana")
     me = owners.login_name()
-    assert db("SELECT value FROM settings WHERE key = 'user.name'") == [(me,)]
+    stored = [] if on_server() else [(me,)]
+    assert db("SELECT value FROM settings WHERE key = 'user.name'") == stored
     assert db("SELECT owner FROM contacts") == [(me,)]
     assert ids(ok("lead", "list", "--json")) == [1]
     assert json.loads(ok("show", "1", "--json").stdout)["owner"] == me
 
 
+@pytest.mark.sqlite_only("a personal SQLite file remembers its owner")
 def test_cron_without_a_login_name_still_sees_the_personal_database(ok, db, monkeypatch) -> None:
     """The file remembers its owner (user.name), so a bare environment changes nothing."""
     ok("lead", "add", "Ana")
@@ -89,6 +94,8 @@ def test_the_current_user_environment_then_setting_then_login(monkeypatch) -> No
 
 def test_renaming_oneself_relabels_what_one_owned(ok, run, db, two_people, monkeypatch) -> None:
     monkeypatch.delenv("SALESFUNNEL_USER")
+    if on_server():
+        return _a_server_refuses_user_name(run, db)
     ok("config", "set", "user.name", "ana")
     ok("lead", "add", "Made as ana")  # lead 4
     result = ok("config", "set", "user.name", "Ana Lima")
@@ -104,6 +111,23 @@ def test_renaming_oneself_relabels_what_one_owned(ok, run, db, two_people, monke
     refused = run("config", "set", "user.name", "Ana\nLima")
     assert refused.exit_code == 1 and "one line" in refused.stderr
     assert ids(ok("lead", "list", "--json")) == [4, 1]
+
+
+def _a_server_refuses_user_name(run, db) -> None:
+    """On a server the settings are the whole team's: one person's name is refused there,
+    in one line, and nothing is set or re-labelled."""
+    owned = db("SELECT id, owner FROM contacts UNION ALL SELECT id, owner FROM deals")
+    for name in ("ana", "Ana Lima"):
+        refused = run("config", "set", "user.name", name)
+        assert refused.exit_code == 1 and refused.stdout == ""
+        assert refused.stderr == (
+            "Error: user.name is one person's and the settings of a server database are the "
+            "team's: set SALESFUNNEL_USER in your environment instead (default: your login "
+            "name)\n"
+        )
+    assert db("SELECT value FROM settings WHERE key = 'user.name'") == []
+    assert db("SELECT id, owner FROM contacts UNION ALL SELECT id, owner FROM deals") == owned
+    assert db("SELECT count(*) FROM undo_commands WHERE command LIKE 'config%'") == [(0,)]
 
 
 # --- a team: one's own by default, everybody's with --team ------------------------------------
@@ -249,6 +273,7 @@ def plan(db_path: Path, sql: str, params: dict[str, object]) -> str:
     return " | ".join(row[-1] for row in rows)
 
 
+@pytest.mark.sqlite_only("SQLite's query plans")
 def test_ones_own_listings_use_the_owner_indexes(ok, db_path, two_people) -> None:
     from salesfunnel.services import views
 

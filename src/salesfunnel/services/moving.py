@@ -16,7 +16,8 @@ Advance = Callable[[str, int], None]
 
 
 def same_database(source_url: str, target_url: str) -> bool:
-    """Whether two URLs name one database (an SQLite file however its path is written)."""
+    """Whether two URLs name one database (an SQLite file however its path is written, a
+    server database whichever driver or default port its URL spells out)."""
     from salesfunnel.db.location import sqlite_path
 
     source, target = sqlite_path(source_url), sqlite_path(target_url)
@@ -24,7 +25,24 @@ def same_database(source_url: str, target_url: str) -> bool:
         if source.exists() and target.exists():
             return source.samefile(target)
         return source.resolve() == target.resolve()
-    return source_url == target_url
+    if source_url == target_url:
+        return True
+    key = _server_key(source_url)
+    return key is not None and key == _server_key(target_url)
+
+
+def _server_key(url: str) -> tuple[object, ...] | None:
+    """What names a server database whatever the URL's spelling: its backend (whichever
+    driver), host, port (the default written or not) and database; None if unreadable."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # the engine says why when it opens it
+        return None
+    backend = parsed.get_backend_name()
+    port = parsed.port or (5432 if backend == "postgresql" else None)
+    return (backend, (parsed.host or "").lower(), port, parsed.database)
 
 
 def shown(url: str) -> str:
