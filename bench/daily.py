@@ -46,7 +46,7 @@ SALESFUNNEL = str(BIN / "salesfunnel")
 NOW = "2026-11-23T09:00:00+00:00"  # the benchmark's "today"; the data is built around it
 TODAY = date(2026, 11, 23)
 # Bump a scenario's version when its data below changes, to rebuild its cache.
-BUILD_VERSIONS = {"daily": "daily-7", "open-leads": "open-leads-1"}
+BUILD_VERSIONS = {"daily": "daily-8", "open-leads": "open-leads-2"}
 COMMANDS = {
     "daily": [["todo"], ["pipeline"], ["lead", "list"], ["digest"]],
     "open-leads": [["todo"], ["digest"]],
@@ -455,6 +455,11 @@ def build_database(path: Path, contacts: int, scenario: str) -> None:
     load(connection, "activities", ACTIVITY_COLUMNS, builder.activities)
     load(connection, "purchases", PURCHASE_COLUMNS, builder.purchases)
     load(connection, "lifecycle_events", EVENT_COLUMNS, builder.events)
+    # A personal database: every record is its maker's (the user.name the new database
+    # stored), so the listings that show one's own show them all.
+    owner = connection.execute("SELECT value FROM settings WHERE key = 'user.name'").fetchone()
+    for table in ("contacts", "deals", "activities"):
+        connection.execute(f"UPDATE {table} SET owner = ?", (owner[0] if owner else "",))
     for _, sql in indexes:
         connection.execute(sql)
     connection.execute("COMMIT")  # no ANALYZE: a user's database has no statistics either
