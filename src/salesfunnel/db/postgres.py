@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from salesfunnel.db.dialect import POSTGRES, libpq_url, pyformat, safe_url
-from salesfunnel.db.rows import Params, row_maker
+from salesfunnel.db.rows import Params, is_utf8, row_maker
 from salesfunnel.errors import BadValue, DatabaseError
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class PostgresDriver:
         except psycopg.Error as error:
             raise refusal(error) from None
         except UnicodeEncodeError:
-            shown = next((v for v in params.values() if isinstance(v, str) and not _utf8(v)), "")
+            shown = next((v for v in params.values() if isinstance(v, str) and not is_utf8(v)), "")
             typed = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             raise BadValue(f"text that is not valid UTF-8 can't be stored: {typed}") from None
 
@@ -137,14 +137,6 @@ def _bound(value: Any) -> Any:
 
         return Json(value)
     return value
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def refusal(error: Exception) -> Exception:

@@ -198,3 +198,13 @@ def rows_page(
         return reader.rows(f"{query} ORDER BY {order_by}", params), int(total)
     rows = reader.rows(f"{query} ORDER BY {order_by} LIMIT :limit", {**params, "limit": limit})
     return rows, int(total)
+
+
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` can be stored: no lone surrogates (bytes a terminal sent that
+    were not UTF-8, kept by Python as surrogate escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

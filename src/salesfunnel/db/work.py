@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from salesfunnel.db.journal import Journal, key_of, where
-from salesfunnel.db.rows import Params, document_value, row_maker, sqlite_value
+from salesfunnel.db.rows import Params, document_value, is_utf8, row_maker, sqlite_value
 from salesfunnel.db.sqlite import BUSY_TIMEOUT_MS
 from salesfunnel.domain.owners import USER_SETTING, current_user
 from salesfunnel.domain.settings import (
@@ -133,7 +133,7 @@ def refusal(error: Exception, bound: Params) -> Exception:
     if isinstance(error, OverflowError):
         return BadValue(f"a number is too large to be an id or a count here (at most {2**63 - 1})")
     if isinstance(error, UnicodeEncodeError):
-        shown = next((v for v in bound.values() if isinstance(v, str) and not _utf8(v)), "")
+        shown = next((v for v in bound.values() if isinstance(v, str) and not is_utf8(v)), "")
         typed = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         return BadValue(f"text that is not valid UTF-8 can't be stored: {typed}")
     if "database is locked" in message or "database is busy" in message:
@@ -148,14 +148,6 @@ def refusal(error: Exception, bound: Params) -> Exception:
             f"the database file is damaged ({message}): see salesfunnel check, or restore a backup"
         )
     return error
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class AlchemyDriver:
