@@ -9,18 +9,17 @@ that left the schema changed gets a new database.  All are dropped at the end.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
 from types import TracebackType
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
+from salesfunnel.db.rows import sqlite_value
 from salesfunnel.db.sqlite import SCHEMA_HEAD
 
 KEPT = ("alembic_version",)  # what a new database holds: its schema version
@@ -129,7 +128,7 @@ def querying(url: str) -> Iterator[Any]:
             cursor.execute(_pyformat(statement), tuple(_bound(v) for v in params))
             if cursor.description is None:
                 return []
-            return [tuple(_as_sqlite(value) for value in row) for row in cursor.fetchall()]
+            return [tuple(sqlite_value(value) for value in row) for row in cursor.fetchall()]
 
     query.dialect = "postgresql"  # type: ignore[attr-defined]
     yield query
@@ -153,20 +152,4 @@ def _bound(value: object) -> object:
         from psycopg.types.json import Json
 
         return Json(value)
-    return value
-
-
-def _as_sqlite(value: object) -> object:
-    """A value as SQLite holds it (db/rows.py ``sqlite_value``), so that the same test
-    reads the same thing on either database."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.strftime("%H:%M:%S.%f")
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
     return value
